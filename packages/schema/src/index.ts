@@ -1,0 +1,17 @@
+export * from './api-keys.js';
+export * from './clicks.js';
+export * from './conversions.js';
+export { CURRENCY_CODES, currencyExponent, isCurrencyCode } from './currencies.js';
+export * from './errors.js';
+export * from './fx-rates.js';
+export { divideRounded, formatMoney, parseDecimal, parseMoney, toDecimalString } from './money.js';
+export type { DecimalParse, MoneyParse } from './money.js';
+export * from './networks.js';
+export * from './offers.js';
+export * from './payments.js';
+export * from './personal-payouts.js';
+export * from './postbacks.js';
+export * from './primitives.js';
+export * from './promo-codes.js';
+export * from './publishers.js';
+export * from './reports.js';

@@ -1,0 +1,52 @@
+/**
+ * The thin seam between the SQL that Waypost writes once and the two databases it runs on.
+ * SQL uses `?` placeholders; the PostgreSQL driver numbers them. Everything in here stays inside storage/.
+ */
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  get<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+  /** Runs a write and returns the number of rows it changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+export interface SqlDriver extends SqlExecutor {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `fn` in one write transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements (migrations). */
+  exec(script: string, tx?: SqlExecutor): Promise<void>;
+  /** Serialises migration runs between processes that share the database. */
+  lockForMigrations(tx: SqlExecutor): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A unique key refused a write: a duplicate name, transaction id, code… */
+export class UniqueViolationError extends Error {
+  override readonly name = 'UniqueViolationError';
+  constructor(
+    /** The constrained column, as well as the driver can tell (`name`, `code`…). */
+    readonly field: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`unique constraint failed${field ? ` on ${field}` : ''}`, options);
+  }
+}
+
+/** A FIFO async lock. */
+export class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  async run<T>(fn: () => Promise<T> | T): Promise<T> {
+    const previous = this.#tail;
+    let release!: () => void;
+    this.#tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}

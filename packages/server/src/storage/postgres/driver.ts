@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+
+// BIGINT (int8) and NUMERIC sums come back as strings by default; every value we store fits a JS number exactly.
+pg.types.setTypeParser(20, (value) => Number(value));
+pg.types.setTypeParser(1700, (value) => Number(value));
+
+/** PostgreSQL through a `pg` pool. */
+export function openPostgres(connectionString: string): SqlDriver {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {});
+
+  const executor = (client: pg.Pool | pg.PoolClient): SqlExecutor => ({
+    async all<T>(sql: string, params: readonly unknown[] = []) {
+      return (await query(client, sql, params)).rows as T[];
+    },
+    async get<T>(sql: string, params: readonly unknown[] = []) {
+      return (await query(client, sql, params)).rows[0] as T | undefined;
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      return (await query(client, sql, params)).rowCount ?? 0;
+    },
+  });
+
+  return {
+    dialect: 'postgres',
+    ...executor(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(script, tx) {
+      if (tx) await tx.run(script);
+      else await pool.query(script);
+    },
+    async lockForMigrations(tx) {
+      // Two processes starting at once must not both apply the same migration.
+      await tx.run('SELECT pg_advisory_xact_lock(?)', [4_242_001]);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+const numbered = new Map<string, string>();
+
+/** Rewrites `?` placeholders into `$1, $2…` (our SQL never has a literal `?`). */
+function toPostgres(sql: string): string {
+  let text = numbered.get(sql);
+  if (text === undefined) {
+    let index = 0;
+    text = sql.replace(/\?/g, () => `$${++index}`);
+    numbered.set(sql, text);
+  }
+  return text;
+}
+
+async function query(client: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[]) {
+  try {
+    return await client.query(toPostgres(sql), params as unknown[]);
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      const detail = (error as { detail?: string }).detail ?? '';
+      const match = /Key \((?:lower\()?"?(\w+)/.exec(detail);
+      throw new UniqueViolationError(match?.[1], { cause: error });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,279 @@
+import type { AffiliateNetwork, ApiKey, List, ListQuery, Offer, PersonalPayout, Publisher } from '@waypost/schema';
+import type { Row, SqlDriver, SqlExecutor } from './driver.js';
+import { migrate } from './migrations.js';
+import type {
+  AffiliateNetworkRepository,
+  ApiKeyRecord,
+  ApiKeyRepository,
+  OfferFilter,
+  OfferRepository,
+  PersonalPayoutRepository,
+  PublisherFilter,
+  PublisherRepository,
+  Store,
+} from './store.js';
+
+/** The Store, written once in SQL that both SQLite and PostgreSQL accept. */
+export function createSqlStore(driver: SqlDriver): Store {
+  return {
+    migrate: () => migrate(driver),
+    close: () => driver.close(),
+    async isEmpty() {
+      const row = await driver.get<{ n: number }>(
+        'SELECT (SELECT COUNT(*) FROM offers) + (SELECT COUNT(*) FROM publishers) + (SELECT COUNT(*) FROM api_keys) AS n',
+      );
+      return Number(row?.n ?? 0) === 0;
+    },
+    offers: offerRepository(driver),
+    publishers: publisherRepository(driver),
+    affiliateNetworks: affiliateNetworkRepository(driver),
+    personalPayouts: personalPayoutRepository(driver),
+    apiKeys: apiKeyRepository(driver),
+  };
+}
+
+/** Newest first, keyed by the time-sortable id; the cursor is the last id of the page. */
+async function paginate<T extends { id: string }>(
+  db: SqlExecutor,
+  sql: { from: string; where: string[]; params: unknown[] },
+  page: ListQuery,
+  map: (row: Row) => T,
+): Promise<List<T>> {
+  const where = [...sql.where];
+  const params = [...sql.params];
+  if (page.cursor) {
+    where.push('id < ?');
+    params.push(page.cursor);
+  }
+  const rows = await db.all(
+    `SELECT * FROM ${sql.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+    [...params, page.limit + 1],
+  );
+  const data = rows.slice(0, page.limit).map(map);
+  return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+}
+
+const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
+const isoOrNull = (ms: unknown): string | null => (ms == null ? null : iso(ms));
+const ms = (value: string): number => Date.parse(value);
+const str = (value: unknown): string | null => (value == null ? null : String(value));
+const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function offerRepository(db: SqlDriver): OfferRepository {
+  const fromRow = (row: Row): Offer => ({
+    ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'archivedAt' | 'createdAt' | 'updatedAt'>),
+    id: String(row.id),
+    postbackToken: String(row.postback_token),
+    archivedAt: isoOrNull(row.archived_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  });
+  const columns = (offer: Offer) => {
+    const { id, postbackToken, archivedAt, createdAt, updatedAt, ...config } = offer;
+    return {
+      id,
+      values: [
+        offer.name,
+        offer.name.toLowerCase(),
+        offer.status,
+        offer.leadType,
+        offer.visibility,
+        JSON.stringify(config),
+        postbackToken,
+        archivedAt ? ms(archivedAt) : null,
+        ms(updatedAt),
+      ],
+      createdAt: ms(createdAt),
+    };
+  };
+  const setPublishers = async (tx: SqlExecutor, offer: Offer) => {
+    await tx.run('DELETE FROM offer_publishers WHERE offer_id = ?', [offer.id]);
+    for (const publisherId of new Set(offer.publisherIds)) {
+      await tx.run('INSERT INTO offer_publishers (offer_id, publisher_id) VALUES (?, ?)', [offer.id, publisherId]);
+    }
+  };
+  return {
+    async insert(offer) {
+      const { id, values, createdAt } = columns(offer);
+      await db.transaction(async (tx) => {
+        await tx.run(
+          `INSERT INTO offers (name, name_key, status, lead_type, visibility, config, postback_token, archived_at, updated_at, id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [...values, id, createdAt],
+        );
+        await setPublishers(tx, offer);
+      });
+    },
+    async get(id) {
+      const row = await db.get('SELECT * FROM offers WHERE id = ?', [id]);
+      return row ? fromRow(row) : undefined;
+    },
+    list(filter: OfferFilter, page) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.status) where.push('status = ?') && params.push(filter.status);
+      if (filter.leadType) where.push('lower(lead_type) = ?') && params.push(filter.leadType.toLowerCase());
+      if (filter.q) where.push("name_key LIKE ? ESCAPE '\\'") && params.push(like(filter.q));
+      if (!filter.includeArchived) where.push('archived_at IS NULL');
+      if (filter.visibleTo) {
+        where.push(
+          "(visibility = 'public' OR id IN (SELECT offer_id FROM offer_publishers WHERE publisher_id = ?))",
+        );
+        params.push(filter.visibleTo);
+      }
+      return paginate(db, { from: 'offers', where, params }, page, fromRow);
+    },
+    async update(offer) {
+      const { id, values } = columns(offer);
+      return db.transaction(async (tx) => {
+        const changed = await tx.run(
+          `UPDATE offers SET name = ?, name_key = ?, status = ?, lead_type = ?, visibility = ?, config = ?, postback_token = ?,
+             archived_at = ?, updated_at = ? WHERE id = ?`,
+          [...values, id],
+        );
+        if (changed > 0) await setPublishers(tx, offer);
+        return changed > 0;
+      });
+    },
+  };
+}
+
+function publisherRepository(db: SqlDriver): PublisherRepository {
+  const fromRow = (row: Row): Publisher => ({
+    id: String(row.id),
+    name: String(row.name),
+    email: str(row.email),
+    status: row.status as Publisher['status'],
+    postbackUrl: str(row.postback_url),
+    postbackSecret: str(row.postback_secret),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  });
+  const values = (p: Publisher) => [p.name, p.email, p.status, p.postbackUrl, p.postbackSecret, ms(p.updatedAt), p.id];
+  return {
+    async insert(publisher) {
+      await db.run(
+        `INSERT INTO publishers (name, email, status, postback_url, postback_secret, updated_at, id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [...values(publisher), ms(publisher.createdAt)],
+      );
+    },
+    async get(id) {
+      const row = await db.get('SELECT * FROM publishers WHERE id = ?', [id]);
+      return row ? fromRow(row) : undefined;
+    },
+    list(filter: PublisherFilter, page) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.id) where.push('id = ?') && params.push(filter.id);
+      if (filter.status) where.push('status = ?') && params.push(filter.status);
+      if (filter.q) where.push("lower(name) LIKE ? ESCAPE '\\'") && params.push(like(filter.q));
+      return paginate(db, { from: 'publishers', where, params }, page, fromRow);
+    },
+    async update(publisher) {
+      const changed = await db.run(
+        `UPDATE publishers SET name = ?, email = ?, status = ?, postback_url = ?, postback_secret = ?, updated_at = ? WHERE id = ?`,
+        values(publisher),
+      );
+      return changed > 0;
+    },
+  };
+}
+
+function affiliateNetworkRepository(db: SqlDriver): AffiliateNetworkRepository {
+  const fromRow = (row: Row): AffiliateNetwork => ({
+    ...(JSON.parse(String(row.config)) as Pick<AffiliateNetwork, 'clickIdParam' | 'macros' | 'statusMap'>),
+    id: String(row.id),
+    name: String(row.name),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  });
+  const values = ({ id, name, createdAt, updatedAt, ...config }: AffiliateNetwork) => [name, JSON.stringify(config), ms(updatedAt), id];
+  return {
+    async insert(network) {
+      await db.run('INSERT INTO affiliate_networks (name, config, updated_at, id, created_at) VALUES (?, ?, ?, ?, ?)', [
+        ...values(network),
+        ms(network.createdAt),
+      ]);
+    },
+    async get(id) {
+      const row = await db.get('SELECT * FROM affiliate_networks WHERE id = ?', [id]);
+      return row ? fromRow(row) : undefined;
+    },
+    list(page) {
+      return paginate(db, { from: 'affiliate_networks', where: [], params: [] }, page, fromRow);
+    },
+    async update(network) {
+      return (await db.run('UPDATE affiliate_networks SET name = ?, config = ?, updated_at = ? WHERE id = ?', values(network))) > 0;
+    },
+  };
+}
+
+function personalPayoutRepository(db: SqlDriver): PersonalPayoutRepository {
+  const fromRow = (row: Row): PersonalPayout => ({
+    id: String(row.id),
+    offerId: String(row.offer_id),
+    publisherId: str(row.publisher_id),
+    couponCode: str(row.coupon_code),
+    amount: str(row.amount),
+    percent: str(row.percent),
+    createdAt: iso(row.created_at),
+  });
+  return {
+    async insert(payout) {
+      await db.run(
+        `INSERT INTO personal_payouts (id, offer_id, publisher_id, coupon_key, coupon_code, amount, percent, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          payout.id,
+          payout.offerId,
+          payout.publisherId,
+          payout.couponCode?.toLowerCase() ?? null,
+          payout.couponCode,
+          payout.amount,
+          payout.percent,
+          ms(payout.createdAt),
+        ],
+      );
+    },
+    listForOffer(offerId, page) {
+      return paginate(db, { from: 'personal_payouts', where: ['offer_id = ?'], params: [offerId] }, page, fromRow);
+    },
+    async allForOffer(offerId) {
+      return (await db.all('SELECT * FROM personal_payouts WHERE offer_id = ? ORDER BY id', [offerId])).map(fromRow);
+    },
+    async delete(offerId, id) {
+      return (await db.run('DELETE FROM personal_payouts WHERE offer_id = ? AND id = ?', [offerId, id])) > 0;
+    },
+  };
+}
+
+function apiKeyRepository(db: SqlDriver): ApiKeyRepository {
+  const fromRow = (row: Row): ApiKey => ({
+    id: String(row.id),
+    name: str(row.name),
+    role: row.role as ApiKey['role'],
+    publisherId: str(row.publisher_id),
+    prefix: String(row.prefix),
+    createdAt: iso(row.created_at),
+    revokedAt: isoOrNull(row.revoked_at),
+  });
+  return {
+    async insert(key: ApiKeyRecord) {
+      await db.run(
+        'INSERT INTO api_keys (id, name, role, publisher_id, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [key.id, key.name, key.role, key.publisherId, key.prefix, key.hash, ms(key.createdAt)],
+      );
+    },
+    async findByHash(hash) {
+      const row = await db.get('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL', [hash]);
+      return row ? fromRow(row) : undefined;
+    },
+    list(page) {
+      return paginate(db, { from: 'api_keys', where: [], params: [] }, page, fromRow);
+    },
+    async revoke(id, at) {
+      return (await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at.getTime(), id])) > 0;
+    },
+  };
+}

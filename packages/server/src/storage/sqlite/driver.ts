@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'libsql';
+import { Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+
+type Statement = ReturnType<Database.Database['prepare']>;
+
+/**
+ * Embedded SQLite through libsql's synchronous binding. One connection per process: every call goes through one
+ * FIFO lock, so a transaction that awaits between statements never interleaves with another request's queries.
+ * WAL mode lets other processes read while this one writes.
+ */
+export function openSqlite(path: string): SqlDriver {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  // NORMAL in WAL mode survives a process crash; each commit is still written before we answer.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+
+  const statements = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const lock = new Mutex();
+
+  const direct: SqlExecutor = {
+    async all<T>(sql: string, params: readonly unknown[] = []) {
+      return translate(() => (prepare(sql).all(...params.map(toSqlite)) as Row[]).map(clean) as T[]);
+    },
+    async get<T>(sql: string, params: readonly unknown[] = []) {
+      return translate(() => {
+        const row = prepare(sql).get(...params.map(toSqlite)) as Row | undefined;
+        return (row ? clean(row) : undefined) as T | undefined;
+      });
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      return translate(() => {
+        const statement = prepare(sql);
+        // Statements with RETURNING are readers; run() them through all() so the rows are consumed.
+        return statement.reader ? statement.all(...params.map(toSqlite)).length : statement.run(...params.map(toSqlite)).changes;
+      });
+    },
+  };
+
+  return {
+    dialect: 'sqlite',
+    all: (sql, params) => lock.run(() => direct.all(sql, params)),
+    get: (sql, params) => lock.run(() => direct.get(sql, params)),
+    run: (sql, params) => lock.run(() => direct.run(sql, params)),
+    transaction: (fn) =>
+      lock.run(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    async exec(script, tx) {
+      if (tx) db.exec(script);
+      else await lock.run(() => db.exec(script));
+    },
+    async lockForMigrations() {
+      // BEGIN IMMEDIATE already holds SQLite's single write lock.
+    },
+    async close() {
+      await lock.run(() => {
+        statements.clear();
+        db.close();
+      });
+    },
+  };
+}
+
+function toSqlite(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === undefined) return null;
+  return value;
+}
+
+/** libsql adds a `_metadata` field to every row; nothing above the driver wants it. */
+function clean(row: Row): Row {
+  if ('_metadata' in row) delete row._metadata;
+  return row;
+}
+
+function translate<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      const match = /UNIQUE constraint failed: \w+\.(\w+)/.exec((error as Error).message);
+      throw new UniqueViolationError(match?.[1], { cause: error });
+    }
+    throw error;
+  }
+}
