@@ -249,7 +249,8 @@ export const OfferLinksSchema = z.object({
   offerId: IdSchema,
   publisherId: IdSchema.nullable(),
   trackingUrl: z.string(),
-  postbackUrl: z.string(),
+  /** Carries the offer's secret postback token, so publisher keys get null. */
+  postbackUrl: z.string().nullable(),
   pixelUrl: z.string(),
   impressionUrl: z.string(),
   directTrackingSnippet: z.string(),

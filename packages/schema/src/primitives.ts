@@ -85,7 +85,13 @@ export const RateSchema = DecimalSchema.superRefine((value, ctx) => {
   else if (parsed.scale > 10) ctx.addIssue({ code: 'custom', message: 'must have at most 10 decimal places' });
 });
 
-/** Adds an issue at `path` when `amount` does not fit `currency` (too many decimals, negative, too large). */
+/** Why `amount` does not fit `currency` (too many decimals, negative, too large), or undefined when it does. */
+export function moneyIssue(amount: unknown, currency: string, options: { allowNegative?: boolean } = {}): string | undefined {
+  const parsed = parseMoney(amount, currency, options);
+  return parsed.ok ? undefined : parsed.message;
+}
+
+/** Adds an issue at `path` when `amount` does not fit `currency`; skipped while either is unknown. */
 export function checkMoney(
   ctx: z.RefinementCtx,
   amount: string | undefined | null,
@@ -94,8 +100,8 @@ export function checkMoney(
   options: { allowNegative?: boolean } = {},
 ): void {
   if (amount == null || currency == null || !isCurrencyCode(currency)) return;
-  const parsed = parseMoney(amount, currency, options);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', path, message: parsed.message });
+  const message = moneyIssue(amount, currency, options);
+  if (message) ctx.addIssue({ code: 'custom', path, message });
 }
 
 /** An absolute http(s) URL that may contain `{macro}` placeholders. */

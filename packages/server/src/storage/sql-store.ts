@@ -61,8 +61,8 @@ const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c
 
 function offerRepository(db: SqlDriver): OfferRepository {
   const fromRow = (row: Row): Offer => ({
-    ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'archivedAt' | 'createdAt' | 'updatedAt'>),
     id: String(row.id),
+    ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'archivedAt' | 'createdAt' | 'updatedAt'>),
     postbackToken: String(row.postback_token),
     archivedAt: isoOrNull(row.archived_at),
     createdAt: iso(row.created_at),
@@ -182,9 +182,9 @@ function publisherRepository(db: SqlDriver): PublisherRepository {
 
 function affiliateNetworkRepository(db: SqlDriver): AffiliateNetworkRepository {
   const fromRow = (row: Row): AffiliateNetwork => ({
-    ...(JSON.parse(String(row.config)) as Pick<AffiliateNetwork, 'clickIdParam' | 'macros' | 'statusMap'>),
     id: String(row.id),
     name: String(row.name),
+    ...(JSON.parse(String(row.config)) as Pick<AffiliateNetwork, 'clickIdParam' | 'macros' | 'statusMap'>),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   });

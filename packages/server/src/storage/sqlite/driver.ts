@@ -3,7 +3,13 @@ import { dirname } from 'node:path';
 import Database from 'libsql';
 import { Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
 
-type Statement = ReturnType<Database.Database['prepare']>;
+/** The part of a prepared statement we use (libsql mirrors better-sqlite3). */
+interface Statement {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): { changes: number };
+}
 
 /**
  * Embedded SQLite through libsql's synchronous binding. One connection per process: every call goes through one
@@ -23,7 +29,7 @@ export function openSqlite(path: string): SqlDriver {
   const prepare = (sql: string): Statement => {
     let statement = statements.get(sql);
     if (!statement) {
-      statement = db.prepare(sql);
+      statement = db.prepare(sql) as unknown as Statement;
       statements.set(sql, statement);
     }
     return statement;

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import packageJson from '../package.json' with { type: 'json' };
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { Api } from './http/api.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { offerRoutes } from './routes/offers.js';
+import { publisherRoutes } from './routes/publishers.js';
+import type { Store } from './storage/index.js';
+
+export const VERSION: string = packageJson.version;
+
+export interface CreateAppOptions {
+  store: Store;
+  config: Config;
+  /** @default the system clock */
+  clock?: Clock;
+  /** Where unexpected errors are reported. @default console.error */
+  log?: (error: unknown) => void;
+}
+
+/** Builds the Express application. It does not listen: `listen()` does, so tests can bind port 0. */
+export function createApp({ store, config, clock = systemClock, log = console.error }: CreateAppOptions): express.Express {
+  const context: AppContext = { store, config, clock };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    res.setHeader('X-Request-Id', incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID());
+    next();
+  });
+  app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
+
+  const router = express.Router();
+  const api = new Api(router, store);
+  offerRoutes(api, context);
+  publisherRoutes(api, context);
+  affiliateNetworkRoutes(api, context);
+  apiKeyRoutes(api, context);
+
+  app.get('/healthz', async (_req, res) => {
+    await store.isEmpty();
+    res.json({ status: 'ok', version: VERSION });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(api.openapi({ title: 'Waypost', version: VERSION, serverUrl: config.publicUrl }));
+  });
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+  return app;
+}

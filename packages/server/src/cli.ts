@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ApiKeyRoleSchema } from '@waypost/schema';
+import { VERSION } from './app.js';
+import { systemClock } from './clock.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { formatDemo, seedDemo } from './demo.js';
+import { createApiKey } from './keys.js';
+import { startServer } from './server.js';
+import { openStore, type Store } from './storage/index.js';
+
+const USAGE = `waypost ${VERSION} — the Waypost reference server
+
+Usage:
+  waypost serve                    run the server
+  waypost start                    seed the demo on an empty database, then serve (what \`npm start\` runs)
+  waypost migrate                  apply pending database migrations
+  waypost demo                     seed a demo offer, publisher and keys on an empty database; print their links
+  waypost keys create --role admin|publisher [--publisher ID] [--name NAME]
+
+Options (each overrides its environment variable):
+  --database-url URL   WAYPOST_DATABASE_URL   file:PATH or postgres://…   (default file:./waypost.db)
+  --port N             WAYPOST_PORT                                       (default 8787)
+  --public-url URL     WAYPOST_PUBLIC_URL                                 (default http://localhost:8787)
+  --currency CODE      WAYPOST_CURRENCY                                   (default USD)
+  --timezone TZ        WAYPOST_TIMEZONE                                   (default UTC)
+  --country-header H   WAYPOST_COUNTRY_HEADER                             (default cf-ipcountry)
+  --trust-proxy V      WAYPOST_TRUST_PROXY                                (default off)
+  --smtp-url URL       WAYPOST_SMTP_URL                                   (default none: e-mails off)
+`;
+
+const CONFIG_FLAGS = {
+  'database-url': 'databaseUrl',
+  port: 'port',
+  'public-url': 'publicUrl',
+  currency: 'currency',
+  timezone: 'timezone',
+  'country-header': 'countryHeader',
+  'trust-proxy': 'trustProxy',
+  'smtp-url': 'smtpUrl',
+} as const satisfies Record<string, keyof Config>;
+
+/** Opens and migrates the store, runs `fn`, closes. `fn` gets the versions the migration applied. */
+async function withStore<T>(config: Config, fn: (store: Store, applied: number[]) => Promise<T>): Promise<T> {
+  const store = openStore(config.databaseUrl);
+  try {
+    return await fn(store, await store.migrate());
+  } finally {
+    await store.close();
+  }
+}
+
+async function serve(config: Config, withDemo: boolean): Promise<void> {
+  const running = await startServer(config);
+  if (withDemo) {
+    const seed = await seedDemo({ store: running.store, config, clock: systemClock });
+    if (seed) console.log(`${formatDemo(seed)}\n`);
+  }
+  console.log(`Waypost ${VERSION} listening on port ${config.port === 0 ? running.url : config.port} (${config.publicUrl})`);
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...Object.fromEntries(Object.keys(CONFIG_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      role: { type: 'string' },
+      publisher: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command || command === 'help') {
+    console.log(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  const overrides: Partial<Record<keyof Config, string>> = {};
+  for (const [flag, key] of Object.entries(CONFIG_FLAGS)) {
+    const value = values[flag as keyof typeof values];
+    if (typeof value === 'string') overrides[key] = value;
+  }
+  const config = loadConfig(process.env, overrides);
+
+  switch (command) {
+    case 'serve':
+    case 'start':
+      await serve(config, command === 'start');
+      return -1;
+    case 'migrate': {
+      const applied = await withStore(config, async (_store, versions) => versions);
+      console.log(applied.length ? `applied migrations ${applied.join(', ')}` : 'database is up to date');
+      return 0;
+    }
+    case 'demo':
+      return withStore(config, async (store) => {
+        const seed = await seedDemo({ store, config, clock: systemClock });
+        if (!seed) {
+          console.error('The database is not empty and has no demo offer; nothing was seeded.');
+          return 1;
+        }
+        console.log(formatDemo(seed));
+        return 0;
+      });
+    case 'keys': {
+      if (sub !== 'create') break;
+      const role = ApiKeyRoleSchema.safeParse(values.role);
+      if (!role.success) {
+        console.error('--role must be "admin" or "publisher"');
+        return 1;
+      }
+      return withStore(config, async (store) => {
+        if (role.data === 'publisher' && (!values.publisher || !(await store.publishers.get(values.publisher)))) {
+          console.error(values.publisher ? `no publisher "${values.publisher}"` : '--publisher ID is required for a publisher key');
+          return 1;
+        }
+        if (role.data === 'admin' && values.publisher) {
+          console.error('--publisher is only allowed with --role publisher');
+          return 1;
+        }
+        const key = await createApiKey(
+          { store, clock: systemClock },
+          { role: role.data, ...(values.publisher ? { publisherId: values.publisher } : {}), ...(values.name ? { name: values.name } : {}) },
+        );
+        console.log(key.key);
+        return 0;
+      });
+    }
+  }
+  console.error(`unknown command "${[command, sub].filter(Boolean).join(' ')}"\n\n${USAGE}`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exitCode = 1;
+  },
+);

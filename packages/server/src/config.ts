@@ -1,0 +1,75 @@
+import { CurrencySchema, describeIssues, TimezoneSchema, toErrorIssues } from '@waypost/schema';
+import { z } from 'zod';
+
+/** Server configuration; every field comes from a `WAYPOST_*` environment variable and may be overridden by a CLI flag. */
+export const ConfigSchema = z.object({
+  /** `file:PATH` (embedded SQLite) or `postgres://…`. @default 'file:./waypost.db' */
+  databaseUrl: z
+    .string()
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'must be "file:PATH" or "postgres://…"')
+    .default('file:./waypost.db'),
+  /** @default 8787 */
+  port: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Base URL used in generated links and snippets. @default `http://localhost:${port}` */
+  publicUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('http://localhost:8787'),
+  /** Account (reporting) currency. @default 'USD' */
+  currency: CurrencySchema.default('USD'),
+  /** Account timezone for days in reports, caps and thresholds. @default 'UTC' */
+  timezone: TimezoneSchema.default('UTC'),
+  /** Trusted request header that carries the visitor's ISO country. @default 'cf-ipcountry' */
+  countryHeader: z.string().trim().toLowerCase().min(1).default('cf-ipcountry'),
+  /** Express `trust proxy` setting: off, `true`, a hop count, or a list of addresses. @default false */
+  trustProxy: z
+    .string()
+    .optional()
+    .transform((value): boolean | number | string => {
+      if (value === undefined || value === '' || value === 'false' || value === '0' || value === 'off') return false;
+      if (value === 'true' || value === 'on') return true;
+      return /^\d+$/.test(value) ? Number(value) : value;
+    }),
+  /** SMTP server for conversion e-mails; e-mails are off without it. */
+  smtpUrl: z.string().optional(),
+});
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** The environment variable behind each configuration field (SPEC §2). */
+export const CONFIG_ENV: Record<keyof Config, string> = {
+  databaseUrl: 'WAYPOST_DATABASE_URL',
+  port: 'WAYPOST_PORT',
+  publicUrl: 'WAYPOST_PUBLIC_URL',
+  currency: 'WAYPOST_CURRENCY',
+  timezone: 'WAYPOST_TIMEZONE',
+  countryHeader: 'WAYPOST_COUNTRY_HEADER',
+  trustProxy: 'WAYPOST_TRUST_PROXY',
+  smtpUrl: 'WAYPOST_SMTP_URL',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration from `env`, then applies `overrides` (CLI flags). Throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const [key, name] of Object.entries(CONFIG_ENV)) {
+    const value = overrides[key as keyof Config] ?? env[name];
+    raw[key] = value === '' ? undefined : value;
+  }
+  // Links point at the port the server listens on unless a public URL is set.
+  if (raw.publicUrl === undefined && raw.port !== undefined && /^\d+$/.test(raw.port) && raw.port !== '0') {
+    raw.publicUrl = `http://localhost:${raw.port}`;
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = toErrorIssues(result.error).map((issue) => ({
+      ...issue,
+      path: CONFIG_ENV[issue.path.split('.')[0] as keyof Config] ?? issue.path,
+    }));
+    throw new ConfigError(`invalid configuration: ${describeIssues(issues)}`);
+  }
+  return result.data;
+}

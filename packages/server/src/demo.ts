@@ -1,0 +1,101 @@
+import type { Offer, OfferLinks, Publisher } from '@waypost/schema';
+import type { AppContext } from './context.js';
+import { newId, newSecret } from './ids.js';
+import { createApiKey } from './keys.js';
+import { offerLinks } from './links.js';
+
+export const DEMO_OFFER_NAME = 'Demo offer';
+
+export interface DemoSeed {
+  /** Only present when this call created the keys: secrets are stored hashed and cannot be shown again. */
+  adminKey?: string;
+  publisherKey?: string;
+  offer: Offer;
+  publisher: Publisher;
+  links: OfferLinks;
+}
+
+/**
+ * Seeds a demo publisher, a CPA offer and two keys on an empty database. On a database that already has data it
+ * creates nothing and returns the demo offer's links when the demo offer exists, else undefined.
+ */
+export async function seedDemo(context: AppContext): Promise<DemoSeed | undefined> {
+  const { store, config, clock } = context;
+  if (!(await store.isEmpty())) {
+    const offer = (await store.offers.list({ q: DEMO_OFFER_NAME }, { limit: 1 })).data[0];
+    const publisher = (await store.publishers.list({ q: 'Demo publisher' }, { limit: 1 })).data[0];
+    if (!offer || !publisher) return undefined;
+    return { offer, publisher, links: offerLinks(config.publicUrl, offer, undefined, publisher.id) };
+  }
+  const now = clock.now().toISOString();
+  const publisher: Publisher = {
+    id: newId('pub_', clock.now()),
+    name: 'Demo publisher',
+    email: 'publisher@example.com',
+    status: 'active',
+    postbackUrl: null,
+    postbackSecret: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await store.publishers.insert(publisher);
+  const offer: Offer = {
+    id: newId('off_', clock.now()),
+    name: DEMO_OFFER_NAME,
+    url: 'https://example.com/?click_id={click_id}&pub={publisher_id}&sub1={sub1}',
+    status: 'active',
+    expiresAt: null,
+    leadType: 'Demo',
+    currency: config.currency,
+    payout: { model: 'cpa', mode: 'fixed', amount: '12.50' },
+    revenue: { mode: 'fixed', amount: '20.00' },
+    duplicates: 'ignore',
+    approval: { defaultStatus: 'approved' },
+    cap: null,
+    affiliateNetworkId: null,
+    appendClickId: false,
+    staticUrl: null,
+    countries: [],
+    group: null,
+    tags: ['demo'],
+    notes: 'Created by `waypost demo`.',
+    directTracking: true,
+    allowedOrigins: [],
+    postbackIpAllowlist: [],
+    email: null,
+    visibility: 'public',
+    publisherIds: [],
+    postbackToken: newSecret(),
+    archivedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await store.offers.insert(offer);
+  const admin = await createApiKey(context, { role: 'admin', name: 'demo admin' });
+  const publisherKey = await createApiKey(context, { role: 'publisher', publisherId: publisher.id, name: 'demo publisher' });
+  return {
+    adminKey: admin.key,
+    publisherKey: publisherKey.key,
+    offer,
+    publisher,
+    links: offerLinks(config.publicUrl, offer, undefined, publisher.id),
+  };
+}
+
+export function formatDemo(seed: DemoSeed): string {
+  const lines = [
+    seed.adminKey ? 'Seeded a demo offer, publisher and API keys.' : 'The database already has data; the demo offer:',
+    '',
+  ];
+  if (seed.adminKey) lines.push(`  Admin API key:      ${seed.adminKey}`, `  Publisher API key:  ${seed.publisherKey}`);
+  lines.push(
+    `  Offer:              ${seed.offer.name} (${seed.offer.id})`,
+    `  Publisher:          ${seed.publisher.name} (${seed.publisher.id})`,
+    `  Tracking URL:       ${seed.links.trackingUrl}`,
+    `  Postback URL:       ${seed.links.postbackUrl}`,
+    `  Lander snippet:     ${seed.links.directTrackingSnippet}`,
+    `  Thank-you snippet:  ${seed.links.conversionSnippet}`,
+  );
+  if (!seed.adminKey) lines.push('', '  API keys are stored hashed; make another with: waypost keys create --role admin');
+  return lines.join('\n');
+}

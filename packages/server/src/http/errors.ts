@@ -1,0 +1,80 @@
+import { describeIssues, type ErrorIssue, type ErrorResponse } from '@waypost/schema';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/** An error with an HTTP status and a stable code: everything a handler throws on purpose. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: ErrorIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+
+  static validation(issues: ErrorIssue[], status = 422): ApiError {
+    return new ApiError(status, 'validation_error', describeIssues(issues), issues);
+  }
+
+  /** A 422 for one field, such as an amount whose decimals do not fit the offer currency. */
+  static field(path: string, message: string, code = 'validation_error'): ApiError {
+    return new ApiError(422, code, `${path}: ${message}`, [{ path, code, message }]);
+  }
+
+  static notFound(what: string): ApiError {
+    return new ApiError(404, 'not_found', `${what} not found`);
+  }
+
+  static forbidden(message = 'this API key is not allowed to do that'): ApiError {
+    return new ApiError(403, 'forbidden', message);
+  }
+
+  static conflict(message: string, field?: string): ApiError {
+    return new ApiError(409, 'conflict', message, field ? [{ path: field, code: 'conflict', message }] : undefined);
+  }
+
+  toBody(): ErrorResponse {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}
+
+/** Body-parser failures carry a `type`; each becomes a 4xx with a code, never a 500. */
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'malformed_json', 'the request body is not valid JSON'],
+  'entity.too.large': [413, 'payload_too_large', 'the request body is too large'],
+  'encoding.unsupported': [415, 'unsupported_encoding', 'the request body encoding is not supported'],
+  'charset.unsupported': [415, 'unsupported_charset', 'the request body charset is not supported'],
+  'request.aborted': [400, 'request_aborted', 'the request was aborted'],
+  'request.size.invalid': [400, 'invalid_body', 'the request body size does not match Content-Length'],
+  'stream.encoding.set': [500, 'internal_error', 'internal error'],
+};
+
+export function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  const type = (error as { type?: unknown })?.type;
+  if (typeof type === 'string' && type in BODY_ERRORS) {
+    const [status, code, message] = BODY_ERRORS[type]!;
+    return new ApiError(status, code, message, [{ path: 'body', code, message }]);
+  }
+  // A URI that cannot be decoded (`/v1/offers/%E0%A4%A`) is the client's fault.
+  if (error instanceof URIError) return new ApiError(400, 'malformed_url', 'the request URL is not valid');
+  return undefined;
+}
+
+/** The last middleware: JSON errors only, never a stack trace or an HTML page. */
+export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const apiError = toApiError(error);
+    if (!apiError) log(error);
+    const known = apiError ?? new ApiError(500, 'internal_error', 'internal error; the request can be retried');
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
+    res.status(known.status).json(known.toBody());
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};

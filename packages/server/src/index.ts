@@ -1,0 +1,10 @@
+export { createApp, VERSION } from './app.js';
+export type { CreateAppOptions } from './app.js';
+export { type Clock, systemClock } from './clock.js';
+export { type Config, ConfigError, loadConfig } from './config.js';
+export { seedDemo } from './demo.js';
+export { createApiKey } from './keys.js';
+export { listen, startServer } from './server.js';
+export type { RunningServer } from './server.js';
+export { openStore } from './storage/index.js';
+export type { Store } from './storage/index.js';

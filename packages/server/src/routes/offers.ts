@@ -1,0 +1,207 @@
+import {
+  CreateOfferParamsSchema,
+  CreatePersonalPayoutParamsSchema,
+  ListOffersQuerySchema,
+  ListQuerySchema,
+  listOf,
+  type Offer,
+  OfferConfigSchema,
+  OfferLinksQuerySchema,
+  OfferLinksSchema,
+  OfferSchema,
+  PersonalPayoutSchema,
+  PublisherOfferSchema,
+  toErrorIssues,
+  UpdateOfferParamsSchema,
+  moneyIssue,
+} from '@waypost/schema';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
+import type { Auth } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { newId, newSecret } from '../ids.js';
+import { offerLinks } from '../links.js';
+import { UniqueViolationError } from '../storage/index.js';
+import { offerVisibleTo, scopedPublisherId } from './scope.js';
+
+const OfferViewSchema = OfferSchema.or(PublisherOfferSchema);
+
+export function offerRoutes(api: Api, { store, config, clock }: AppContext): void {
+  /** An offer the caller may see, or 404. */
+  const findOffer = async (id: string, auth: Auth): Promise<Offer> => {
+    const offer = await store.offers.get(id);
+    if (!offer || (auth.role === 'publisher' && !offerVisibleTo(offer, auth.publisherId))) throw ApiError.notFound('offer');
+    return offer;
+  };
+  const view = (offer: Offer, auth: Auth) => (auth.role === 'admin' ? offer : PublisherOfferSchema.parse(offer));
+
+  /** Checks the merged configuration as a whole and that every id it names exists. */
+  const checkOffer = async (offer: Offer): Promise<void> => {
+    const { id, postbackToken, archivedAt, createdAt, updatedAt, ...config } = offer;
+    const result = OfferConfigSchema.safeParse(config);
+    if (!result.success) throw ApiError.validation(toErrorIssues(result.error));
+    if (offer.affiliateNetworkId && !(await store.affiliateNetworks.get(offer.affiliateNetworkId))) {
+      throw ApiError.field('affiliateNetworkId', `no affiliate network "${offer.affiliateNetworkId}"`);
+    }
+    const fallback = offer.cap?.fallbackOfferId;
+    if (fallback !== undefined) {
+      if (fallback === offer.id) throw ApiError.field('cap.fallbackOfferId', 'must not be the offer itself');
+      if (!(await store.offers.get(fallback))) throw ApiError.field('cap.fallbackOfferId', `no offer "${fallback}"`);
+    }
+    for (const [index, publisherId] of offer.publisherIds.entries()) {
+      if (!(await store.publishers.get(publisherId))) throw ApiError.field(`publisherIds.${index}`, `no publisher "${publisherId}"`);
+    }
+  };
+
+  const save = async (offer: Offer, write: (offer: Offer) => Promise<unknown>): Promise<Offer> => {
+    await checkOffer(offer);
+    try {
+      await write(offer);
+    } catch (error) {
+      if (error instanceof UniqueViolationError) throw ApiError.conflict(`an offer named "${offer.name}" already exists`, 'name');
+      throw error;
+    }
+    return offer;
+  };
+
+  api.route(
+    { method: 'get', path: '/v1/offers', tag: 'Offers', access: 'key', summary: 'List offers', query: ListQuerySchema.extend(ListOffersQuerySchema.shape), response: listOf(OfferViewSchema) },
+    async ({ query, auth }) => {
+      const { limit, cursor, includeArchived, ...filter } = query;
+      const page = await store.offers.list(
+        auth.role === 'admin'
+          ? { ...filter, includeArchived: includeArchived === 'true' }
+          : { ...filter, status: 'active', visibleTo: auth.publisherId },
+        { limit, cursor },
+      );
+      return { data: page.data.map((offer) => view(offer, auth)), nextCursor: page.nextCursor };
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/v1/offers', tag: 'Offers', access: 'admin', summary: 'Create an offer', body: CreateOfferParamsSchema, response: OfferSchema, status: 201 },
+    async ({ body }) => {
+      const now = clock.now().toISOString();
+      const offer: Offer = {
+        expiresAt: null,
+        leadType: null,
+        revenue: null,
+        cap: null,
+        affiliateNetworkId: null,
+        staticUrl: null,
+        group: null,
+        notes: null,
+        email: null,
+        ...body,
+        currency: body.currency ?? config.currency,
+        id: newId('off_', clock.now()),
+        postbackToken: newSecret(),
+        archivedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return save(offer, (o) => store.offers.insert(o));
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/offers/:id', tag: 'Offers', access: 'key', summary: 'Retrieve an offer', response: OfferViewSchema },
+    async ({ params, auth }) => view(await findOffer(params.id!, auth), auth),
+  );
+
+  api.route(
+    { method: 'patch', path: '/v1/offers/:id', tag: 'Offers', access: 'admin', summary: 'Update an offer', body: UpdateOfferParamsSchema, response: OfferSchema },
+    async ({ params, body, auth }) => {
+      const offer = await findOffer(params.id!, auth);
+      return save({ ...offer, ...body, updatedAt: clock.now().toISOString() }, (o) => store.offers.update(o));
+    },
+  );
+
+  api.route(
+    {
+      method: 'delete',
+      path: '/v1/offers/:id',
+      tag: 'Offers',
+      access: 'admin',
+      summary: 'Archive an offer',
+      description: 'Archives the offer: it stops tracking and leaves lists, and its clicks, conversions and reports stay.',
+      response: OfferSchema,
+    },
+    async ({ params, auth }) => {
+      const offer = await findOffer(params.id!, auth);
+      if (offer.archivedAt) return offer;
+      const now = clock.now().toISOString();
+      const archived = { ...offer, archivedAt: now, updatedAt: now };
+      await store.offers.update(archived);
+      return archived;
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/v1/offers/:id/rotate-token', tag: 'Offers', access: 'admin', summary: 'Replace the postback token', response: OfferSchema },
+    async ({ params, auth }) => {
+      const offer = await findOffer(params.id!, auth);
+      const rotated = { ...offer, postbackToken: newSecret(), updatedAt: clock.now().toISOString() };
+      await store.offers.update(rotated);
+      return rotated;
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/offers/:id/links', tag: 'Offers', access: 'key', summary: 'Tracking links and snippets', query: OfferLinksQuerySchema, response: OfferLinksSchema },
+    async ({ params, query, auth }) => {
+      const offer = await findOffer(params.id!, auth);
+      const publisherId = scopedPublisherId(auth, query.publisherId);
+      if (publisherId && !(await store.publishers.get(publisherId))) throw ApiError.notFound('publisher');
+      const network = offer.affiliateNetworkId ? await store.affiliateNetworks.get(offer.affiliateNetworkId) : undefined;
+      const links = offerLinks(config.publicUrl, offer, network, publisherId);
+      // The postback URL carries the offer's secret token: it is the merchant's, not the publisher's.
+      return auth.role === 'admin' ? links : { ...links, postbackUrl: null };
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/offers/:id/personal-payouts', tag: 'Personal payouts', access: 'admin', summary: 'List personal payouts', query: ListQuerySchema, response: listOf(PersonalPayoutSchema) },
+    async ({ params, query, auth }) => {
+      await findOffer(params.id!, auth);
+      return store.personalPayouts.listForOffer(params.id!, query);
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/v1/offers/:id/personal-payouts', tag: 'Personal payouts', access: 'admin', summary: 'Create a personal payout', body: CreatePersonalPayoutParamsSchema, response: PersonalPayoutSchema, status: 201 },
+    async ({ params, body, auth }) => {
+      const offer = await findOffer(params.id!, auth);
+      if (body.publisherId && !(await store.publishers.get(body.publisherId))) {
+        throw ApiError.field('publisherId', `no publisher "${body.publisherId}"`);
+      }
+      const amountIssue = body.amount === undefined ? undefined : moneyIssue(body.amount, offer.currency);
+      if (amountIssue) throw ApiError.field('amount', amountIssue);
+      if (body.percent !== undefined && offer.payout.model !== 'cps') throw ApiError.field('percent', 'is only allowed on a "cps" offer');
+      const payout = {
+        id: newId('pp_', clock.now()),
+        offerId: offer.id,
+        publisherId: body.publisherId ?? null,
+        couponCode: body.couponCode ?? null,
+        amount: body.amount ?? null,
+        percent: body.percent ?? null,
+        createdAt: clock.now().toISOString(),
+      };
+      try {
+        await store.personalPayouts.insert(payout);
+      } catch (error) {
+        if (error instanceof UniqueViolationError) throw ApiError.conflict('a personal payout for this publisher and coupon already exists', 'publisherId');
+        throw error;
+      }
+      return payout;
+    },
+  );
+
+  api.route(
+    { method: 'delete', path: '/v1/offers/:id/personal-payouts/:payoutId', tag: 'Personal payouts', access: 'admin', summary: 'Delete a personal payout' },
+    async ({ params }) => {
+      if (!(await store.personalPayouts.delete(params.id!, params.payoutId!))) throw ApiError.notFound('personal payout');
+      return undefined;
+    },
+  );
+}

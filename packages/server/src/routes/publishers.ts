@@ -1,0 +1,63 @@
+import {
+  CreatePublisherParamsSchema,
+  ListPublishersQuerySchema,
+  ListQuerySchema,
+  listOf,
+  type Publisher,
+  PublisherSchema,
+  UpdatePublisherParamsSchema,
+} from '@waypost/schema';
+import type { AppContext } from '../context.js';
+import type { Api } from '../http/api.js';
+import type { Auth } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { newId } from '../ids.js';
+import { scopedPublisherId } from './scope.js';
+
+export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
+  const findPublisher = async (id: string, auth: Auth): Promise<Publisher> => {
+    const publisher = await store.publishers.get(scopedPublisherId(auth, id)!);
+    if (!publisher) throw ApiError.notFound('publisher');
+    return publisher;
+  };
+
+  api.route(
+    { method: 'get', path: '/v1/publishers', tag: 'Publishers', access: 'key', summary: 'List publishers (a publisher key sees itself)', query: ListQuerySchema.extend(ListPublishersQuerySchema.shape), response: listOf(PublisherSchema) },
+    async ({ query, auth }) => {
+      const { limit, cursor, ...filter } = query;
+      return store.publishers.list({ ...filter, id: scopedPublisherId(auth, undefined) }, { limit, cursor });
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/v1/publishers', tag: 'Publishers', access: 'admin', summary: 'Create a publisher', body: CreatePublisherParamsSchema, response: PublisherSchema, status: 201 },
+    async ({ body }) => {
+      const now = clock.now().toISOString();
+      const publisher: Publisher = {
+        email: null,
+        postbackUrl: null,
+        postbackSecret: null,
+        ...body,
+        id: newId('pub_', clock.now()),
+        createdAt: now,
+        updatedAt: now,
+      };
+      await store.publishers.insert(publisher);
+      return publisher;
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/publishers/:id', tag: 'Publishers', access: 'key', summary: 'Retrieve a publisher', response: PublisherSchema },
+    async ({ params, auth }) => findPublisher(params.id!, auth),
+  );
+
+  api.route(
+    { method: 'patch', path: '/v1/publishers/:id', tag: 'Publishers', access: 'admin', summary: 'Update a publisher', body: UpdatePublisherParamsSchema, response: PublisherSchema },
+    async ({ params, body, auth }) => {
+      const publisher = { ...(await findPublisher(params.id!, auth)), ...body, updatedAt: clock.now().toISOString() };
+      await store.publishers.update(publisher);
+      return publisher;
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import { createApp } from './app.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openStore, type Store } from './storage/index.js';
+
+/** Starts listening; resolves once the port is bound. Port 0 picks a free port (tests). */
+export function listen(app: express.Express, port: number, host?: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host ?? '::', (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.once('error', reject);
+  });
+}
+
+export interface RunningServer {
+  server: Server;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the store, builds the app and listens: what `waypost serve` does. */
+export async function startServer(config: Config, options: { clock?: Clock; host?: string } = {}): Promise<RunningServer> {
+  const store = openStore(config.databaseUrl);
+  await store.migrate();
+  const app = createApp({ store, config, ...(options.clock ? { clock: options.clock } : {}) });
+  const server = await listen(app, config.port, options.host);
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    store,
+    url: `http://localhost:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { inject } from 'vitest';
+import { createApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createApiKey } from '../../src/keys.js';
+import { listen } from '../../src/server.js';
+import { openStore, type Store } from '../../src/storage/index.js';
+import { createTestDatabase } from './postgres.js';
+
+export type Backend = 'sqlite' | 'postgres';
+
+/**
+ * The databases every storage and HTTP test runs against. PostgreSQL is left out only when its binaries are missing
+ * outside CI; under CI=true the global setup fails instead of skipping it.
+ */
+export function backends(): Backend[] {
+  return inject('pgAdminUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+const cleanups: (() => void)[] = [];
+process.once('exit', () => cleanups.forEach((cleanup) => cleanup()));
+
+/** A fresh, empty database URL: a real SQLite file in a temp folder, or a new database in the test cluster. */
+export async function freshDatabaseUrl(backend: Backend): Promise<string> {
+  if (backend === 'postgres') return createTestDatabase(inject('pgAdminUrl'));
+  const dir = mkdtempSync(join(tmpdir(), 'waypost-test-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return `file:${join(dir, 'waypost.db')}`;
+}
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-03-01T12:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(at: string | Date): void {
+    this.current = new Date(at);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface TestServer {
+  url: string;
+  store: Store;
+  config: Config;
+  databaseUrl: string;
+  adminKey: string;
+  /** fetch against the server with the admin key unless `key` is given (`null` sends no key). */
+  request(path: string, init?: RequestInit & { key?: string | null; json?: unknown }): Promise<Response>;
+  /** request() that parses the JSON reply. */
+  json<T = any>(path: string, init?: RequestInit & { key?: string | null; json?: unknown }): Promise<{ status: number; body: T; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** A real server on port 0 over a real database, with an admin key. */
+export async function startTestServer(
+  backend: Backend,
+  options: { databaseUrl?: string; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl(backend));
+  const store = openStore(databaseUrl);
+  await store.migrate();
+  const clock = options.clock ?? new TestClock();
+  const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl, WAYPOST_PUBLIC_URL: 'http://track.waypost.test', ...options.env });
+  const app = createApp({ store, config, clock, log: () => {} });
+  const server: Server = await listen(app, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { key: adminKey } = await createApiKey({ store, clock }, { role: 'admin', name: 'test admin' });
+
+  const request: TestServer['request'] = (path, init = {}) => {
+    const { key, json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    const auth = key === undefined ? adminKey : key;
+    if (auth) headers.set('authorization', `Bearer ${auth}`);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    return fetch(`${url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}), redirect: 'manual' });
+  };
+  return {
+    url,
+    store,
+    config,
+    databaseUrl,
+    adminKey,
+    request,
+    async json(path, init) {
+      const response = await request(path, init);
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}
+
+const SERVER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the `waypost` CLI from source in its own process; resolves to its trimmed standard output. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: SERVER_ROOT,
+    env: { ...process.env, ...env },
+  });
+  return stdout.trim();
+}
