@@ -56,7 +56,7 @@ async function serve(config: Config, withDemo: boolean): Promise<void> {
     const seed = await seedDemo({ store: running.store, config, clock: systemClock });
     if (seed) console.log(`${formatDemo(seed)}\n`);
   }
-  console.log(`Waypost ${VERSION} listening on port ${config.port === 0 ? running.url : config.port} (${config.publicUrl})`);
+  console.log(`Waypost ${VERSION} listening on ${running.url} (links use ${config.publicUrl})`);
   const stop = () => {
     void running.close().then(() => process.exit(0));
   };

@@ -112,6 +112,8 @@ export class Api {
         tags: [spec.tag],
         operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string = '') => c.toUpperCase())}`,
         ...(spec.access === 'public' ? { security: [] } : {}),
+        // Which keys may call it: `admin`, `key` (admin or publisher, scoped to its own records) or `public`.
+        'x-waypost-access': spec.access,
         ...(parameters.length ? { parameters } : {}),
         ...(spec.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, startTestServer, type TestServer } from './support/harness.js';
+
+interface Operation {
+  method: string;
+  path: string;
+  properties: Record<string, { type?: string | string[] }>;
+}
+
+/** A value of the wrong JSON type for a property declared as `type`. */
+function wrongTypeFor(type: string | string[] | undefined): unknown {
+  const first = Array.isArray(type) ? type[0] : type;
+  switch (first) {
+    case 'string':
+      return { not: 'a string' };
+    case 'number':
+    case 'integer':
+      return 'not a number';
+    case 'boolean':
+      return 'yes';
+    case 'array':
+      return 'not an array';
+    case 'object':
+      return 42;
+    default:
+      return Symbol.for('skip');
+  }
+}
+
+describe.each(backends())('write endpoints on %s', (backend) => {
+  let server: TestServer;
+  let operations: Operation[];
+  const ids: Record<string, string> = {};
+
+  /** Every record, read through the API: what must not change when bad input is refused. */
+  const snapshot = async () => {
+    const lists = ['/v1/offers?includeArchived=true&limit=500', '/v1/publishers?limit=500', '/v1/affiliate-networks?limit=500', '/v1/api-keys?limit=500', `/v1/offers/${ids.offer}/personal-payouts?limit=500`];
+    return Promise.all(lists.map(async (path) => (await server.json(path)).body));
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const publisher = await server.json('/v1/publishers', { method: 'POST', json: { name: 'Fixture publisher' } });
+    const network = await server.json('/v1/affiliate-networks', { method: 'POST', json: { name: 'Net', clickIdParam: 'aff_sub', macros: { clickId: '{aff_sub}' } } });
+    const offer = await server.json('/v1/offers', { method: 'POST', json: { name: 'Fixture offer', url: 'https://example.com', payout: { model: 'cpa', amount: '5' } } });
+    const key = await server.json('/v1/api-keys', { method: 'POST', json: { role: 'publisher', publisherId: publisher.body.id } });
+    Object.assign(ids, { publisher: publisher.body.id, network: network.body.id, offer: offer.body.id, key: key.body.id, payoutId: 'pp_missing' });
+
+    const spec = (await server.json('/openapi.json', { key: null })).body;
+    operations = [];
+    for (const [path, methods] of Object.entries<Record<string, any>>(spec.paths)) {
+      for (const [method, operation] of Object.entries<any>(methods)) {
+        const schema = operation.requestBody?.content?.['application/json']?.schema;
+        if (schema) operations.push({ method: method.toUpperCase(), path, properties: schema.properties ?? {} });
+      }
+    }
+  });
+  afterAll(() => server.close());
+
+  const concrete = (path: string) =>
+    path
+      .replace(/^\/v1\/offers\/\{id\}/, `/v1/offers/${ids.offer}`)
+      .replace(/^\/v1\/publishers\/\{id\}/, `/v1/publishers/${ids.publisher}`)
+      .replace(/^\/v1\/affiliate-networks\/\{id\}/, `/v1/affiliate-networks/${ids.network}`)
+      .replace(/^\/v1\/api-keys\/\{id\}/, `/v1/api-keys/${ids.key}`);
+
+  it('finds the write endpoints in the OpenAPI document', () => {
+    expect(operations.map((op) => `${op.method} ${op.path}`)).toEqual(
+      expect.arrayContaining(['POST /v1/offers', 'PATCH /v1/offers/{id}', 'POST /v1/publishers', 'PATCH /v1/publishers/{id}', 'POST /v1/affiliate-networks', 'POST /v1/api-keys', 'POST /v1/offers/{id}/personal-payouts']),
+    );
+  });
+
+  it('answers malformed, wrong-typed, oversized and unknown-field bodies with a 4xx naming the field, and stores nothing', async () => {
+    const before = await snapshot();
+    for (const op of operations) {
+      const path = concrete(op.path);
+      const label = `${op.method} ${op.path}`;
+      const send = (body: string, contentType = 'application/json') =>
+        server.json(path, { method: op.method, body, headers: { 'content-type': contentType } });
+
+      const malformed = await send('{"name": "unterminated');
+      expect([label, malformed.status, malformed.body.error.code]).toEqual([label, 400, 'malformed_json']);
+      expect(malformed.body.error.issues[0].path).toBe('body');
+
+      const oversized = await send(JSON.stringify({ name: 'x'.repeat(1024 * 1024) }));
+      expect([label, oversized.status, oversized.body.error.code]).toEqual([label, 413, 'payload_too_large']);
+
+      const notJson = await send('name=x', 'application/x-www-form-urlencoded');
+      expect([label, notJson.status]).toEqual([label, 415]);
+
+      const notAnObject = await send('[1, 2, 3]');
+      expect([label, notAnObject.status, notAnObject.body.error.code]).toEqual([label, 422, 'validation_error']);
+
+      const unknown = await send(JSON.stringify({ zzUnknownField: 1 }));
+      expect([label, unknown.status]).toEqual([label, 422]);
+      expect(unknown.body.error.issues.map((issue: { path: string }) => issue.path)).toContain('zzUnknownField');
+      expect(unknown.body.error.message).toContain('zzUnknownField');
+
+      for (const [field, property] of Object.entries(op.properties)) {
+        const wrong = wrongTypeFor(property.type);
+        if (wrong === Symbol.for('skip')) continue;
+        const response = await send(JSON.stringify({ [field]: wrong }));
+        expect([label, field, response.status]).toEqual([label, field, 422]);
+        const paths = response.body.error.issues.map((issue: { path: string }) => issue.path);
+        expect([label, paths.some((path: string) => path === field || path.startsWith(`${field}.`))]).toEqual([label, true]);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('rejects semantically invalid values with the field named', async () => {
+    const cases: [string, unknown, string][] = [
+      ['/v1/offers', { name: 'A', url: 'https://a.example', currency: 'XYZ', payout: { model: 'cpa', amount: '1' } }, 'currency'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', currency: 'JPY', payout: { model: 'cpa', amount: '1.5' } }, 'payout.amount'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', currency: 'KWD', payout: { model: 'cpa', amount: '1.2345' } }, 'payout.amount'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', payout: { model: 'cpa', amount: '1e309' } }, 'payout.amount'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', payout: { model: 'cpa', amount: '-5' } }, 'payout.amount'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', payout: { model: 'cpa', percent: '5' } }, 'payout.percent'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', payout: { model: 'cps', percent: '101' } }, 'payout.percent'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', payout: { model: 'cpa', amount: '1' }, cap: { daily: 5, timezone: 'Mars/Olympus' } }, 'cap.timezone'],
+      ['/v1/offers', { name: 'A', url: 'javascript:alert(1)', payout: { model: 'cpa', amount: '1' } }, 'url'],
+      ['/v1/offers', { name: 'A', url: 'https://a.example', payout: { model: 'cpa', amount: '1' }, affiliateNetworkId: 'net_missing' }, 'affiliateNetworkId'],
+      ['/v1/publishers', { name: 'P', email: 'not-an-email' }, 'email'],
+      ['/v1/api-keys', { role: 'publisher' }, 'publisherId'],
+    ];
+    const before = await snapshot();
+    for (const [path, json, field] of cases) {
+      const response = await server.json(path, { method: 'POST', json });
+      expect([path, field, response.status]).toEqual([path, field, 422]);
+      expect(response.body.error.issues.map((issue: { path: string }) => issue.path)).toContain(field);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers unknown routes and malformed ids with a JSON 404, never HTML', async () => {
+    for (const path of ['/v1/nothing-here', '/v1/offers/bad%20id', '/v1/offers/off_unknown']) {
+      const response = await server.request(path);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/json');
+      expect((await response.json()).error.code).toBe('not_found');
+    }
+  });
+});
