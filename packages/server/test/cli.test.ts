@@ -47,13 +47,13 @@ describe.each(backends())('the waypost CLI on %s', (backend) => {
 
     expect(await (await fetch(`${first.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
     const auth = { authorization: `Bearer ${adminKey}` };
-    const offers = await (await fetch(`${first.url}/v1/offers`, { headers: auth })).json();
+    const offers = (await (await fetch(`${first.url}/v1/offers`, { headers: auth })).json()) as any;
     expect(offers.data).toHaveLength(1);
     const offer = offers.data[0];
-    const links = await (await fetch(`${first.url}/v1/offers/${offer.id}/links?publisherId=${trackingUrl.split('pub=')[1]}`, { headers: auth })).json();
+    const links: any = await (await fetch(`${first.url}/v1/offers/${offer.id}/links?publisherId=${trackingUrl.split('pub=')[1]}`, { headers: auth })).json();
     expect(links.trackingUrl).toBe(trackingUrl);
     const created = await fetch(`${first.url}/v1/publishers`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Survivor' }) });
-    const survivor = await created.json();
+    const survivor: any = await created.json();
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
 
