@@ -15,7 +15,7 @@ const response = await fetch(`http://localhost:${port}/v1/offers`, {
   headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
   body: JSON.stringify({ name: 'Solar US', url: 'https://shop.example.com/?cid={click_id}', payout: { model: 'cpa', amount: '25.00' } }),
 });
-const offer = await response.json();
+const offer = (await response.json()) as { name: string; currency: string; payout: { amount: string } };
 console.log(response.status, offer.name, offer.payout.amount, offer.currency);
 
 server.close();

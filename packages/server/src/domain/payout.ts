@@ -153,8 +153,8 @@ export function computeConversionPayout(
   const offerExponent = exponentOf(offer.currency, 'currency');
   if (offerExponent instanceof DomainError) throw offerExponent;
   const currency = conversion.currency ?? offer.currency;
-  const currencyError = exponentOf(currency, 'currency');
-  if (currencyError instanceof DomainError) return { ok: false, error: currencyError };
+  const unknownCurrency = exponentOf(currency, 'currency');
+  if (unknownCurrency instanceof DomainError) return { ok: false, error: unknownCurrency };
 
   const sale = sentRatio(conversion.amount, 'amount');
   if (sale instanceof DomainError) return { ok: false, error: sale };
@@ -212,7 +212,7 @@ export function clickPayout(
 ): number {
   if (offer.payout.model !== 'cpc') return 0;
   const rule = selectPayoutRule(offer, { publisherId: click.publisherId, country: click.country }, personalPayouts);
-  return impressionsOrClicks(1n, 1n, rule, offer.currency);
+  return unitPayout(1n, 1n, rule, offer.currency);
 }
 
 /**
@@ -221,10 +221,11 @@ export function clickPayout(
  */
 export function impressionPayout(impressions: number, rule: Pick<PayoutRuleMatch, 'amount'>, currency: string): number {
   if (!Number.isSafeInteger(impressions) || impressions < 0) throw new RangeError(`impressions must be a non-negative integer, got ${impressions}`);
-  return impressionsOrClicks(BigInt(impressions), 1000n, rule, currency);
+  return unitPayout(BigInt(impressions), 1000n, rule, currency);
 }
 
-function impressionsOrClicks(count: bigint, per: bigint, rule: Pick<PayoutRuleMatch, 'amount'>, currency: string): number {
+/** `count` units paid `amount` per `per` units (a click: 1 per 1; impressions: per 1000), rounded once. */
+function unitPayout(count: bigint, per: bigint, rule: Pick<PayoutRuleMatch, 'amount'>, currency: string): number {
   if (rule.amount == null) return 0;
   const exponent = exponentOf(currency, 'currency');
   if (exponent instanceof DomainError) throw exponent;
