@@ -19,17 +19,31 @@ function encodeRandom(chars: number): string {
   return out;
 }
 
+let lastTime = -1;
+let lastRandom: number[] = [];
+
 /**
- * A time-sortable id: 10 characters of milliseconds, then `randomChars` characters of CSPRNG output (5 bits each).
- * Sorting ids sorts by creation time, which is what cursor pagination relies on.
+ * A time-sortable resource id: 10 characters of milliseconds, then 12 characters (60 bits) of CSPRNG output.
+ * Within one millisecond (or when the clock steps back) the random part counts up instead, so ids always sort
+ * in creation order, which cursor pagination relies on.
  */
-export function newId(prefix: string, at: Date, randomChars = 12): string {
-  return `${prefix}${encodeTime(at.getTime())}${encodeRandom(randomChars)}`;
+export function newId(prefix: string, at: Date): string {
+  const time = Math.max(at.getTime(), lastTime);
+  if (time === lastTime) {
+    let i = lastRandom.length - 1;
+    while (i >= 0 && lastRandom[i] === 31) lastRandom[i--] = 0;
+    if (i >= 0) lastRandom[i]! += 1;
+  } else {
+    lastRandom = [...randomBytes(12)].map((byte) => byte & 31);
+  }
+  lastTime = time;
+  return `${prefix}${encodeTime(time)}${lastRandom.map((digit) => ALPHABET[digit]).join('')}`;
 }
 
 /** A click id: 30 characters, 100 random bits, unguessable so nobody can attribute a forged conversion to it. */
 export function newClickId(at: Date): string {
-  return newId('', at, 20);
+  // Not monotonic: a click id must not reveal its neighbours.
+  return `${encodeTime(at.getTime())}${encodeRandom(20)}`;
 }
 
 /** A secret token (postback tokens, API keys): 32 characters, 160 random bits. */

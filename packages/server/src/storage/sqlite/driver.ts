@@ -12,18 +12,19 @@ interface Statement {
 }
 
 /**
- * Embedded SQLite through libsql's synchronous binding. One connection per process: every call goes through one
- * FIFO lock, so a transaction that awaits between statements never interleaves with another request's queries.
- * WAL mode lets other processes read while this one writes.
+ * Embedded SQLite through libsql's synchronous binding, one connection per process.
+ *
+ * Writes are durable before they are acknowledged (WAL, synchronous=FULL) and group-committed: every transaction
+ * queued during one turn of the event loop runs in one SQLite transaction, each inside its own savepoint, and one
+ * fsync commits them all. A failing transaction rolls back to its savepoint without touching its neighbours.
+ * Every call goes through one FIFO lock, so an async transaction never interleaves with another request's queries.
  */
 export function openSqlite(path: string): SqlDriver {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  // NORMAL in WAL mode survives a process crash; each commit is still written before we answer.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = FULL');
 
   const statements = new Map<string, Statement>();
   const prepare = (sql: string): Statement => {
@@ -49,29 +50,65 @@ export function openSqlite(path: string): SqlDriver {
     async run(sql: string, params: readonly unknown[] = []) {
       return translate(() => {
         const statement = prepare(sql);
-        // Statements with RETURNING are readers; run() them through all() so the rows are consumed.
+        // Statements with RETURNING are readers; run them through all() so the rows are consumed.
         return statement.reader ? statement.all(...params.map(toSqlite)).length : statement.run(...params.map(toSqlite)).changes;
       });
     },
   };
 
+  interface Pending {
+    fn: (tx: SqlExecutor) => Promise<unknown>;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }
+  let queue: Pending[] = [];
+  let scheduled = false;
+
+  const flush = () =>
+    lock.run(async () => {
+      scheduled = false;
+      const batch = queue;
+      queue = [];
+      const settled: (() => void)[] = [];
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const item of batch) {
+          db.exec('SAVEPOINT waypost_tx');
+          try {
+            const result = await item.fn(direct);
+            db.exec('RELEASE waypost_tx');
+            settled.push(() => item.resolve(result));
+          } catch (error) {
+            db.exec('ROLLBACK TO waypost_tx');
+            db.exec('RELEASE waypost_tx');
+            settled.push(() => item.reject(error));
+          }
+        }
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        for (const item of batch) item.reject(error);
+        return;
+      }
+      // Acknowledge only after the commit is on disk.
+      for (const settle of settled) settle();
+    });
+
+  const transaction = <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => void flush());
+      }
+    });
+
   return {
     dialect: 'sqlite',
     all: (sql, params) => lock.run(() => direct.all(sql, params)),
     get: (sql, params) => lock.run(() => direct.get(sql, params)),
-    run: (sql, params) => lock.run(() => direct.run(sql, params)),
-    transaction: (fn) =>
-      lock.run(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
+    run: (sql, params) => transaction((tx) => tx.run(sql, params)),
+    transaction,
     async exec(script, tx) {
       if (tx) db.exec(script);
       else await lock.run(() => db.exec(script));
