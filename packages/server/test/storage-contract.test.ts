@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../src/storage/migrations.js';
 import { openStore, type Store, UniqueViolationError } from '../src/storage/index.js';
+import type { ConversionRecord } from '../src/storage/store.js';
 import { offerRecord, publisherRecord, testId } from './support/fixtures.js';
 import { backends, freshDatabaseUrl, runCli } from './support/harness.js';
+
+const ALL_VERSIONS = MIGRATIONS.map((migration) => migration.version);
 
 // One contract, every database: what passes here on SQLite must pass on PostgreSQL.
 describe.each(backends())('the %s store', (backend) => {
@@ -20,14 +24,14 @@ describe.each(backends())('the %s store', (backend) => {
     const url = await freshDatabaseUrl(backend);
     const store = openStore(url);
     open.push(store);
-    expect(await store.migrate()).toEqual([1]);
+    expect(await store.migrate()).toEqual(ALL_VERSIONS);
     expect(await store.migrate()).toEqual([]);
   });
 
   it('lets two processes migrate the same database at once without applying anything twice', async () => {
     const url = await freshDatabaseUrl(backend);
     const outputs = await Promise.all([runCli(['migrate', '--database-url', url]), runCli(['migrate', '--database-url', url])]);
-    expect(outputs.sort()).toEqual(['applied migrations 1', 'database is up to date']);
+    expect(outputs.sort()).toEqual([`applied migrations ${ALL_VERSIONS.join(', ')}`, 'database is up to date']);
     const store = await openFresh(url);
     expect(await store.migrate()).toEqual([]);
   });
@@ -185,5 +189,164 @@ describe.each(backends())('the %s store', (backend) => {
     expect(await second.migrate()).toEqual([]);
     expect(await second.offers.get(offer.id)).toEqual(offer);
     expect(await second.publishers.get(publisher.id)).toEqual(publisher);
+  });
+
+  const conversion = (overrides: Partial<ConversionRecord> = {}): ConversionRecord => ({
+    id: testId('cv_'),
+    offerId: 'off_1',
+    publisherId: 'pub_1',
+    clickId: 'click_1',
+    couponCode: null,
+    transactionId: null,
+    event: null,
+    status: 'approved',
+    reason: null,
+    kind: 'conversion',
+    source: 'postback',
+    amount: 4990,
+    currency: 'USD',
+    payout: 500,
+    revenue: 800,
+    offerCurrency: 'USD',
+    fxRate: null,
+    payoutAccount: 500,
+    revenueAccount: 800,
+    payoutState: 'payable',
+    thresholdPeriod: null,
+    capDay: '2026-03-01',
+    counted: true,
+    country: 'US',
+    sub1: 'a',
+    sub2: null,
+    sub3: null,
+    sub4: null,
+    sub5: null,
+    note: null,
+    paymentId: null,
+    createdAt: new Date('2026-03-01T10:00:00Z'),
+    updatedAt: new Date('2026-03-01T10:00:00Z'),
+    ...overrides,
+  });
+
+  it('stores a conversion once per offer, click and dedupe key, and one primary conversion per click', async () => {
+    const store = await openFresh();
+    const first = conversion({ transactionId: 'T1' });
+    expect(await store.conversions.insert({ ...first, clickKey: 'click_1', dedupeKey: 'tx:T1', isPrimary: true })).toBe(true);
+    expect(await store.conversions.get(first.id)).toEqual(first);
+    // The same key again, even as another row, is refused by the database.
+    expect(await store.conversions.insert({ ...conversion(), clickKey: 'click_1', dedupeKey: 'tx:T1', isPrimary: false })).toBe(false);
+    // A second primary conversion for the click is refused too; a non-primary one (a rebill) is not.
+    expect(await store.conversions.insert({ ...conversion(), clickKey: 'click_1', dedupeKey: 'tx:T2', isPrimary: true })).toBe(false);
+    const rebill = conversion({ kind: 'rebill', transactionId: 'T3' });
+    expect(await store.conversions.insert({ ...rebill, clickKey: 'click_1', dedupeKey: 'tx:T3', isPrimary: false })).toBe(true);
+    expect((await store.conversions.findByKey('off_1', 'click_1', 'tx:T1'))?.id).toBe(first.id);
+    expect((await store.conversions.findPrimary('off_1', 'click_1'))?.id).toBe(first.id);
+    const listed = await store.conversions.list({ offerId: 'off_1' }, { limit: 10 }, 'asc');
+    expect(listed.data.map((c) => c.id)).toEqual([first.id, rebill.id]);
+    await store.conversions.update({ ...first, status: 'rejected', reason: 'refund', counted: false });
+    expect(await store.conversions.get(first.id)).toMatchObject({ status: 'rejected', reason: 'refund', counted: false });
+  });
+
+  it('lets exactly one of many concurrent inserts of the same conversion land', async () => {
+    const store = await openFresh();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.conversions.insert({ ...conversion(), clickKey: 'click_9', dedupeKey: 'ev:', isPrimary: true })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('counts against limits atomically and all or nothing', async () => {
+    const store = await openFresh();
+    const scopes = [{ scope: 'cap:o:day:2026-03-01', limit: 2 }, { scope: 'cap:o:total', limit: 3 }];
+    expect(await store.transaction((tx) => tx.counters.incrementAll(scopes))).toBe(true);
+    expect(await store.transaction((tx) => tx.counters.incrementAll(scopes))).toBe(true);
+    expect(await store.transaction((tx) => tx.counters.incrementAll(scopes))).toBe(false);
+    expect(await store.counters.get('cap:o:total')).toEqual({ count: 2, released: false });
+    const nextDay = [{ scope: 'cap:o:day:2026-03-02', limit: 2 }, { scope: 'cap:o:total', limit: 3 }];
+    expect(await store.transaction((tx) => tx.counters.incrementAll(nextDay))).toBe(true);
+    // The total is now full, so the day's count must not move either.
+    expect(await store.transaction((tx) => tx.counters.incrementAll(nextDay))).toBe(false);
+    expect(await store.counters.get('cap:o:day:2026-03-02')).toEqual({ count: 1, released: false });
+    await store.transaction((tx) => tx.counters.decrement('cap:o:total'));
+    expect((await store.counters.get('cap:o:total'))?.count).toBe(2);
+    expect(await store.transaction((tx) => tx.counters.release('thr:x'))).toBe(false);
+    await store.transaction((tx) => tx.counters.increment('thr:x'));
+    expect(await store.transaction((tx) => tx.counters.release('thr:x'))).toBe(true);
+    expect(await store.transaction((tx) => tx.counters.release('thr:x'))).toBe(false);
+  });
+
+  it('never lets concurrent increments pass a limit', async () => {
+    const store = await openFresh();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => store.transaction((tx) => tx.counters.incrementAll([{ scope: 'cap:race', limit: 7 }]))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(7);
+    expect((await store.counters.get('cap:race'))?.count).toBe(7);
+  });
+
+  it('rolls back every write of a transaction that throws', async () => {
+    const store = await openFresh();
+    const publisher = publisherRecord();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.publishers.insert(publisher);
+        await tx.counters.increment('cap:rollback');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.publishers.get(publisher.id)).toBeUndefined();
+    expect(await store.counters.get('cap:rollback')).toBeUndefined();
+  });
+
+  it('adds rollup deltas and answers grouped queries from both rollups', async () => {
+    const store = await openFresh();
+    const base = { offerId: 'off_r', publisherId: 'pub_r', country: 'US', sub1: 's1', sub2: null, sub3: null, sub4: null, sub5: null, couponCode: null };
+    await store.rollups.add({ ...base, day: '2026-03-01', at: new Date('2026-03-01T10:00:00Z'), metrics: { clicks: 1 } });
+    await store.rollups.add({ ...base, day: '2026-03-01', at: new Date('2026-03-01T10:05:00Z'), metrics: { clicks: 1, approved: 1, payout_approved: 500 } });
+    await store.rollups.add({ ...base, sub1: 's2', day: '2026-03-02', at: new Date('2026-03-02T09:00:00Z'), metrics: { clicks: 1 } });
+    const days = [
+      { day: '2026-03-01', start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-02T00:00:00Z') },
+      { day: '2026-03-02', start: new Date('2026-03-02T00:00:00Z'), end: new Date('2026-03-03T00:00:00Z') },
+    ];
+    const daily = await store.rollups.query({ source: 'daily', days, groupBy: ['day', 'offer'], filters: {} });
+    expect(daily.map((row) => [row.day, row.offer, row.clicks, row.approved, row.payout_approved])).toEqual([
+      ['2026-03-01', 'off_r', 2, 1, 500],
+      ['2026-03-02', 'off_r', 1, 0, 0],
+    ]);
+    const detail = await store.rollups.query({ source: 'detail', days, groupBy: ['day', 'sub1'], filters: { publisherId: 'pub_r' } });
+    expect(detail.map((row) => [row.day, row.sub1, row.clicks])).toEqual([
+      ['2026-03-01', 's1', 2],
+      ['2026-03-02', 's2', 1],
+    ]);
+    const totals = await store.rollups.query({ source: 'detail', days: days.slice(0, 1), groupBy: [], filters: { country: 'US' } });
+    expect(totals).toEqual([expect.objectContaining({ clicks: 2, approved: 1 })]);
+    await store.rollups.rebuildDaily(() => '2026-02-28');
+    const rebuilt = await store.rollups.query({ source: 'daily', days: [{ day: '2026-02-28', start: new Date(0), end: new Date(0) }], groupBy: [], filters: {} });
+    expect(rebuilt[0]?.clicks).toBe(3);
+  });
+
+  it('stores FX rates, the postback log, idempotency keys, promo codes and settings', async () => {
+    const store = await openFresh();
+    await store.fxRates.put({ EUR: '1.10', JPY: '0.0067' }, new Date('2026-03-01T00:00:00Z'));
+    await store.fxRates.put({ EUR: '1.12' }, new Date('2026-03-02T00:00:00Z'));
+    expect((await store.fxRates.all()).map((r) => [r.currency, r.rate])).toEqual([['EUR', '1.12'], ['JPY', '0.0067']]);
+
+    const entry = { id: testId('pb_'), channel: 'postback' as const, method: 'GET', params: { click_id: 'x', token: '[redacted]' }, ip: '127.0.0.1', httpStatus: 404, outcome: 'rejected', reason: 'unknown_click', offerId: null, clickId: 'x', conversionId: null, createdAt: new Date() };
+    await store.postbackLog.insert(entry);
+    expect((await store.postbackLog.list({ outcome: 'rejected' }, { limit: 5 })).data).toEqual([entry]);
+
+    expect(await store.idempotency.claim('key:a', 'h1', new Date())).toEqual({ claimed: true });
+    expect(await store.idempotency.claim('key:a', 'h2', new Date())).toEqual({ claimed: false, requestHash: 'h1', status: null, body: null });
+    await store.idempotency.complete('key:a', 201, '{"ok":true}');
+    expect(await store.idempotency.claim('key:a', 'h1', new Date())).toEqual({ claimed: false, requestHash: 'h1', status: 201, body: '{"ok":true}' });
+
+    const code = { id: testId('pc_'), code: 'Summer10', offerId: 'off_1', publisherId: 'pub_1', createdAt: new Date().toISOString(), requestId: null };
+    await store.promoCodes.insert(code);
+    expect((await store.promoCodes.find('off_1', 'SUMMER10'))?.publisherId).toBe('pub_1');
+    await expect(store.promoCodes.insert({ ...code, id: testId('pc_'), code: 'summer10' })).rejects.toBeInstanceOf(UniqueViolationError);
+
+    await store.settings.set('rollup_timezone', 'UTC');
+    await store.settings.set('rollup_timezone', 'Europe/Berlin');
+    expect(await store.settings.get('rollup_timezone')).toBe('Europe/Berlin');
   });
 });

@@ -1,6 +1,29 @@
 import type { SqlDriver } from './driver.js';
 
 /**
+ * The additive counters of a report rollup row. Conversions are counted by status; payout and revenue (account
+ * currency, minor units) are kept per status so that a status filter and a status change stay exact. `rebills`
+ * count rebill conversions, whose money is in the status columns too.
+ */
+export const ROLLUP_METRICS = [
+  'clicks',
+  'impressions',
+  'approved',
+  'pending',
+  'rejected',
+  'rebills',
+  'payout_approved',
+  'payout_pending',
+  'payout_rejected',
+  'revenue_approved',
+  'revenue_pending',
+  'revenue_rejected',
+  'click_payout',
+  'click_revenue',
+] as const;
+export type RollupMetric = (typeof ROLLUP_METRICS)[number];
+
+/**
  * Versioned migrations, written once for both databases. `{{id}}` is an identifier column: PostgreSQL gets the
  * "C" collation so that cursor pagination over time-sortable ids orders bytewise, as SQLite does.
  * Append new migrations; never edit one that has shipped.
@@ -76,6 +99,162 @@ CREATE TABLE api_keys (
 CREATE UNIQUE INDEX ux_api_keys_hash ON api_keys (hash);
 `,
   },
+  {
+    version: 2,
+    name: 'tracking',
+    sql: `
+CREATE TABLE clicks (
+  id {{id}} PRIMARY KEY,
+  offer_id {{id}} NOT NULL,
+  requested_offer_id {{id}},
+  publisher_id {{id}},
+  sub1 TEXT, sub2 TEXT, sub3 TEXT, sub4 TEXT, sub5 TEXT,
+  source TEXT NOT NULL,
+  country TEXT,
+  device TEXT NOT NULL,
+  referrer TEXT,
+  landing_url TEXT,
+  ad_click_ids TEXT,
+  ip_prefix TEXT,
+  status TEXT NOT NULL,
+  reason TEXT,
+  payout BIGINT NOT NULL,
+  revenue BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ix_clicks_offer ON clicks (offer_id, id);
+CREATE INDEX ix_clicks_publisher ON clicks (publisher_id, id);
+
+CREATE TABLE visits (
+  id {{id}} PRIMARY KEY,
+  click_id {{id}} NOT NULL,
+  landing_url TEXT,
+  referrer TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ix_visits_click ON visits (click_id);
+
+CREATE TABLE conversions (
+  id {{id}} PRIMARY KEY,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}},
+  click_id {{id}},
+  click_key TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL,
+  is_primary INTEGER NOT NULL,
+  coupon_code TEXT,
+  transaction_id TEXT,
+  event TEXT,
+  status TEXT NOT NULL,
+  reason TEXT,
+  kind TEXT NOT NULL,
+  source TEXT NOT NULL,
+  amount BIGINT,
+  currency TEXT NOT NULL,
+  payout BIGINT NOT NULL,
+  revenue BIGINT NOT NULL,
+  offer_currency TEXT NOT NULL,
+  fx_rate TEXT,
+  payout_account BIGINT NOT NULL,
+  revenue_account BIGINT NOT NULL,
+  payout_state TEXT NOT NULL,
+  threshold_period TEXT,
+  cap_day TEXT,
+  counted INTEGER NOT NULL,
+  country TEXT,
+  sub1 TEXT, sub2 TEXT, sub3 TEXT, sub4 TEXT, sub5 TEXT,
+  note TEXT,
+  payment_id TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- Dedupe is the database's job: one row per (offer, click, transaction id or event), and under the ignore and
+-- rebill policies one primary conversion per click.
+CREATE UNIQUE INDEX ux_conversions_key ON conversions (offer_id, click_key, dedupe_key);
+CREATE UNIQUE INDEX ux_conversions_primary ON conversions (offer_id, click_key) WHERE is_primary = 1;
+CREATE INDEX ix_conversions_offer ON conversions (offer_id, id);
+CREATE INDEX ix_conversions_publisher ON conversions (publisher_id, id);
+CREATE INDEX ix_conversions_transaction ON conversions (transaction_id);
+CREATE INDEX ix_conversions_status ON conversions (status, offer_id, created_at);
+CREATE INDEX ix_conversions_threshold ON conversions (offer_id, publisher_id, threshold_period);
+
+-- Caps and thresholds: one row per scope, changed only by atomic upserts.
+CREATE TABLE counters (
+  scope TEXT PRIMARY KEY,
+  count BIGINT NOT NULL,
+  released INTEGER NOT NULL
+);
+
+CREATE TABLE fx_rates (
+  currency TEXT PRIMARY KEY,
+  rate TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE postback_log (
+  id {{id}} PRIMARY KEY,
+  channel TEXT NOT NULL,
+  method TEXT NOT NULL,
+  params TEXT NOT NULL,
+  ip TEXT,
+  http_status INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT,
+  offer_id {{id}},
+  click_id {{id}},
+  conversion_id {{id}},
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ix_postback_log_offer ON postback_log (offer_id, id);
+
+CREATE TABLE idempotency_keys (
+  scope_key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status INTEGER,
+  body TEXT,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE promo_codes (
+  id {{id}} PRIMARY KEY,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}} NOT NULL,
+  code TEXT NOT NULL,
+  code_key TEXT NOT NULL,
+  request_id {{id}},
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX ux_promo_codes_code ON promo_codes (offer_id, code_key);
+CREATE INDEX ix_promo_codes_publisher ON promo_codes (publisher_id, id);
+
+-- Report rollups, kept up to date as events arrive so that a report never scans clicks. rollup_daily is keyed by
+-- the calendar day in the account timezone; rollup_detail by 15-minute UTC buckets (every timezone offset is a
+-- multiple of 15 minutes) with the sub ids and coupon code.
+CREATE TABLE rollup_daily (
+  day TEXT NOT NULL,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}} NOT NULL,
+  country TEXT NOT NULL,
+  {{metrics}},
+  PRIMARY KEY (day, offer_id, publisher_id, country)
+);
+CREATE TABLE rollup_detail (
+  bucket BIGINT NOT NULL,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}} NOT NULL,
+  country TEXT NOT NULL,
+  sub1 TEXT NOT NULL, sub2 TEXT NOT NULL, sub3 TEXT NOT NULL, sub4 TEXT NOT NULL, sub5 TEXT NOT NULL,
+  coupon_code TEXT NOT NULL,
+  {{metrics}},
+  PRIMARY KEY (bucket, offer_id, publisher_id, country, sub1, sub2, sub3, sub4, sub5, coupon_code)
+);
+
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
 ];
 
 const TYPES = {
@@ -98,7 +277,10 @@ export async function migrate(driver: SqlDriver): Promise<number[]> {
       await driver.lockForMigrations(tx);
       const row = await tx.get('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (row) return false;
-      await driver.exec(migration.sql.replaceAll('{{id}}', TYPES[driver.dialect].id), tx);
+      const sql = migration.sql
+        .replaceAll('{{id}}', TYPES[driver.dialect].id)
+        .replaceAll('{{metrics}}', ROLLUP_METRICS.map((metric) => `${metric} BIGINT NOT NULL`).join(',\n  '));
+      await driver.exec(sql, tx);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,
         migration.name,

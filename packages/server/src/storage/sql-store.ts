@@ -1,5 +1,7 @@
-import type { AffiliateNetwork, ApiKey, List, ListQuery, Offer, PersonalPayout, Publisher } from '@waypost/schema';
+import type { AffiliateNetwork, ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
+import { iso, isoOrNull, paginate, str } from './sql-helpers.js';
+import { trackingRepositories } from './sql-tracking.js';
 import { migrate } from './migrations.js';
 import type {
   AffiliateNetworkRepository,
@@ -10,12 +12,25 @@ import type {
   PersonalPayoutRepository,
   PublisherFilter,
   PublisherRepository,
+  Repositories,
   Store,
 } from './store.js';
 
+/** Runs several statements as one unit: a transaction of its own, or the caller's when already inside one. */
+export type Atomic = <T>(fn: (db: SqlExecutor) => Promise<T>) => Promise<T>;
+
 /** The Store, written once in SQL that both SQLite and PostgreSQL accept. */
 export function createSqlStore(driver: SqlDriver): Store {
+  const bind = (db: SqlExecutor, atomic: Atomic): Repositories => ({
+    offers: offerRepository(db, atomic),
+    publishers: publisherRepository(db),
+    affiliateNetworks: affiliateNetworkRepository(db),
+    personalPayouts: personalPayoutRepository(db),
+    apiKeys: apiKeyRepository(db),
+    ...trackingRepositories(db),
+  });
   return {
+    ...bind(driver, (fn) => driver.transaction(fn)),
     migrate: () => migrate(driver),
     close: () => driver.close(),
     async isEmpty() {
@@ -24,42 +39,14 @@ export function createSqlStore(driver: SqlDriver): Store {
       );
       return Number(row?.n ?? 0) === 0;
     },
-    offers: offerRepository(driver),
-    publishers: publisherRepository(driver),
-    affiliateNetworks: affiliateNetworkRepository(driver),
-    personalPayouts: personalPayoutRepository(driver),
-    apiKeys: apiKeyRepository(driver),
+    transaction: (fn) => driver.transaction((tx) => fn(bind(tx, (inner) => inner(tx)))),
   };
 }
 
-/** Newest first, keyed by the time-sortable id; the cursor is the last id of the page. */
-async function paginate<T extends { id: string }>(
-  db: SqlExecutor,
-  sql: { from: string; where: string[]; params: unknown[] },
-  page: ListQuery,
-  map: (row: Row) => T,
-): Promise<List<T>> {
-  const where = [...sql.where];
-  const params = [...sql.params];
-  if (page.cursor) {
-    where.push('id < ?');
-    params.push(page.cursor);
-  }
-  const rows = await db.all(
-    `SELECT * FROM ${sql.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-    [...params, page.limit + 1],
-  );
-  const data = rows.slice(0, page.limit).map(map);
-  return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
-}
-
-const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
-const isoOrNull = (ms: unknown): string | null => (ms == null ? null : iso(ms));
 const ms = (value: string): number => Date.parse(value);
-const str = (value: unknown): string | null => (value == null ? null : String(value));
 const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-function offerRepository(db: SqlDriver): OfferRepository {
+function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
   const fromRow = (row: Row): Offer => ({
     id: String(row.id),
     ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'archivedAt' | 'createdAt' | 'updatedAt'>),
@@ -95,7 +82,7 @@ function offerRepository(db: SqlDriver): OfferRepository {
   return {
     async insert(offer) {
       const { id, values, createdAt } = columns(offer);
-      await db.transaction(async (tx) => {
+      await atomic(async (tx) => {
         await tx.run(
           `INSERT INTO offers (name, name_key, status, lead_type, visibility, config, postback_token, archived_at, updated_at, id, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -125,7 +112,7 @@ function offerRepository(db: SqlDriver): OfferRepository {
     },
     async update(offer) {
       const { id, values } = columns(offer);
-      return db.transaction(async (tx) => {
+      return atomic(async (tx) => {
         const changed = await tx.run(
           `UPDATE offers SET name = ?, name_key = ?, status = ?, lead_type = ?, visibility = ?, config = ?, postback_token = ?,
              archived_at = ?, updated_at = ? WHERE id = ?`,
@@ -138,7 +125,7 @@ function offerRepository(db: SqlDriver): OfferRepository {
   };
 }
 
-function publisherRepository(db: SqlDriver): PublisherRepository {
+function publisherRepository(db: SqlExecutor): PublisherRepository {
   const fromRow = (row: Row): Publisher => ({
     id: String(row.id),
     name: String(row.name),
@@ -180,7 +167,7 @@ function publisherRepository(db: SqlDriver): PublisherRepository {
   };
 }
 
-function affiliateNetworkRepository(db: SqlDriver): AffiliateNetworkRepository {
+function affiliateNetworkRepository(db: SqlExecutor): AffiliateNetworkRepository {
   const fromRow = (row: Row): AffiliateNetwork => ({
     id: String(row.id),
     name: String(row.name),
@@ -209,7 +196,7 @@ function affiliateNetworkRepository(db: SqlDriver): AffiliateNetworkRepository {
   };
 }
 
-function personalPayoutRepository(db: SqlDriver): PersonalPayoutRepository {
+function personalPayoutRepository(db: SqlExecutor): PersonalPayoutRepository {
   const fromRow = (row: Row): PersonalPayout => ({
     id: String(row.id),
     offerId: String(row.offer_id),
@@ -248,7 +235,7 @@ function personalPayoutRepository(db: SqlDriver): PersonalPayoutRepository {
   };
 }
 
-function apiKeyRepository(db: SqlDriver): ApiKeyRepository {
+function apiKeyRepository(db: SqlExecutor): ApiKeyRepository {
   const fromRow = (row: Row): ApiKey => ({
     id: String(row.id),
     name: str(row.name),

@@ -1,5 +1,10 @@
 import type {
+  AdClickIds,
   AffiliateNetwork,
+  ConversionStatus,
+  Device,
+  PromoCode,
+  ReportDimension,
   ApiKey,
   ApiKeyRole,
   List,
@@ -8,24 +13,43 @@ import type {
   PersonalPayout,
   Publisher,
 } from '@waypost/schema';
+import type { RollupMetric } from './migrations.js';
 
 /**
  * The one storage interface. Everything above storage/ talks to this and never learns which database is behind it.
  * Repositories return plain objects in the wire shape; they do not validate (routes do) but they do enforce
  * uniqueness, and report it as `UniqueViolationError`.
  */
-export interface Store {
+export interface Store extends Repositories {
   /** Applies pending migrations; returns the versions applied now. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;
   /** True when no offer, publisher or API key exists yet (what `waypost demo` needs). */
   isEmpty(): Promise<boolean>;
 
+  /**
+   * Runs `fn` in one transaction: every repository it is given commits or rolls back together. Keep `fn` to
+   * storage work; it may run while other transactions wait.
+   */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+}
+
+/** What a transaction sees: the same repositories, bound to it. */
+export interface Repositories {
   offers: OfferRepository;
   publishers: PublisherRepository;
   affiliateNetworks: AffiliateNetworkRepository;
   personalPayouts: PersonalPayoutRepository;
   apiKeys: ApiKeyRepository;
+  clicks: ClickRepository;
+  conversions: ConversionRepository;
+  counters: CounterRepository;
+  rollups: RollupRepository;
+  fxRates: FxRateRepository;
+  postbackLog: PostbackLogRepository;
+  idempotency: IdempotencyRepository;
+  promoCodes: PromoCodeRepository;
+  settings: SettingsRepository;
 }
 
 export interface OfferFilter {
@@ -87,4 +111,219 @@ export interface ApiKeyRepository {
   revoke(id: string, at: Date): Promise<boolean>;
 }
 
-export type { ApiKeyRole };
+export type { ApiKeyRole, RollupMetric };
+
+/** A recorded click. Money is in minor units of the offer currency. */
+export interface ClickRecord {
+  id: string;
+  offerId: string;
+  /** The offer the link named, when a fallback sent the visitor elsewhere. */
+  requestedOfferId: string | null;
+  publisherId: string | null;
+  sub1: string | null;
+  sub2: string | null;
+  sub3: string | null;
+  sub4: string | null;
+  sub5: string | null;
+  source: 'redirect' | 'direct';
+  country: string | null;
+  device: Device;
+  referrer: string | null;
+  landingUrl: string | null;
+  adClickIds: AdClickIds;
+  ipPrefix: string | null;
+  status: 'accepted' | 'rejected';
+  reason: string | null;
+  /** CPC payout booked at click time. */
+  payout: number;
+  revenue: number;
+  createdAt: Date;
+}
+
+export interface ClickFilter {
+  offerId?: string | undefined;
+  publisherId?: string | undefined;
+  source?: 'redirect' | 'direct' | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface ClickRepository {
+  insert(click: ClickRecord): Promise<void>;
+  get(id: string): Promise<ClickRecord | undefined>;
+  list(filter: ClickFilter, page: ListQuery): Promise<List<ClickRecord>>;
+  addVisit(visit: { id: string; clickId: string; landingUrl: string | null; referrer: string | null; createdAt: Date }): Promise<void>;
+  count(filter: ClickFilter): Promise<number>;
+}
+
+export type PayoutState = 'accruing' | 'payable' | 'paid' | 'forfeited';
+
+/** A recorded conversion. `amount` is in `currency`; payout and revenue in `offerCurrency`; `*Account` in the account currency. */
+export interface ConversionRecord {
+  id: string;
+  offerId: string;
+  publisherId: string | null;
+  clickId: string | null;
+  couponCode: string | null;
+  transactionId: string | null;
+  event: string | null;
+  status: ConversionStatus;
+  reason: string | null;
+  kind: 'conversion' | 'rebill';
+  source: 'postback' | 'pixel' | 'browser' | 'api' | 'manual';
+  amount: number | null;
+  currency: string;
+  payout: number;
+  revenue: number;
+  offerCurrency: string;
+  fxRate: string | null;
+  payoutAccount: number;
+  revenueAccount: number;
+  payoutState: PayoutState;
+  /** The threshold period it counts toward, such as `2026-03-08` or `2026-W10`. */
+  thresholdPeriod: string | null;
+  /** The cap day it was counted on, in the cap timezone. */
+  capDay: string | null;
+  /** Whether it counts toward the offer's caps and the publisher's threshold (non-rejected conversions). */
+  counted: boolean;
+  country: string | null;
+  sub1: string | null;
+  sub2: string | null;
+  sub3: string | null;
+  sub4: string | null;
+  sub5: string | null;
+  note: string | null;
+  paymentId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The identity the database enforces (SPEC §7): see conversions/identity in the engine. */
+export interface ConversionIdentity {
+  clickKey: string;
+  dedupeKey: string;
+  /** The click's one primary conversion under the `ignore` and `rebill` policies. */
+  isPrimary: boolean;
+}
+
+export interface ConversionFilter {
+  offerId?: string | undefined;
+  publisherId?: string | undefined;
+  status?: ConversionStatus | undefined;
+  country?: string | undefined;
+  transactionId?: string | undefined;
+  couponCode?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface ConversionRepository {
+  /** Inserts unless a unique key already holds; false when it did. */
+  insert(conversion: ConversionRecord & ConversionIdentity): Promise<boolean>;
+  findByKey(offerId: string, clickKey: string, dedupeKey: string): Promise<ConversionRecord | undefined>;
+  findPrimary(offerId: string, clickKey: string): Promise<ConversionRecord | undefined>;
+  get(id: string): Promise<ConversionRecord | undefined>;
+  list(filter: ConversionFilter, page: ListQuery, order: 'asc' | 'desc'): Promise<List<ConversionRecord>>;
+  /** Rewrites the mutable fields of a conversion. */
+  update(conversion: ConversionRecord): Promise<void>;
+  /** Conversions of one publisher on one offer in one threshold period. */
+  inThresholdPeriod(offerId: string, publisherId: string, period: string): Promise<ConversionRecord[]>;
+  /** Moves accruing payouts to `payable` for one threshold period; returns how many moved. */
+  releaseThreshold(offerId: string, publisherId: string, period: string, at: Date): Promise<number>;
+  /** Accruing conversions of one offer, oldest first (for forfeiture at period end). */
+  accruing(offerId: string, limit: number): Promise<ConversionRecord[]>;
+  /** Pending conversions of one offer created before `before`, oldest first (for automatic approval). */
+  pendingBefore(offerId: string, before: Date, limit: number): Promise<ConversionRecord[]>;
+}
+
+export interface CounterRepository {
+  /**
+   * Adds one to each scope, all or nothing: when any scope is already at its limit nothing changes and the
+   * answer is false. The check and the count are one statement per scope, inside the caller's transaction.
+   */
+  incrementAll(scopes: { scope: string; limit?: number | undefined }[]): Promise<boolean>;
+  /** Adds one with no limit; returns the new count and whether the scope was released. */
+  increment(scope: string): Promise<{ count: number; released: boolean }>;
+  decrement(scope: string): Promise<void>;
+  /** Marks a scope released; true only for the caller that released it. */
+  release(scope: string): Promise<boolean>;
+  get(scope: string): Promise<{ count: number; released: boolean } | undefined>;
+}
+
+/** Additive changes to the report rollups for one event. Keys use '' for "none". */
+export interface RollupDelta {
+  /** Calendar day in the account timezone, `YYYY-MM-DD`. */
+  day: string;
+  at: Date;
+  offerId: string;
+  publisherId: string | null;
+  country: string | null;
+  sub1: string | null;
+  sub2: string | null;
+  sub3: string | null;
+  sub4: string | null;
+  sub5: string | null;
+  couponCode: string | null;
+  metrics: Partial<Record<RollupMetric, number>>;
+}
+
+export interface RollupQuery {
+  /** `daily`: account-timezone days, no sub ids or coupon; `detail`: 15-minute buckets with every dimension. */
+  source: 'daily' | 'detail';
+  /** Inclusive day range (daily) — or, for detail, the local days and their UTC bounds. */
+  days: { day: string; start: Date; end: Date }[];
+  groupBy: ReportDimension[];
+  filters: { offerId?: string | undefined; publisherId?: string | undefined; country?: string | undefined; couponCode?: string | undefined };
+}
+
+export type RollupRow = Partial<Record<ReportDimension, string | null>> & Record<RollupMetric, number>;
+
+export interface RollupRepository {
+  add(delta: RollupDelta): Promise<void>;
+  query(query: RollupQuery): Promise<RollupRow[]>;
+  /** Rebuilds the daily rollup from the detail rollup for a new account timezone. */
+  rebuildDaily(dayOf: (bucketStart: Date) => string): Promise<void>;
+}
+
+export interface FxRateRepository {
+  all(): Promise<{ currency: string; rate: string; updatedAt: Date }[]>;
+  put(rates: Record<string, string>, at: Date): Promise<void>;
+}
+
+export interface PostbackLogRecord {
+  id: string;
+  channel: 'postback' | 'pixel' | 'browser' | 'api' | 'manual';
+  method: string;
+  params: Record<string, unknown>;
+  ip: string | null;
+  httpStatus: number;
+  outcome: string;
+  reason: string | null;
+  offerId: string | null;
+  clickId: string | null;
+  conversionId: string | null;
+  createdAt: Date;
+}
+
+export interface PostbackLogRepository {
+  insert(entry: PostbackLogRecord): Promise<void>;
+  list(filter: { offerId?: string | undefined; outcome?: string | undefined; from?: Date | undefined; to?: Date | undefined }, page: ListQuery): Promise<List<PostbackLogRecord>>;
+}
+
+export interface IdempotencyRepository {
+  /** Claims a key; when it is already claimed, returns what was stored for it. */
+  claim(scopeKey: string, requestHash: string, at: Date): Promise<{ claimed: true } | { claimed: false; requestHash: string; status: number | null; body: string | null }>;
+  complete(scopeKey: string, status: number, body: string): Promise<void>;
+  release(scopeKey: string): Promise<void>;
+}
+
+export interface PromoCodeRepository {
+  insert(code: PromoCode & { requestId: string | null }): Promise<void>;
+  find(offerId: string, code: string): Promise<PromoCode | undefined>;
+  list(filter: { publisherId?: string | undefined; offerId?: string | undefined }, page: ListQuery): Promise<List<PromoCode>>;
+}
+
+export interface SettingsRepository {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+}

@@ -1,0 +1,545 @@
+import type { AdClickIds, ConversionStatus, Device, List, ListQuery, PromoCode, ReportDimension } from '@waypost/schema';
+import type { Row, SqlExecutor } from './driver.js';
+import { ROLLUP_METRICS } from './migrations.js';
+import { paginate, str } from './sql-helpers.js';
+import type {
+  ClickFilter,
+  ClickRecord,
+  ClickRepository,
+  ConversionFilter,
+  ConversionRecord,
+  ConversionRepository,
+  CounterRepository,
+  FxRateRepository,
+  IdempotencyRepository,
+  PayoutState,
+  PostbackLogRecord,
+  PostbackLogRepository,
+  PromoCodeRepository,
+  RollupRepository,
+  RollupRow,
+  SettingsRepository,
+} from './store.js';
+
+/** Repositories of the tracking engine, over a connection or a transaction. */
+export function trackingRepositories(db: SqlExecutor) {
+  return {
+    clicks: clickRepository(db),
+    conversions: conversionRepository(db),
+    counters: counterRepository(db),
+    rollups: rollupRepository(db),
+    fxRates: fxRateRepository(db),
+    postbackLog: postbackLogRepository(db),
+    idempotency: idempotencyRepository(db),
+    promoCodes: promoCodeRepository(db),
+    settings: settingsRepository(db),
+  };
+}
+
+const date = (ms: unknown) => new Date(Number(ms));
+const num = (value: unknown) => Number(value ?? 0);
+const SUBS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
+
+/** Time-range and equality filters shared by the lists. */
+function where(filters: [column: string, op: '=' | '>=' | '<', value: unknown][]) {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, op, value] of filters) {
+    if (value === undefined) continue;
+    clauses.push(`${column} ${op} ?`);
+    params.push(value instanceof Date ? value.getTime() : value);
+  }
+  return { where: clauses, params };
+}
+
+function clickRepository(db: SqlExecutor): ClickRepository {
+  const fromRow = (row: Row): ClickRecord => ({
+    id: String(row.id),
+    offerId: String(row.offer_id),
+    requestedOfferId: str(row.requested_offer_id),
+    publisherId: str(row.publisher_id),
+    sub1: str(row.sub1),
+    sub2: str(row.sub2),
+    sub3: str(row.sub3),
+    sub4: str(row.sub4),
+    sub5: str(row.sub5),
+    source: row.source as ClickRecord['source'],
+    country: str(row.country),
+    device: row.device as Device,
+    referrer: str(row.referrer),
+    landingUrl: str(row.landing_url),
+    adClickIds: row.ad_click_ids ? (JSON.parse(String(row.ad_click_ids)) as AdClickIds) : {},
+    ipPrefix: str(row.ip_prefix),
+    status: row.status as ClickRecord['status'],
+    reason: str(row.reason),
+    payout: num(row.payout),
+    revenue: num(row.revenue),
+    createdAt: date(row.created_at),
+  });
+  const filterOf = (filter: ClickFilter) =>
+    where([
+      ['offer_id', '=', filter.offerId],
+      ['publisher_id', '=', filter.publisherId],
+      ['source', '=', filter.source],
+      ['created_at', '>=', filter.from],
+      ['created_at', '<', filter.to],
+    ]);
+  return {
+    async insert(click) {
+      await db.run(
+        `INSERT INTO clicks (id, offer_id, requested_offer_id, publisher_id, sub1, sub2, sub3, sub4, sub5, source, country, device,
+           referrer, landing_url, ad_click_ids, ip_prefix, status, reason, payout, revenue, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          click.id,
+          click.offerId,
+          click.requestedOfferId,
+          click.publisherId,
+          ...SUBS.map((sub) => click[sub]),
+          click.source,
+          click.country,
+          click.device,
+          click.referrer,
+          click.landingUrl,
+          Object.keys(click.adClickIds).length ? JSON.stringify(click.adClickIds) : null,
+          click.ipPrefix,
+          click.status,
+          click.reason,
+          click.payout,
+          click.revenue,
+          click.createdAt.getTime(),
+        ],
+      );
+    },
+    async get(id) {
+      const row = await db.get('SELECT * FROM clicks WHERE id = ?', [id]);
+      return row ? fromRow(row) : undefined;
+    },
+    list(filter, page) {
+      return paginate(db, { from: 'clicks', ...filterOf(filter) }, page, fromRow);
+    },
+    async addVisit(visit) {
+      await db.run('INSERT INTO visits (id, click_id, landing_url, referrer, created_at) VALUES (?, ?, ?, ?, ?)', [
+        visit.id,
+        visit.clickId,
+        visit.landingUrl,
+        visit.referrer,
+        visit.createdAt.getTime(),
+      ]);
+    },
+    async count(filter) {
+      const { where: clauses, params } = filterOf(filter);
+      const row = await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM clicks${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`, params);
+      return num(row?.n);
+    },
+  };
+}
+
+const CONVERSION_COLUMNS = [
+  'offer_id', 'publisher_id', 'click_id', 'coupon_code', 'transaction_id', 'event', 'status', 'reason', 'kind', 'source',
+  'amount', 'currency', 'payout', 'revenue', 'offer_currency', 'fx_rate', 'payout_account', 'revenue_account',
+  'payout_state', 'threshold_period', 'cap_day', 'counted', 'country', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'note',
+  'payment_id', 'created_at', 'updated_at',
+] as const;
+
+function conversionValues(c: ConversionRecord): unknown[] {
+  return [
+    c.offerId, c.publisherId, c.clickId, c.couponCode, c.transactionId, c.event, c.status, c.reason, c.kind, c.source,
+    c.amount, c.currency, c.payout, c.revenue, c.offerCurrency, c.fxRate, c.payoutAccount, c.revenueAccount,
+    c.payoutState, c.thresholdPeriod, c.capDay, c.counted ? 1 : 0, c.country, c.sub1, c.sub2, c.sub3, c.sub4, c.sub5,
+    c.note, c.paymentId, c.createdAt.getTime(), c.updatedAt.getTime(),
+  ];
+}
+
+function conversionRepository(db: SqlExecutor): ConversionRepository {
+  const fromRow = (row: Row): ConversionRecord => ({
+    id: String(row.id),
+    offerId: String(row.offer_id),
+    publisherId: str(row.publisher_id),
+    clickId: str(row.click_id),
+    couponCode: str(row.coupon_code),
+    transactionId: str(row.transaction_id),
+    event: str(row.event),
+    status: row.status as ConversionStatus,
+    reason: str(row.reason),
+    kind: row.kind as ConversionRecord['kind'],
+    source: row.source as ConversionRecord['source'],
+    amount: row.amount == null ? null : num(row.amount),
+    currency: String(row.currency),
+    payout: num(row.payout),
+    revenue: num(row.revenue),
+    offerCurrency: String(row.offer_currency),
+    fxRate: str(row.fx_rate),
+    payoutAccount: num(row.payout_account),
+    revenueAccount: num(row.revenue_account),
+    payoutState: row.payout_state as PayoutState,
+    thresholdPeriod: str(row.threshold_period),
+    capDay: str(row.cap_day),
+    counted: num(row.counted) === 1,
+    country: str(row.country),
+    sub1: str(row.sub1),
+    sub2: str(row.sub2),
+    sub3: str(row.sub3),
+    sub4: str(row.sub4),
+    sub5: str(row.sub5),
+    note: str(row.note),
+    paymentId: str(row.payment_id),
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+  });
+  const one = async (sql: string, params: unknown[]) => {
+    const row = await db.get(sql, params);
+    return row ? fromRow(row) : undefined;
+  };
+  return {
+    async insert(conversion) {
+      const columns = ['id', 'click_key', 'dedupe_key', 'is_primary', ...CONVERSION_COLUMNS];
+      const inserted = await db.run(
+        `INSERT INTO conversions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+        [conversion.id, conversion.clickKey, conversion.dedupeKey, conversion.isPrimary ? 1 : 0, ...conversionValues(conversion)],
+      );
+      return inserted > 0;
+    },
+    findByKey: (offerId, clickKey, dedupeKey) =>
+      one('SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND dedupe_key = ?', [offerId, clickKey, dedupeKey]),
+    findPrimary: (offerId, clickKey) =>
+      one('SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND is_primary = 1', [offerId, clickKey]),
+    get: (id) => one('SELECT * FROM conversions WHERE id = ?', [id]),
+    async list(filter: ConversionFilter, page: ListQuery, order): Promise<List<ConversionRecord>> {
+      const { where: clauses, params } = where([
+        ['offer_id', '=', filter.offerId],
+        ['publisher_id', '=', filter.publisherId],
+        ['status', '=', filter.status],
+        ['country', '=', filter.country],
+        ['transaction_id', '=', filter.transactionId],
+        ['created_at', '>=', filter.from],
+        ['created_at', '<', filter.to],
+      ]);
+      if (filter.couponCode !== undefined) {
+        clauses.push('lower(coupon_code) = ?');
+        params.push(filter.couponCode.toLowerCase());
+      }
+      if (page.cursor) {
+        clauses.push(order === 'desc' ? 'id < ?' : 'id > ?');
+        params.push(page.cursor);
+      }
+      const rows = await db.all(
+        `SELECT * FROM conversions${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id ${order === 'desc' ? 'DESC' : 'ASC'} LIMIT ?`,
+        [...params, page.limit + 1],
+      );
+      const data = rows.slice(0, page.limit).map(fromRow);
+      return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+    },
+    async update(conversion) {
+      await db.run(
+        `UPDATE conversions SET ${CONVERSION_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
+        [...conversionValues(conversion), conversion.id],
+      );
+    },
+    async inThresholdPeriod(offerId, publisherId, period) {
+      const rows = await db.all('SELECT * FROM conversions WHERE offer_id = ? AND publisher_id = ? AND threshold_period = ? ORDER BY id', [
+        offerId,
+        publisherId,
+        period,
+      ]);
+      return rows.map(fromRow);
+    },
+    releaseThreshold(offerId, publisherId, period, at) {
+      return db.run(
+        `UPDATE conversions SET payout_state = 'payable', updated_at = ?
+         WHERE offer_id = ? AND publisher_id = ? AND threshold_period = ? AND payout_state = 'accruing'`,
+        [at.getTime(), offerId, publisherId, period],
+      );
+    },
+    async accruing(offerId, limit) {
+      const rows = await db.all("SELECT * FROM conversions WHERE offer_id = ? AND payout_state = 'accruing' ORDER BY id LIMIT ?", [offerId, limit]);
+      return rows.map(fromRow);
+    },
+    async pendingBefore(offerId, before, limit) {
+      const rows = await db.all(
+        "SELECT * FROM conversions WHERE status = 'pending' AND offer_id = ? AND created_at < ? ORDER BY created_at LIMIT ?",
+        [offerId, before.getTime(), limit],
+      );
+      return rows.map(fromRow);
+    },
+  };
+}
+
+function counterRepository(db: SqlExecutor): CounterRepository {
+  const increment = async (scope: string, limit?: number) =>
+    db.get<{ count: number; released: number }>(
+      `INSERT INTO counters (scope, count, released) VALUES (?, 1, 0)
+       ON CONFLICT (scope) DO UPDATE SET count = counters.count + 1${limit === undefined ? '' : ' WHERE counters.count < ?'}
+       RETURNING count, released`,
+      limit === undefined ? [scope] : [scope, limit],
+    );
+  const decrement = (scope: string) => db.run('UPDATE counters SET count = count - 1 WHERE scope = ? AND count > 0', [scope]);
+  return {
+    async incrementAll(scopes) {
+      const done: string[] = [];
+      for (const { scope, limit } of scopes) {
+        if (!(await increment(scope, limit))) {
+          for (const counted of done) await decrement(counted);
+          return false;
+        }
+        done.push(scope);
+      }
+      return true;
+    },
+    async increment(scope) {
+      const row = await increment(scope);
+      return { count: num(row?.count), released: num(row?.released) === 1 };
+    },
+    async decrement(scope) {
+      await decrement(scope);
+    },
+    async release(scope) {
+      return (await db.run('UPDATE counters SET released = 1 WHERE scope = ? AND released = 0', [scope])) > 0;
+    },
+    async get(scope) {
+      const row = await db.get<{ count: number; released: number }>('SELECT count, released FROM counters WHERE scope = ?', [scope]);
+      return row ? { count: num(row.count), released: num(row.released) === 1 } : undefined;
+    },
+  };
+}
+
+/** Report dimension → rollup column. */
+const DIMENSION_COLUMNS: Record<ReportDimension, string> = {
+  day: 'day',
+  offer: 'offer_id',
+  publisher: 'publisher_id',
+  country: 'country',
+  sub1: 'sub1',
+  sub2: 'sub2',
+  sub3: 'sub3',
+  sub4: 'sub4',
+  sub5: 'sub5',
+  couponCode: 'coupon_code',
+};
+const BUCKET_MS = 15 * 60 * 1000;
+
+function rollupRepository(db: SqlExecutor): RollupRepository {
+  const metricColumns = ROLLUP_METRICS.join(', ');
+  const metricUpdates = ROLLUP_METRICS.map((metric) => `${metric} = {table}.${metric} + excluded.${metric}`).join(', ');
+  const upsert = (table: string, keys: string[]) =>
+    `INSERT INTO ${table} (${keys.join(', ')}, ${metricColumns}) VALUES (${[...keys, ...ROLLUP_METRICS].map(() => '?').join(', ')})
+     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${metricUpdates.replaceAll('{table}', table)}`;
+  const dailyKeys = ['day', 'offer_id', 'publisher_id', 'country'];
+  const detailKeys = ['bucket', 'offer_id', 'publisher_id', 'country', ...SUBS, 'coupon_code'];
+  const dailySql = upsert('rollup_daily', dailyKeys);
+  const detailSql = upsert('rollup_detail', detailKeys);
+
+  return {
+    async add(delta) {
+      const metrics = ROLLUP_METRICS.map((metric) => delta.metrics[metric] ?? 0);
+      const common = [delta.offerId, delta.publisherId ?? '', delta.country ?? ''];
+      await db.run(dailySql, [delta.day, ...common, ...metrics]);
+      await db.run(detailSql, [
+        Math.floor(delta.at.getTime() / BUCKET_MS),
+        ...common,
+        ...SUBS.map((sub) => delta[sub] ?? ''),
+        delta.couponCode?.toLowerCase() ?? '',
+        ...metrics,
+      ]);
+    },
+    async query(query): Promise<RollupRow[]> {
+      const params: unknown[] = [];
+      const clauses: string[] = [];
+      let dayExpression = 'day';
+      if (query.source === 'daily') {
+        clauses.push('day >= ?', 'day <= ?');
+        params.push(query.days[0]!.day, query.days.at(-1)!.day);
+      } else {
+        if (query.groupBy.includes('day')) {
+          // Local days as bucket ranges: every UTC offset is a multiple of 15 minutes, so each bucket is in one day.
+          dayExpression = `CASE ${query.days.map(() => 'WHEN bucket < ? THEN ?').join(' ')} END`;
+          for (const day of query.days) params.push(Math.ceil(day.end.getTime() / BUCKET_MS), day.day);
+        }
+        clauses.push('bucket >= ?', 'bucket < ?');
+        params.push(Math.ceil(query.days[0]!.start.getTime() / BUCKET_MS), Math.ceil(query.days.at(-1)!.end.getTime() / BUCKET_MS));
+      }
+      const { filters } = query;
+      for (const [column, value] of [
+        ['offer_id', filters.offerId],
+        ['publisher_id', filters.publisherId],
+        ['country', filters.country],
+        ['coupon_code', filters.couponCode?.toLowerCase()],
+      ] as const) {
+        if (value !== undefined) {
+          clauses.push(`${column} = ?`);
+          params.push(value);
+        }
+      }
+      const table = query.source === 'daily' ? 'rollup_daily' : 'rollup_detail';
+      const dimensions = query.groupBy.map((dimension) => DIMENSION_COLUMNS[dimension]);
+      const inner = [
+        query.groupBy.includes('day') ? `${dayExpression} AS day` : undefined,
+        ...dimensions.filter((column) => column !== 'day'),
+        ...ROLLUP_METRICS,
+      ].filter(Boolean);
+      const sql =
+        `SELECT ${[...dimensions, ...ROLLUP_METRICS.map((metric) => `SUM(${metric}) AS ${metric}`)].join(', ')}
+         FROM (SELECT ${inner.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}) r` +
+        (dimensions.length ? ` GROUP BY ${dimensions.join(', ')} ORDER BY ${dimensions.join(', ')}` : '');
+      const rows = await db.all(sql, params);
+      return rows.map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const dimension of query.groupBy) {
+          const value = row[DIMENSION_COLUMNS[dimension]];
+          out[dimension] = value === '' || value == null ? null : String(value);
+        }
+        for (const metric of ROLLUP_METRICS) out[metric] = num(row[metric]);
+        return out as RollupRow;
+      });
+    },
+    async rebuildDaily(dayOf) {
+      await db.run('DELETE FROM rollup_daily');
+      const rows = await db.all(
+        `SELECT bucket, offer_id, publisher_id, country, ${ROLLUP_METRICS.map((m) => `SUM(${m}) AS ${m}`).join(', ')}
+         FROM rollup_detail GROUP BY bucket, offer_id, publisher_id, country`,
+      );
+      for (const row of rows) {
+        await db.run(dailySql, [
+          dayOf(new Date(num(row.bucket) * BUCKET_MS)),
+          row.offer_id,
+          row.publisher_id,
+          row.country,
+          ...ROLLUP_METRICS.map((metric) => num(row[metric])),
+        ]);
+      }
+    },
+  };
+}
+
+function fxRateRepository(db: SqlExecutor): FxRateRepository {
+  return {
+    async all() {
+      const rows = await db.all('SELECT * FROM fx_rates ORDER BY currency');
+      return rows.map((row) => ({ currency: String(row.currency), rate: String(row.rate), updatedAt: date(row.updated_at) }));
+    },
+    async put(rates, at) {
+      for (const [currency, rate] of Object.entries(rates)) {
+        await db.run(
+          'INSERT INTO fx_rates (currency, rate, updated_at) VALUES (?, ?, ?) ON CONFLICT (currency) DO UPDATE SET rate = excluded.rate, updated_at = excluded.updated_at',
+          [currency, rate, at.getTime()],
+        );
+      }
+    },
+  };
+}
+
+function postbackLogRepository(db: SqlExecutor): PostbackLogRepository {
+  const fromRow = (row: Row): PostbackLogRecord => ({
+    id: String(row.id),
+    channel: row.channel as PostbackLogRecord['channel'],
+    method: String(row.method),
+    params: JSON.parse(String(row.params)) as Record<string, unknown>,
+    ip: str(row.ip),
+    httpStatus: num(row.http_status),
+    outcome: String(row.outcome),
+    reason: str(row.reason),
+    offerId: str(row.offer_id),
+    clickId: str(row.click_id),
+    conversionId: str(row.conversion_id),
+    createdAt: date(row.created_at),
+  });
+  return {
+    async insert(entry) {
+      await db.run(
+        `INSERT INTO postback_log (id, channel, method, params, ip, http_status, outcome, reason, offer_id, click_id, conversion_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          entry.id,
+          entry.channel,
+          entry.method,
+          JSON.stringify(entry.params),
+          entry.ip,
+          entry.httpStatus,
+          entry.outcome,
+          entry.reason,
+          entry.offerId,
+          entry.clickId,
+          entry.conversionId,
+          entry.createdAt.getTime(),
+        ],
+      );
+    },
+    list(filter, page) {
+      return paginate(
+        db,
+        {
+          from: 'postback_log',
+          ...where([
+            ['offer_id', '=', filter.offerId],
+            ['outcome', '=', filter.outcome],
+            ['created_at', '>=', filter.from],
+            ['created_at', '<', filter.to],
+          ]),
+        },
+        page,
+        fromRow,
+      );
+    },
+  };
+}
+
+function idempotencyRepository(db: SqlExecutor): IdempotencyRepository {
+  return {
+    async claim(scopeKey, requestHash, at) {
+      const claimed = await db.run(
+        'INSERT INTO idempotency_keys (scope_key, request_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        [scopeKey, requestHash, at.getTime()],
+      );
+      if (claimed > 0) return { claimed: true };
+      const row = await db.get('SELECT * FROM idempotency_keys WHERE scope_key = ?', [scopeKey]);
+      return { claimed: false, requestHash: String(row?.request_hash), status: row?.status == null ? null : num(row.status), body: str(row?.body) };
+    },
+    async complete(scopeKey, status, body) {
+      await db.run('UPDATE idempotency_keys SET status = ?, body = ? WHERE scope_key = ?', [status, body, scopeKey]);
+    },
+    async release(scopeKey) {
+      await db.run('DELETE FROM idempotency_keys WHERE scope_key = ? AND status IS NULL', [scopeKey]);
+    },
+  };
+}
+
+function promoCodeRepository(db: SqlExecutor): PromoCodeRepository {
+  const fromRow = (row: Row): PromoCode => ({
+    id: String(row.id),
+    code: String(row.code),
+    offerId: String(row.offer_id),
+    publisherId: String(row.publisher_id),
+    createdAt: date(row.created_at).toISOString(),
+  });
+  return {
+    async insert(code) {
+      await db.run('INSERT INTO promo_codes (id, offer_id, publisher_id, code, code_key, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        code.id,
+        code.offerId,
+        code.publisherId,
+        code.code,
+        code.code.toLowerCase(),
+        code.requestId,
+        Date.parse(code.createdAt),
+      ]);
+    },
+    async find(offerId, code) {
+      const row = await db.get('SELECT * FROM promo_codes WHERE offer_id = ? AND code_key = ?', [offerId, code.toLowerCase()]);
+      return row ? fromRow(row) : undefined;
+    },
+    list(filter, page) {
+      return paginate(db, { from: 'promo_codes', ...where([['publisher_id', '=', filter.publisherId], ['offer_id', '=', filter.offerId]]) }, page, fromRow);
+    },
+  };
+}
+
+function settingsRepository(db: SqlExecutor): SettingsRepository {
+  return {
+    async get(name) {
+      return str((await db.get('SELECT value FROM settings WHERE name = ?', [name]))?.value) ?? undefined;
+    },
+    async set(name, value) {
+      await db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
+    },
+  };
+}
