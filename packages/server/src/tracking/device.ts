@@ -1,6 +1,6 @@
 import type { Device } from '@waypost/schema';
 
-// Named crawlers and HTTP libraries first, then the generic words. "Cubot" is a phone brand, not a bot.
+// Crawlers, link-preview fetchers, headless browsers and HTTP libraries. "Cubot" is a phone brand, not a bot.
 const BOT =
   /(?<!cu)bot|crawl|spider|slurp|headless|lighthouse|phantomjs|curl\/|wget\/|python-requests|python-urllib|aiohttp|go-http-client|axios\/|node-fetch|undici|okhttp|java\/|libwww|httpclient|scrapy|facebookexternalhit|facebookcatalog|postmanruntime|^node$|^deno\/|mediapartners-google|apis-google|google-inspectiontool|feedfetcher|preview|^whatsapp\//i;
 
@@ -11,7 +11,8 @@ const MOBILE = /mobi|iphone|ipod|windows phone|iemobile|opera mini|blackberry|bb
 
 /**
  * The device class of a click from its user agent. A request without one is a script, not a person, so it is a bot.
- * iPadOS Safari in its default desktop mode says "Macintosh" and is counted as desktop: nothing in the header tells them apart.
+ * iPadOS Safari in its default desktop mode says "Macintosh" and is counted as desktop: nothing in the header tells
+ * them apart.
  */
 export function deviceFromUserAgent(userAgent: string | undefined): Device {
   const ua = userAgent?.trim() ?? '';
