@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Self-bootstrapping entry points: `npm start` and `npm test` on a machine with only Node 20 and npm.
+//   node scripts/bootstrap.mjs start [server args...]  install pnpm + deps, build, run the reference server
+//   node scripts/bootstrap.mjs test  [vitest args...]  also PostgreSQL + Chromium, then lint, vitest, playwright
+// Plain Node ESM with no dependencies: it runs before anything is installed.
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fail, run, runStep, step } from './lib/proc.mjs';
+import { ensurePnpm } from './lib/pnpm.mjs';
+import { ensureSystemDeps } from './lib/system-deps.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const [mode, ...extraArgs] = process.argv.slice(2);
+
+if (mode !== 'start' && mode !== 'test') {
+  fail('usage: node scripts/bootstrap.mjs start|test [args...]   (or: npm start / npm test -- [args...])', 2);
+}
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 20) fail(`Node.js 20 or newer is needed; this is ${process.version}.`);
+
+const startedAt = Date.now();
+const env = { ...process.env };
+
+let systemDeps;
+if (mode === 'test') {
+  // Checked first, so a missing prerequisite fails before the long install and build.
+  systemDeps = await ensureSystemDeps(env);
+  env.WAYPOST_PG_BIN = systemDeps.pgBin;
+  env.CHROMIUM_PATH = systemDeps.chromium;
+}
+
+const pnpm = await ensurePnpm(root);
+// Nested `pnpm` calls in package scripts must find the same pnpm.
+env.PATH = `${dirname(pnpm)}${delimiter}${env.PATH ?? ''}`;
+const opts = { env, cwd: root };
+
+await runStep('pnpm install --frozen-lockfile', pnpm, ['install', '--frozen-lockfile'], opts);
+await runStep('pnpm build', pnpm, ['run', 'build'], opts);
+
+if (mode === 'start') {
+  const cli = join(root, 'packages', 'server', 'dist', 'cli.js');
+  if (!existsSync(cli)) fail(`the build did not produce ${cli}.`);
+  step(`starting the server: node packages/server/dist/cli.js start ${extraArgs.join(' ')}`.trimEnd());
+  // Own process group: a terminal Ctrl-C reaches the server once, through our forwarding.
+  process.exit(await run(process.execPath, [cli, 'start', ...extraArgs], { ...opts, detached: true }));
+}
+
+console.log(`\nPostgreSQL: ${systemDeps.pgBin}\nChromium:   ${systemDeps.chromium}`);
+await runStep('pnpm lint (typecheck)', pnpm, ['run', 'lint'], opts);
+await runStep(`vitest run ${extraArgs.join(' ')}`.trimEnd(), pnpm, ['exec', 'vitest', 'run', ...extraArgs], opts);
+if (existsSync(join(root, 'e2e', 'playwright.config.ts'))) {
+  if (extraArgs.length > 0) {
+    console.log('\n(skipping the Playwright e2e run: extra arguments select a subset of the vitest suite)');
+  } else {
+    await runStep('playwright test (e2e)', pnpm, ['--filter', './e2e', 'exec', 'playwright', 'test'], opts);
+  }
+}
+console.log(`\nwaypost: all test steps passed (${((Date.now() - startedAt) / 1000).toFixed(0)}s)`);

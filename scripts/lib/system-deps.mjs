@@ -1,0 +1,89 @@
+// PostgreSQL server binaries and Chromium for `npm test`: find them, or install them with apt as root.
+// The PostgreSQL lookup mirrors findPgBin() in packages/server/test/support/postgres.ts (keep both in step).
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fail, isExecutableFile, run, step, which } from './proc.mjs';
+
+const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+/** Directory holding initdb and pg_ctl: WAYPOST_PG_BIN, `pg_config --bindir`, newest /usr/lib/postgresql/N/bin, PATH. */
+export function findPgBin(env = process.env) {
+  const has = (dir) => !!dir && isExecutableFile(join(dir, 'initdb')) && isExecutableFile(join(dir, 'pg_ctl'));
+  if (env.WAYPOST_PG_BIN) {
+    const dir = basename(env.WAYPOST_PG_BIN) === 'initdb' ? dirname(env.WAYPOST_PG_BIN) : env.WAYPOST_PG_BIN;
+    return has(dir) ? dir : undefined; // an explicit setting is not second-guessed
+  }
+  const pgConfig = which('pg_config', env.PATH);
+  if (pgConfig) {
+    const out = spawnSync(pgConfig, ['--bindir'], { encoding: 'utf8' });
+    const dir = out.status === 0 ? out.stdout.trim() : undefined;
+    if (has(dir)) return dir;
+  }
+  try {
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((name) => /^\d+(\.\d+)?$/.test(name))
+      .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+    for (const version of versions) {
+      const dir = join('/usr/lib/postgresql', version, 'bin');
+      if (has(dir)) return dir;
+    }
+  } catch {
+    // no /usr/lib/postgresql
+  }
+  const initdb = which('initdb', env.PATH);
+  return initdb && has(dirname(initdb)) ? dirname(initdb) : undefined;
+}
+
+/** Chromium executable: CHROMIUM_PATH, /usr/bin/chromium, chromium or chromium-browser on PATH. */
+export function findChromium(env = process.env) {
+  if (env.CHROMIUM_PATH) return isExecutableFile(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : undefined;
+  if (isExecutableFile('/usr/bin/chromium')) return '/usr/bin/chromium';
+  return which('chromium', env.PATH) ?? which('chromium-browser', env.PATH);
+}
+
+/**
+ * Makes sure PostgreSQL and Chromium are there; installs the missing ones with apt-get when running as root,
+ * else exits with a message naming what to install. Resolves to { pgBin, chromium }.
+ */
+export async function ensureSystemDeps(env = process.env) {
+  const missing = () => {
+    const list = [];
+    if (!findPgBin(env)) list.push({ apt: 'postgresql', what: 'PostgreSQL server binaries (initdb, pg_ctl)', envVar: 'WAYPOST_PG_BIN', hint: 'WAYPOST_PG_BIN=/usr/lib/postgresql/15/bin' });
+    if (!findChromium(env)) list.push({ apt: 'chromium', what: 'Chromium', envVar: 'CHROMIUM_PATH', hint: 'CHROMIUM_PATH=/path/to/chromium' });
+    return list;
+  };
+
+  let todo = missing();
+  if (todo.length > 0) {
+    const names = todo.map((m) => m.apt).join(' ');
+    const explicit = todo.filter((m) => env[m.envVar]);
+    if (explicit.length > 0) {
+      fail(explicit.map((m) => `${m.envVar}=${env[m.envVar]} does not point at ${m.what}: fix or unset it.`).join('\n'));
+    }
+    const aptGet = which('apt-get', env.PATH, SBIN);
+    const isRoot = process.getuid?.() === 0;
+    if (!isRoot || !aptGet) {
+      const lines = [
+        `the test suite needs ${todo.map((m) => m.what).join(' and ')}, which ${todo.length > 1 ? 'were' : 'was'} not found.`,
+        aptGet
+          ? `  Install: sudo apt-get update && sudo apt-get install -y ${names}`
+          : `  Install the packages that provide them (Debian/Ubuntu: apt-get install -y ${names}).`,
+        `  Or point at existing binaries: ${todo.map((m) => m.hint).join(' ')}`,
+      ];
+      if (isRoot) lines.push('  (running as root, but apt-get is not available to install them automatically)');
+      fail(lines.join('\n'));
+    }
+    const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+    step(`installing ${names} with apt-get (missing: ${todo.map((m) => m.what).join(', ')})`);
+    const started = Date.now();
+    let code = await run(aptGet, ['update'], { env: aptEnv });
+    if (code !== 0) fail(`apt-get update failed (exit code ${code}).`, code);
+    code = await run(aptGet, ['install', '-y', ...todo.map((m) => m.apt)], { env: aptEnv });
+    if (code !== 0) fail(`apt-get install -y ${names} failed (exit code ${code}).`, code);
+    console.log(`    ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    todo = missing();
+    if (todo.length > 0) fail(`apt-get installed ${names}, but ${todo.map((m) => m.what).join(' and ')} still cannot be found.`);
+  }
+  return { pgBin: findPgBin(env), chromium: findChromium(env) };
+}
