@@ -91,7 +91,13 @@ export const ConversionSchema = z.object({
   fxRate: z.string().nullable(),
   payoutState: z.enum(['accruing', 'payable', 'paid', 'forfeited']),
   country: z.string().nullable(),
+  sub1: z.string().nullable(),
+  sub2: z.string().nullable(),
+  sub3: z.string().nullable(),
+  sub4: z.string().nullable(),
+  sub5: z.string().nullable(),
   note: z.string().nullable(),
+  paymentId: z.string().nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
 });
@@ -131,4 +137,8 @@ export const ConversionResultSchema = z.object({
   reason: z.string().optional(),
 });
 export type ConversionResult = z.infer<typeof ConversionResultSchema>;
+
+/** The answer to `POST /v1/conversions` and `POST /v1/transactions`: the outcome and the conversion it concerns. */
+export const ConversionCreatedSchema = ConversionResultSchema.extend({ conversion: ConversionSchema.optional() });
+export type ConversionCreated = z.infer<typeof ConversionCreatedSchema>;
 

@@ -56,6 +56,8 @@ export type DuplicatesPolicy = z.infer<typeof DuplicatesPolicySchema>;
 export const ApprovalSchema = z.strictObject({
   defaultStatus: z.enum(['approved', 'pending']).default('approved'),
   holdDays: z.number().int().min(0).max(3650).optional(),
+  /** Status of conversions the browser script or pixel reports, which anyone can fire. @default 'pending' */
+  browserStatus: z.enum(['approved', 'pending']).optional(),
 });
 export type Approval = z.infer<typeof ApprovalSchema>;
 

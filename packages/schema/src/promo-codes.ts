@@ -46,6 +46,12 @@ export const PromoCodeSchema = z.object({
 });
 export type PromoCode = z.infer<typeof PromoCodeSchema>;
 
+/** `POST /v1/promo-codes` (admin): issue a code to a publisher directly, without a request. */
+export const CreatePromoCodeParamsSchema = z.strictObject({ offerId: IdSchema, publisherId: IdSchema, code: CouponCodeSchema });
+export type CreatePromoCodeParams = z.input<typeof CreatePromoCodeParamsSchema>;
+
+export const ListPromoCodesQuerySchema = z.object({ offerId: IdSchema.optional(), publisherId: IdSchema.optional() });
+
 export const ListPromoCodeRequestsQuerySchema = z.object({
   status: PromoCodeRequestStatusSchema.optional(),
   publisherId: IdSchema.optional(),

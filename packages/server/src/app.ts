@@ -8,8 +8,10 @@ import { Api } from './http/api.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { conversionRoutes } from './routes/conversions.js';
 import { offerRoutes } from './routes/offers.js';
 import { publisherRoutes } from './routes/publishers.js';
+import { trackingRoutes } from './routes/tracking.js';
 import type { Store } from './storage/index.js';
 
 export const VERSION: string = packageJson.version;
@@ -39,11 +41,13 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
   const router = express.Router();
+  trackingRoutes(router, context);
   const api = new Api(router, store);
   offerRoutes(api, context);
   publisherRoutes(api, context);
   affiliateNetworkRoutes(api, context);
   apiKeyRoutes(api, context);
+  conversionRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();

@@ -1,0 +1,316 @@
+import { timingSafeEqual } from 'node:crypto';
+import {
+  ClickIdSchema,
+  type ConversionResult,
+  type ConversionStatus,
+  CountrySchema,
+  isCurrencyCode,
+  type Offer,
+  parseMoney,
+} from '@waypost/schema';
+import type { AppContext } from '../context.js';
+import {
+  capDay,
+  computeConversionPayout,
+  offerTimezone,
+  parsePostbackStatus,
+  periodKey,
+  transition,
+} from '../domain/index.js';
+import { ApiError } from '../http/errors.js';
+import { newId } from '../ids.js';
+import type { ClickRecord, ConversionRecord, Repositories } from '../storage/store.js';
+import { ipAllowed } from '../tracking/index.js';
+import { loadFx, toAccount } from './money.js';
+import { addToRollups, conversionMetrics } from './rollups.js';
+
+export type ConversionSource = ConversionRecord['source'];
+
+/** One conversion report, from any channel, before it is checked. Strings are as received. */
+export interface ConversionInput {
+  source: ConversionSource;
+  clickId?: string | undefined;
+  couponCode?: string | undefined;
+  offerId?: string | undefined;
+  /** Manual transactions name their publisher. */
+  publisherId?: string | undefined;
+  transactionId?: string | undefined;
+  event?: string | undefined;
+  /** A raw status (postback aliases allowed); absent means the offer's default. */
+  status?: string | undefined;
+  amount?: string | undefined;
+  currency?: string | undefined;
+  payout?: string | undefined;
+  country?: string | undefined;
+  note?: string | undefined;
+  /** Postbacks only: the offer's token and the caller's address. */
+  token?: string | undefined;
+  ip?: string | undefined;
+}
+
+export interface ConversionOutcome {
+  httpStatus: number;
+  result: ConversionResult;
+  conversion?: ConversionRecord | undefined;
+  offerId?: string | undefined;
+  clickId?: string | undefined;
+}
+
+/** What a failed report knew before it failed, for the postback log. */
+export class ConversionError extends ApiError {
+  offerId?: string | undefined;
+  clickId?: string | undefined;
+}
+
+function fail(status: number, code: string, field: string | undefined, message: string, known: { offerId?: string; clickId?: string } = {}): never {
+  const error = new ConversionError(status, code, field ? `${field}: ${message}` : message, field ? [{ path: field, code, message }] : undefined);
+  error.offerId = known.offerId;
+  error.clickId = known.clickId;
+  throw error;
+}
+
+const TRUSTED: readonly ConversionSource[] = ['postback', 'api', 'manual'];
+
+/**
+ * Records one conversion report: attribution, token and status checks, payout, dedupe, caps and thresholds, in one
+ * transaction. Bad input throws a ConversionError (4xx); everything else answers with the outcome SPEC §5 describes.
+ */
+export async function recordConversion(context: AppContext, input: ConversionInput): Promise<ConversionOutcome> {
+  const { store, config, clock } = context;
+  const now = clock.now();
+
+  // Attribution: the click, else the coupon's publisher (a click beats a coupon; the coupon is kept for reports).
+  let click: ClickRecord | undefined;
+  if (input.clickId !== undefined) {
+    if (ClickIdSchema.safeParse(input.clickId).success) click = await store.clicks.get(input.clickId);
+    if (!click) fail(404, 'unknown_click', 'click_id', `no click "${input.clickId.slice(0, 64)}"`, { clickId: input.clickId });
+  } else if (input.couponCode === undefined && input.source !== 'manual') {
+    fail(400, 'click_id_required', 'click_id', 'is required (or a coupon code with an offer id)');
+  }
+  const offerId = click?.offerId ?? input.offerId;
+  if (!offerId) fail(400, 'offer_id_required', 'offer_id', 'is required for a conversion without a click');
+  const offer = await store.offers.get(offerId);
+  const known = { offerId, ...(click ? { clickId: click.id } : {}) };
+  if (!offer) fail(404, 'unknown_offer', 'offer_id', `no offer "${offerId.slice(0, 64)}"`, known);
+
+  if (input.source === 'postback') {
+    if (!input.token || !safeEqual(input.token, offer.postbackToken)) fail(403, 'invalid_token', 'token', 'is missing or wrong', known);
+    if (offer.postbackIpAllowlist.length > 0 && !(input.ip && ipAllowed(input.ip, offer.postbackIpAllowlist))) {
+      fail(403, 'ip_not_allowed', undefined, `postbacks from ${input.ip ?? 'this address'} are not allowed for this offer`, known);
+    }
+  }
+
+  let publisherId = click?.publisherId ?? null;
+  const couponCode = input.couponCode ?? null;
+  if (!click && couponCode !== null) {
+    const code = await store.promoCodes.find(offer.id, couponCode);
+    if (!code) fail(404, 'unknown_coupon', 'coupon', `no promo code "${couponCode.slice(0, 32)}" on this offer`, known);
+    publisherId = code.publisherId;
+  }
+  if (input.source === 'manual') {
+    if (!input.publisherId || !(await store.publishers.get(input.publisherId))) fail(404, 'unknown_publisher', 'publisherId', 'no such publisher', known);
+    publisherId = input.publisherId;
+  }
+
+  const network = offer.affiliateNetworkId ? await store.affiliateNetworks.get(offer.affiliateNetworkId) : undefined;
+  const defaultStatus = TRUSTED.includes(input.source) ? offer.approval.defaultStatus : (offer.approval.browserStatus ?? 'pending');
+  const parsedStatus = parsePostbackStatus(input.status, { statusMap: network?.statusMap, defaultStatus });
+  if (!parsedStatus.ok) fail(422, 'unknown_status', 'status', `"${(input.status ?? '').slice(0, 32)}" is not a known status`, known);
+  const isRebill = parsedStatus.status === 'rebill';
+  const status: ConversionStatus = parsedStatus.status === 'rebill' ? 'approved' : parsedStatus.status;
+
+  const currency = (input.currency ?? offer.currency).toUpperCase();
+  if (!isCurrencyCode(currency)) fail(422, 'unknown_currency', 'currency', `"${currency.slice(0, 16)}" is not an ISO 4217 currency`, known);
+  const amount = input.amount === undefined ? null : parseMoney(input.amount, currency);
+  if (amount && !amount.ok) fail(422, 'invalid_amount', 'amount', amount.message, known);
+  if (input.payout !== undefined) {
+    const payout = parseMoney(input.payout, currency);
+    if (!payout.ok) fail(422, 'invalid_amount', 'payout', payout.message, known);
+  }
+  let country = click?.country ?? null;
+  if (input.country !== undefined) {
+    const parsed = CountrySchema.safeParse(input.country);
+    if (!parsed.success) fail(422, 'invalid_country', 'country', 'must be a two-letter ISO 3166 country code', known);
+    country = parsed.data;
+  }
+
+  const fx = await loadFx(context);
+  const money = computeConversionPayout(
+    offer,
+    { publisherId, couponCode, country, amount: input.amount ?? null, payout: input.payout ?? null, currency },
+    await store.personalPayouts.allForOffer(offer.id),
+    fx,
+  );
+  if (!money.ok) fail(422, money.error.code, money.error.field ?? undefined, money.error.message, known);
+
+  const transactionId = input.transactionId ?? null;
+  const event = input.event ?? null;
+  const conversion: ConversionRecord = {
+    id: newId('cv_', now),
+    offerId: offer.id,
+    publisherId,
+    clickId: click?.id ?? null,
+    couponCode,
+    transactionId,
+    event,
+    status,
+    reason: money.reason,
+    kind: 'conversion',
+    source: input.source,
+    amount: amount?.ok ? amount.minor : null,
+    currency,
+    payout: money.payout,
+    revenue: money.revenue,
+    offerCurrency: offer.currency,
+    fxRate: money.fxRate,
+    payoutAccount: toAccount(money.payout, offer.currency, fx),
+    revenueAccount: toAccount(money.revenue, offer.currency, fx),
+    payoutState: 'payable',
+    thresholdPeriod: null,
+    capDay: null,
+    counted: false,
+    country,
+    sub1: click?.sub1 ?? null,
+    sub2: click?.sub2 ?? null,
+    sub3: click?.sub3 ?? null,
+    sub4: click?.sub4 ?? null,
+    sub5: click?.sub5 ?? null,
+    note: input.note ?? null,
+    paymentId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // Identity (SPEC §7): (offer, click, transaction id), else (offer, click, event). Click-less conversions dedupe by
+  // transaction id only: a coupon is shared by many buyers.
+  const clickKey = click?.id ?? '-';
+  const dedupeKey = transactionId !== null ? `tx:${transactionId}` : click ? `ev:${event ?? ''}` : `id:${conversion.id}`;
+
+  const outcome = await store.transaction(async (tx): Promise<ConversionOutcome> => {
+    const existing = await tx.conversions.findByKey(offer.id, clickKey, dedupeKey);
+    if (existing) return updateExisting(context, tx, offer, existing, status, isRebill);
+
+    const primary = click && offer.duplicates !== 'allow' ? await tx.conversions.findPrimary(offer.id, clickKey) : undefined;
+    if (primary) {
+      if (offer.duplicates === 'ignore' || transactionId === null || status !== 'approved') {
+        return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id, reason: 'click_already_converted' } };
+      }
+      const rebill = { ...conversion, kind: 'rebill' as const };
+      if (!(await tx.conversions.insert({ ...rebill, clickKey, dedupeKey, isPrimary: false }))) {
+        return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id } };
+      }
+      const admitted = await admit(context, tx, offer, rebill);
+      return { httpStatus: 200, result: { status: 'rebill', conversionId: admitted.id }, conversion: admitted };
+    }
+
+    const isPrimary = click !== undefined && offer.duplicates !== 'allow';
+    if (!(await tx.conversions.insert({ ...conversion, clickKey, dedupeKey, isPrimary }))) {
+      // A concurrent twin got there first (the unique keys decided); answer as the twin's duplicate.
+      const twin = (await tx.conversions.findByKey(offer.id, clickKey, dedupeKey)) ?? (await tx.conversions.findPrimary(offer.id, clickKey));
+      return { httpStatus: 200, result: { status: 'duplicate', ...(twin ? { conversionId: twin.id } : {}) } };
+    }
+    const admitted = await admit(context, tx, offer, conversion);
+    return {
+      httpStatus: 200,
+      result: {
+        status: admitted.status === 'rejected' ? 'rejected' : 'accepted',
+        conversionId: admitted.id,
+        ...(admitted.reason ? { reason: admitted.reason } : {}),
+      },
+      conversion: admitted,
+    };
+  });
+  return { ...outcome, offerId: offer.id, clickId: click?.id };
+}
+
+/** Counts a freshly inserted conversion against the caps and the threshold, and books it in the rollups. */
+async function admit(context: AppContext, tx: Repositories, offer: Offer, inserted: ConversionRecord): Promise<ConversionRecord> {
+  const { config } = context;
+  const conversion = { ...inserted };
+  if (conversion.status !== 'rejected') {
+    if (conversion.kind === 'conversion') {
+      // The cap is checked and counted in one statement per scope, so concurrent conversions cannot pass it.
+      const day = capDay(offer, conversion.createdAt, config.timezone).key;
+      const withinCap = await tx.counters.incrementAll([
+        { scope: `cap:${offer.id}:day:${day}`, limit: offer.cap?.daily },
+        { scope: `cap:${offer.id}:total`, limit: offer.cap?.total },
+      ]);
+      if (withinCap) {
+        conversion.capDay = day;
+        conversion.counted = true;
+      } else {
+        conversion.status = 'rejected';
+        conversion.reason = 'cap_reached';
+      }
+    }
+    const threshold = offer.payout.threshold;
+    if (threshold && conversion.publisherId && conversion.status !== 'rejected') {
+      const period = periodKey(conversion.createdAt, threshold.period, offerTimezone(offer, config.timezone));
+      const scope = `thr:${offer.id}:${conversion.publisherId}:${period}`;
+      conversion.thresholdPeriod = period;
+      // The counter row also serialises concurrent conversions of one publisher's period.
+      const state = conversion.kind === 'conversion' ? await tx.counters.increment(scope) : ((await tx.counters.get(scope)) ?? { count: 0, released: false });
+      if (state.released) conversion.payoutState = 'payable';
+      else if (conversion.kind === 'conversion' && state.count >= threshold.count && (await tx.counters.release(scope))) {
+        await tx.conversions.releaseThreshold(offer.id, conversion.publisherId, period, conversion.createdAt);
+        conversion.payoutState = 'payable';
+      } else conversion.payoutState = 'accruing';
+    }
+  }
+  await tx.conversions.update(conversion);
+  await addToRollups(tx, config.timezone, conversion.createdAt, conversion, conversionMetrics(conversion, 1));
+  return conversion;
+}
+
+async function updateExisting(
+  context: AppContext,
+  tx: Repositories,
+  offer: Offer,
+  existing: ConversionRecord,
+  status: ConversionStatus,
+  isRebill: boolean,
+): Promise<ConversionOutcome> {
+  const outcome = isRebill ? 'duplicate' : transition(existing.status, status);
+  if (outcome === 'duplicate') return { httpStatus: 200, result: { status: 'duplicate', conversionId: existing.id } };
+  if (outcome === 'conflict') {
+    fail(409, 'invalid_transition', 'status', `a ${existing.status} conversion cannot become ${status}`, { offerId: offer.id });
+  }
+  const updated = await changeStatus(context, tx, offer, existing, status, null);
+  return { httpStatus: 200, result: { status: 'updated', conversionId: updated.id }, conversion: updated };
+}
+
+/**
+ * Applies an allowed status transition: a rejection gives back the conversion's place in the caps and, before
+ * release, in the threshold; the rollups move the conversion between status columns.
+ */
+export async function changeStatus(
+  { config, clock }: AppContext,
+  tx: Repositories,
+  offer: Offer,
+  existing: ConversionRecord,
+  status: ConversionStatus,
+  reason: string | null,
+): Promise<ConversionRecord> {
+  const updated: ConversionRecord = { ...existing, status, reason: reason ?? (status === 'rejected' ? existing.reason : null), updatedAt: clock.now() };
+  if (status === 'rejected' && existing.counted) {
+    if (existing.capDay) {
+      await tx.counters.decrement(`cap:${offer.id}:day:${existing.capDay}`);
+      await tx.counters.decrement(`cap:${offer.id}:total`);
+    }
+    if (existing.thresholdPeriod && existing.publisherId && existing.kind === 'conversion') {
+      const scope = `thr:${offer.id}:${existing.publisherId}:${existing.thresholdPeriod}`;
+      if (!(await tx.counters.get(scope))?.released) await tx.counters.decrement(scope);
+    }
+    updated.counted = false;
+  }
+  await tx.conversions.update(updated);
+  const dims = existing;
+  await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(existing, -1));
+  await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(updated, 1));
+  return updated;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

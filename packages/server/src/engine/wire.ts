@@ -1,0 +1,45 @@
+import { type Click, type Conversion, formatMoney, type PostbackLogEntry } from '@waypost/schema';
+import type { ClickRecord, ConversionRecord, PostbackLogRecord } from '../storage/store.js';
+
+/** Stored records in their wire shape: money as decimal strings, times as ISO 8601. */
+export function conversionToWire(c: ConversionRecord): Conversion {
+  return {
+    id: c.id,
+    offerId: c.offerId,
+    publisherId: c.publisherId,
+    clickId: c.clickId,
+    couponCode: c.couponCode,
+    transactionId: c.transactionId,
+    event: c.event,
+    status: c.status,
+    reason: c.reason,
+    kind: c.kind,
+    source: c.source,
+    amount: c.amount === null ? null : formatMoney(c.amount, c.currency),
+    currency: c.currency,
+    payout: formatMoney(c.payout, c.offerCurrency),
+    revenue: formatMoney(c.revenue, c.offerCurrency),
+    offerCurrency: c.offerCurrency,
+    fxRate: c.fxRate,
+    payoutState: c.payoutState,
+    country: c.country,
+    sub1: c.sub1,
+    sub2: c.sub2,
+    sub3: c.sub3,
+    sub4: c.sub4,
+    sub5: c.sub5,
+    note: c.note,
+    paymentId: c.paymentId,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function clickToWire(c: ClickRecord): Click {
+  const { payout: _payout, revenue: _revenue, requestedOfferId: _requested, createdAt, ...rest } = c;
+  return { ...rest, createdAt: createdAt.toISOString() };
+}
+
+export function postbackLogToWire(entry: PostbackLogRecord): PostbackLogEntry {
+  return { ...entry, createdAt: entry.createdAt.toISOString() };
+}

@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import {
+  ClickSchema,
+  ConversionCreatedSchema,
+  ConversionSchema,
+  CreateConversionParamsSchema,
+  CreatePromoCodeParamsSchema,
+  CreateTransactionParamsSchema,
+  FxRatesSchema,
+  ListClicksQuerySchema,
+  ListConversionsQuerySchema,
+  ListPostbacksQuerySchema,
+  ListPromoCodesQuerySchema,
+  ListQuerySchema,
+  listOf,
+  PostbackLogEntrySchema,
+  PromoCodeSchema,
+  PutFxRatesParamsSchema,
+  UpdateConversionParamsSchema,
+} from '@waypost/schema';
+import type { AppContext } from '../context.js';
+import { changeStatus, type ConversionOutcome, recordConversion } from '../engine/conversions.js';
+import { clickToWire, conversionToWire, postbackLogToWire } from '../engine/wire.js';
+import { transition } from '../domain/index.js';
+import type { Api } from '../http/api.js';
+import type { Auth } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { newId } from '../ids.js';
+import { UniqueViolationError } from '../storage/index.js';
+import { toCsv } from '../tracking/index.js';
+import { scopedPublisherId } from './scope.js';
+
+const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
+
+const CSV_COLUMNS = [
+  'id', 'createdAt', 'offerId', 'publisherId', 'clickId', 'couponCode', 'transactionId', 'event', 'status', 'reason', 'kind',
+  'source', 'amount', 'currency', 'payout', 'revenue', 'offerCurrency', 'fxRate', 'payoutState', 'country',
+  'sub1', 'sub2', 'sub3', 'sub4', 'sub5',
+].map((key) => ({ key, header: key }));
+
+export function conversionRoutes(api: Api, context: AppContext): void {
+  const { store, clock } = context;
+
+  const findConversion = async (id: string, auth: Auth) => {
+    const conversion = await store.conversions.get(id);
+    if (!conversion || (auth.role === 'publisher' && conversion.publisherId !== auth.publisherId)) throw ApiError.notFound('conversion');
+    return conversion;
+  };
+  const created = (outcome: ConversionOutcome) => ({
+    ...outcome.result,
+    ...(outcome.conversion ? { conversion: conversionToWire(outcome.conversion) } : {}),
+  });
+
+  api.route(
+    {
+      method: 'post',
+      path: '/v1/conversions',
+      tag: 'Conversions',
+      access: 'admin',
+      summary: 'Report a conversion from checkout code',
+      description: 'Follows the postback rules. Send an Idempotency-Key header to make retries safe: the same key with the same body returns the first answer; with another body, 409.',
+      body: CreateConversionParamsSchema,
+      response: ConversionCreatedSchema,
+      status: 201,
+    },
+    async ({ body, req, res, auth }) => {
+      const key = req.get('idempotency-key');
+      const run = async () => {
+        const outcome = await recordConversion(context, { source: 'api', ...body });
+        return { status: outcome.result.status === 'accepted' || outcome.result.status === 'rebill' ? 201 : 200, body: created(outcome) };
+      };
+      if (!key) {
+        const { status, body: reply } = await run();
+        return void res.status(status).json(reply);
+      }
+      if (key.length > 255) throw ApiError.field('Idempotency-Key', 'must be at most 255 characters');
+      const scopeKey = `${auth.keyId}:${key}`;
+      const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+      const claim = await store.idempotency.claim(scopeKey, hash, clock.now());
+      if (!claim.claimed) {
+        if (claim.requestHash !== hash) throw ApiError.conflict('this Idempotency-Key was used with a different request body', 'Idempotency-Key');
+        if (claim.status === null || claim.body === null) throw ApiError.conflict('a request with this Idempotency-Key is still in progress; retry shortly');
+        res.setHeader('Idempotent-Replayed', 'true');
+        return void res.status(claim.status).json(JSON.parse(claim.body));
+      }
+      try {
+        const { status, body: reply } = await run();
+        await store.idempotency.complete(scopeKey, status, JSON.stringify(reply));
+        res.status(status).json(reply);
+      } catch (error) {
+        // A refused request may be corrected and sent again with the same key.
+        await store.idempotency.release(scopeKey);
+        throw error;
+      }
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/conversions', tag: 'Conversions', access: 'key', summary: 'List conversions (format=csv exports them)', query: ListQuerySchema.extend(ListConversionsQuerySchema.shape), response: listOf(ConversionSchema), produces: ['text/csv'] },
+    async ({ query, auth, req, res }) => {
+      const { limit, cursor, order, format, from, to, ...filter } = query;
+      const publisherId = scopedPublisherId(auth, filter.publisherId);
+      const scoped = { ...filter, publisherId, from: date(from), to: date(to) };
+      const csv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      if (!csv) {
+        const page = await store.conversions.list(scoped, { limit, cursor }, order);
+        return { data: page.data.map(conversionToWire), nextCursor: page.nextCursor };
+      }
+      // An export follows every page of the same filter.
+      const rows: ReturnType<typeof conversionToWire>[] = [];
+      let next: string | undefined = cursor;
+      do {
+        const page = await store.conversions.list(scoped, { limit: 500, cursor: next }, order);
+        rows.push(...page.data.map(conversionToWire));
+        next = page.nextCursor ?? undefined;
+      } while (next && rows.length < 1_000_000);
+      res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="conversions.csv"');
+      res.send(toCsv(CSV_COLUMNS, rows));
+      return undefined;
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/conversions/:id', tag: 'Conversions', access: 'key', summary: 'Retrieve a conversion', response: ConversionSchema },
+    async ({ params, auth }) => conversionToWire(await findConversion(params.id!, auth)),
+  );
+
+  api.route(
+    { method: 'patch', path: '/v1/conversions/:id', tag: 'Conversions', access: 'admin', summary: 'Approve, reject (refund) or hold a conversion', body: UpdateConversionParamsSchema, response: ConversionSchema },
+    async ({ params, body, auth }) => {
+      const existing = await findConversion(params.id!, auth);
+      const outcome = transition(existing.status, body.status);
+      if (outcome === 'conflict') throw new ApiError(409, 'invalid_transition', `a ${existing.status} conversion cannot become ${body.status}`);
+      if (outcome === 'duplicate') return conversionToWire(existing);
+      const offer = await store.offers.get(existing.offerId);
+      if (!offer) throw ApiError.notFound('offer');
+      const updated = await store.transaction(async (tx) => {
+        const current = await tx.conversions.get(existing.id);
+        if (!current || transition(current.status, body.status) !== 'updated') throw new ApiError(409, 'invalid_transition', 'the conversion changed meanwhile; read it again');
+        return changeStatus(context, tx, offer, current, body.status, body.reason ?? null);
+      });
+      return conversionToWire(updated);
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/v1/transactions', tag: 'Conversions', access: 'admin', summary: 'Book a manual transaction (no click)', body: CreateTransactionParamsSchema, response: ConversionSchema, status: 201 },
+    async ({ body, res }) => {
+      const outcome = await recordConversion(context, { source: 'manual', ...body });
+      if (outcome.result.status === 'duplicate' && outcome.result.conversionId) {
+        const existing = await store.conversions.get(outcome.result.conversionId);
+        if (existing) return void res.status(200).json(conversionToWire(existing));
+      }
+      if (!outcome.conversion) throw new ApiError(409, 'duplicate', 'this transaction was already booked');
+      return conversionToWire(outcome.conversion);
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/clicks', tag: 'Clicks', access: 'key', summary: 'List clicks', query: ListQuerySchema.extend(ListClicksQuerySchema.shape), response: listOf(ClickSchema) },
+    async ({ query, auth }) => {
+      const { limit, cursor, from, to, ...filter } = query;
+      const page = await store.clicks.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId), from: date(from), to: date(to) }, { limit, cursor });
+      return { data: page.data.map(clickToWire), nextCursor: page.nextCursor };
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/clicks/:id', tag: 'Clicks', access: 'key', summary: 'Retrieve a click', response: ClickSchema },
+    async ({ params, auth }) => {
+      const click = await store.clicks.get(params.id!);
+      if (!click || (auth.role === 'publisher' && click.publisherId !== auth.publisherId)) throw ApiError.notFound('click');
+      return clickToWire(click);
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/fx-rates', tag: 'FX rates', access: 'admin', summary: 'List FX rates', response: FxRatesSchema },
+    async () => ({
+      base: context.config.currency,
+      data: (await store.fxRates.all()).map((rate) => ({ currency: rate.currency, rate: rate.rate, updatedAt: rate.updatedAt.toISOString() })),
+    }),
+  );
+
+  api.route(
+    { method: 'put', path: '/v1/fx-rates', tag: 'FX rates', access: 'admin', summary: 'Merge FX rates into the table', body: PutFxRatesParamsSchema, response: FxRatesSchema },
+    async ({ body }) => {
+      await store.transaction((tx) => tx.fxRates.put(body.rates, clock.now()));
+      return {
+        base: context.config.currency,
+        data: (await store.fxRates.all()).map((rate) => ({ currency: rate.currency, rate: rate.rate, updatedAt: rate.updatedAt.toISOString() })),
+      };
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/postbacks', tag: 'Postback log', access: 'admin', summary: 'The postback log: every postback, pixel and browser conversion', query: ListQuerySchema.extend(ListPostbacksQuerySchema.shape), response: listOf(PostbackLogEntrySchema) },
+    async ({ query }) => {
+      const { limit, cursor, from, to, ...filter } = query;
+      const page = await store.postbackLog.list({ ...filter, from: date(from), to: date(to) }, { limit, cursor });
+      return { data: page.data.map(postbackLogToWire), nextCursor: page.nextCursor };
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/v1/promo-codes', tag: 'Promo codes', access: 'admin', summary: 'Issue a promo code to a publisher', body: CreatePromoCodeParamsSchema, response: PromoCodeSchema, status: 201 },
+    async ({ body }) => {
+      if (!(await store.offers.get(body.offerId))) throw ApiError.field('offerId', `no offer "${body.offerId}"`);
+      if (!(await store.publishers.get(body.publisherId))) throw ApiError.field('publisherId', `no publisher "${body.publisherId}"`);
+      const code = { id: newId('pc_', clock.now()), code: body.code, offerId: body.offerId, publisherId: body.publisherId, createdAt: clock.now().toISOString() };
+      try {
+        await store.promoCodes.insert({ ...code, requestId: null });
+      } catch (error) {
+        if (error instanceof UniqueViolationError) throw ApiError.conflict(`the code "${body.code}" is already taken on this offer`, 'code');
+        throw error;
+      }
+      return code;
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/v1/promo-codes', tag: 'Promo codes', access: 'key', summary: 'List confirmed promo codes ("my promo codes" for a publisher key)', query: ListQuerySchema.extend(ListPromoCodesQuerySchema.shape), response: listOf(PromoCodeSchema) },
+    async ({ query, auth }) => {
+      const { limit, cursor, ...filter } = query;
+      return store.promoCodes.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId) }, { limit, cursor });
+    },
+  );
+}

@@ -1,0 +1,289 @@
+import {
+  CreateBrowserConversionParamsSchema,
+  CreateVisitParamsSchema,
+  IdSchema,
+  toErrorIssues,
+  type VisitResponse,
+} from '@waypost/schema';
+import express, { type Request, type Response, type Router } from 'express';
+import type { AppContext } from '../context.js';
+import { adClickIdsFrom, destinationFor, recordClick, recordVisit, resolveTarget, subIdsFrom } from '../engine/clicks.js';
+import { type ConversionInput, type ConversionOutcome, ConversionError, recordConversion } from '../engine/conversions.js';
+import { addToRollups } from '../engine/rollups.js';
+import { ApiError, toApiError } from '../http/errors.js';
+import { newId } from '../ids.js';
+import type { PostbackLogRecord } from '../storage/store.js';
+import {
+  corsHeaders,
+  deviceFromUserAgent,
+  normalizeConversionParams,
+  originAllowed,
+  readCookie,
+  redactParams,
+  serializeCookie,
+  TRANSPARENT_GIF,
+  truncateIp,
+} from '../tracking/index.js';
+
+export const CLICK_COOKIE = 'waypost_cid';
+const COOKIE_DAYS = 90;
+
+/** The public tracking endpoints of SPEC §5: no API key, each with its own guard. */
+export function trackingRoutes(router: Router, context: AppContext): void {
+  const { store, config, clock } = context;
+  const countryOf = (req: Request) => {
+    const value = req.get(config.countryHeader)?.trim().toUpperCase();
+    return value && /^[A-Z]{2}$/.test(value) && value !== 'XX' && value !== 'T1' ? value : null;
+  };
+  const notFoundPage = (res: Response) =>
+    res.status(404).type('text/plain').send('This link is not available.\n');
+
+  const log = async (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: {
+    httpStatus: number;
+    status: string;
+    reason?: string | undefined;
+    offerId?: string | undefined;
+    clickId?: string | undefined;
+    conversionId?: string | undefined;
+  }) => {
+    await store.postbackLog.insert({
+      id: newId('pbl_', clock.now()),
+      channel,
+      method: req.method,
+      params: redactParams(params),
+      ip: req.ip ?? null,
+      httpStatus: outcome.httpStatus,
+      outcome: outcome.status,
+      reason: outcome.reason ?? null,
+      offerId: outcome.offerId ?? null,
+      clickId: outcome.clickId ?? null,
+      conversionId: outcome.conversionId ?? null,
+      createdAt: clock.now(),
+    });
+  };
+
+  /** Runs one conversion report and writes its outcome, good or bad, to the postback log. */
+  const convert = async (
+    req: Request,
+    channel: PostbackLogRecord['channel'],
+    params: Record<string, unknown>,
+    input: () => ConversionInput | Promise<ConversionInput>,
+  ) => {
+    try {
+      const outcome = await recordConversion(context, await input());
+      await log(req, channel, params, {
+        httpStatus: outcome.httpStatus,
+        status: outcome.result.status,
+        reason: outcome.result.reason,
+        offerId: outcome.offerId,
+        clickId: outcome.clickId,
+        conversionId: outcome.result.conversionId,
+      });
+      return outcome;
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (!apiError) throw error;
+      const known = error instanceof ConversionError ? error : undefined;
+      await log(req, channel, params, { httpStatus: apiError.status, status: 'error', reason: apiError.code, offerId: known?.offerId, clickId: known?.clickId });
+      throw apiError;
+    }
+  };
+
+  // GET /c/:offerId — the tracking link.
+  router.get('/c/:offerId', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const requested = IdSchema.safeParse(req.params.offerId).success ? await store.offers.get(req.params.offerId) : undefined;
+    if (!requested) return notFoundPage(res);
+    const pub = typeof query.pub === 'string' && query.pub !== '' ? query.pub : undefined;
+    const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
+    if (pub && !publisher) return notFoundPage(res);
+    const target = await resolveTarget(context, requested);
+    if (!target) return notFoundPage(res);
+    const click = await recordClick(context, {
+      offer: target,
+      requestedOfferId: requested.id,
+      publisherId: publisher?.id ?? null,
+      rejectedReason: publisher?.status === 'paused' ? 'publisher_paused' : null,
+      subs: subIdsFrom(query),
+      source: 'redirect',
+      country: countryOf(req),
+      device: deviceFromUserAgent(req.get('user-agent')),
+      referrer: req.get('referer')?.slice(0, 2048) ?? null,
+      landingUrl: null,
+      adClickIds: adClickIdsFrom(query),
+      ipPrefix: truncateIp(req.ip),
+    });
+    const destination = await destinationFor(context, target, click);
+    if (!destination) return notFoundPage(res);
+    res.setHeader('Set-Cookie', serializeCookie(CLICK_COOKIE, click.id, { maxAgeSeconds: COOKIE_DAYS * 86_400, path: '/', secure: req.secure, httpOnly: true, sameSite: 'Lax' }));
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer-when-downgrade');
+    res.redirect(302, destination);
+  });
+
+  // Browser endpoints: JSON sent as text/plain, so that browsers skip the CORS preflight.
+  const browserBody = express.text({ type: ['text/plain', 'application/json'], limit: '16kb' });
+  const parseJson = (req: Request): unknown => {
+    // application/json was already parsed by the app's JSON parser.
+    if (req.body !== undefined && typeof req.body === 'object') return req.body;
+    if (typeof req.body !== 'string') throw new ApiError(415, 'unsupported_media_type', 'send JSON as text/plain or application/json');
+    try {
+      return JSON.parse(req.body);
+    } catch {
+      throw new ApiError(400, 'malformed_json', 'the request body is not valid JSON', [{ path: 'body', code: 'malformed_json', message: 'not valid JSON' }]);
+    }
+  };
+  const cors = (req: Request, res: Response) => {
+    for (const [name, value] of Object.entries(corsHeaders(req.get('origin')))) res.setHeader(name, value);
+  };
+  router.options(['/v1/visits', '/v1/conversions/browser'], (req, res) => {
+    cors(req, res);
+    res.status(204).end();
+  });
+
+  // POST /v1/visits — direct tracking.
+  router.post('/v1/visits', browserBody, async (req, res) => {
+    cors(req, res);
+    const parsed = CreateVisitParamsSchema.safeParse(parseJson(req));
+    if (!parsed.success) throw ApiError.validation(toErrorIssues(parsed.error));
+    const body = parsed.data;
+    const offer = await store.offers.get(body.offerId);
+    if (!offer) throw ApiError.notFound('offer');
+    if (!offer.directTracking) throw new ApiError(403, 'direct_tracking_disabled', 'direct tracking is not enabled for this offer');
+    if (!originAllowed(req.get('origin'), offer.allowedOrigins)) throw new ApiError(403, 'origin_not_allowed', 'this origin may not track this offer');
+    const reply = (click: { id: string; offerId: string; publisherId: string | null } & Record<`sub${1 | 2 | 3 | 4 | 5}`, string | null>): VisitResponse => ({
+      clickId: click.id,
+      offerId: click.offerId,
+      publisherId: click.publisherId,
+      sub1: click.sub1,
+      sub2: click.sub2,
+      sub3: click.sub3,
+      sub4: click.sub4,
+      sub5: click.sub5,
+    });
+    const known = body.clickId ? await store.clicks.get(body.clickId) : undefined;
+    if (known && known.offerId === offer.id) {
+      await recordVisit(context, known, body.landingUrl, body.referrer ?? null);
+      return res.json(reply(known));
+    }
+    const publisher = body.publisherId ? await store.publishers.get(body.publisherId) : undefined;
+    if (body.publisherId && !publisher) throw ApiError.notFound('publisher');
+    const click = await recordClick(context, {
+      offer,
+      requestedOfferId: offer.id,
+      publisherId: publisher?.id ?? null,
+      rejectedReason: publisher?.status === 'paused' ? 'publisher_paused' : null,
+      subs: subIdsFrom(body),
+      source: 'direct',
+      country: countryOf(req),
+      device: deviceFromUserAgent(req.get('user-agent')),
+      referrer: body.referrer?.slice(0, 2048) ?? null,
+      landingUrl: body.landingUrl,
+      adClickIds: body.adClickIds ?? {},
+      ipPrefix: truncateIp(req.ip),
+    });
+    res.status(201).json(reply(click));
+  });
+
+  // POST /v1/conversions/browser — a conversion from the browser script, guarded by allowedOrigins.
+  router.post('/v1/conversions/browser', browserBody, async (req, res) => {
+    cors(req, res);
+    const raw = parseJson(req);
+    const params = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const outcome = await convert(req, 'browser', params, async () => {
+      const parsed = CreateBrowserConversionParamsSchema.safeParse(raw);
+      if (!parsed.success) throw ApiError.validation(toErrorIssues(parsed.error));
+      // Guarded by the offer's allowedOrigins, checked before anything is recorded.
+      const click = await store.clicks.get(parsed.data.clickId);
+      const offer = click ? await store.offers.get(click.offerId) : undefined;
+      if (offer && !originAllowed(req.get('origin'), offer.allowedOrigins)) {
+        throw new ApiError(403, 'origin_not_allowed', 'this origin may not report conversions for this offer');
+      }
+      return { source: 'browser', ...parsed.data };
+    });
+    res.status(outcome.httpStatus).json(outcome.result);
+  });
+
+  // GET /pixel.gif — an image-pixel conversion; it always answers with the GIF.
+  router.get('/pixel.gif', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const clickFromCookie = readCookie(req.get('cookie'), CLICK_COOKIE);
+    try {
+      const normalized = normalizeConversionParams(query);
+      if (!normalized.ok) throw new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`);
+      const p = normalized.params;
+      await convert(req, 'pixel', query, () => ({
+        source: 'pixel',
+        clickId: p.click_id ?? clickFromCookie,
+        couponCode: p.coupon,
+        offerId: p.offer_id,
+        transactionId: p.transaction_id,
+        event: p.event,
+        status: p.status,
+        amount: p.amount,
+        currency: p.currency,
+        payout: p.payout,
+        country: p.country,
+      }));
+    } catch (error) {
+      if (!toApiError(error)) throw error;
+      // Already logged; a pixel never breaks the page.
+    }
+    sendGif(res);
+  });
+
+  // GET|POST /postback — server-to-server conversions.
+  const postback = async (req: Request, res: Response) => {
+    const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+    const params = { ...(req.query as Record<string, unknown>), ...body };
+    let outcome: ConversionOutcome;
+    try {
+      const normalized = normalizeConversionParams(params);
+      if (!normalized.ok) {
+        const error = new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`, [{ path: normalized.field, code: normalized.code, message: normalized.message }]);
+        await log(req, 'postback', params, { httpStatus: 400, status: 'error', reason: normalized.code });
+        throw error;
+      }
+      const p = normalized.params;
+      outcome = await convert(req, 'postback', params, () => ({
+        source: 'postback',
+        clickId: p.click_id,
+        couponCode: p.coupon,
+        offerId: p.offer_id,
+        transactionId: p.transaction_id,
+        event: p.event,
+        status: p.status,
+        amount: p.amount,
+        currency: p.currency,
+        payout: p.payout,
+        country: p.country,
+        token: p.token ?? req.get('x-waypost-token'),
+        ip: req.ip,
+      }));
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (!apiError) throw error;
+      return res.status(apiError.status).json({ status: 'rejected', reason: apiError.code, ...apiError.toBody() });
+    }
+    res.status(outcome.httpStatus).json(outcome.result);
+  };
+  router.get('/postback', postback);
+  router.post('/postback', express.urlencoded({ extended: false, limit: '16kb' }), postback);
+
+  // GET /i/:offerId — one CPM impression.
+  router.get('/i/:offerId', async (req, res) => {
+    const offer = IdSchema.safeParse(req.params.offerId).success ? await store.offers.get(req.params.offerId) : undefined;
+    const pub = typeof req.query.pub === 'string' ? req.query.pub : undefined;
+    const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
+    if (!offer || (pub && !publisher)) return sendGif(res, 404);
+    const now = clock.now();
+    await store.transaction((tx) =>
+      addToRollups(tx, config.timezone, now, { offerId: offer.id, publisherId: publisher?.id ?? null, country: countryOf(req), sub1: null, sub2: null, sub3: null, sub4: null, sub5: null }, { impressions: 1 }),
+    );
+    sendGif(res);
+  });
+}
+
+function sendGif(res: Response, status = 200): void {
+  res.status(status).set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' }).send(TRANSPARENT_GIF);
+}
