@@ -1,0 +1,71 @@
+export { Waypost } from './client.js';
+export type { RequestOptions, WaypostOptions } from './client.js';
+export type { ClickIdRequest } from './click-id.js';
+export {
+  isWaypostAPIError,
+  isWaypostAuthenticationError,
+  isWaypostConflictError,
+  isWaypostConnectionError,
+  isWaypostError,
+  isWaypostNotFoundError,
+  isWaypostPermissionError,
+  isWaypostRateLimitError,
+  isWaypostValidationError,
+  WaypostAPIError,
+  WaypostAuthenticationError,
+  WaypostConflictError,
+  WaypostConnectionError,
+  WaypostError,
+  WaypostNotFoundError,
+  WaypostPermissionError,
+  WaypostRateLimitError,
+  WaypostValidationError,
+} from './errors.js';
+export type { ErrorIssue, WaypostErrorInit } from './errors.js';
+export { Page, PagePromise } from './pagination.js';
+export type { ListParams } from './pagination.js';
+export { Clicks } from './resources/clicks.js';
+export type { ListClicksParams } from './resources/clicks.js';
+export { Conversions } from './resources/conversions.js';
+export type { ConversionFilters, ListConversionsParams } from './resources/conversions.js';
+export { Offers } from './resources/offers.js';
+export type { ListOffersParams, OfferLinksParams } from './resources/offers.js';
+export { Payments } from './resources/payments.js';
+export type { ListPaymentsParams } from './resources/payments.js';
+export { PromoCodeRequests, PromoCodes } from './resources/promo-codes.js';
+export type { ListPromoCodeRequestsParams } from './resources/promo-codes.js';
+export { Publishers } from './resources/publishers.js';
+export type { ListPublishersParams } from './resources/publishers.js';
+export { Reports } from './resources/reports.js';
+export type { ReportParams } from './resources/reports.js';
+export { Transactions } from './resources/transactions.js';
+export { VERSION } from './version.js';
+
+// The wire types, from the shared contract (bundled into this package's declarations).
+export type {
+  Balance,
+  Click,
+  Conversion,
+  ConversionResult,
+  ConversionStatus,
+  CreateConversionParams,
+  CreateOfferParams,
+  CreatePaymentParams,
+  CreatePromoCodeRequestParams,
+  CreatePublisherParams,
+  CreateTransactionParams,
+  DecidePromoCodeRequestParams,
+  Offer,
+  OfferLinks,
+  Payment,
+  PromoCode,
+  PromoCodeRequest,
+  Publisher,
+  PublisherOffer,
+  Report,
+  ReportDimension,
+  ReportRow,
+  UpdateConversionParams,
+  UpdateOfferParams,
+  UpdatePublisherParams,
+} from '@waypost/schema';

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import pkg from './package.json' with { type: 'json' };
+
+export default defineConfig({
+  // The build inlines the version (tsup `define`); the tests run from source and get the same value.
+  define: { __WAYPOST_VERSION__: JSON.stringify(pkg.version) },
+  resolve: {
+    // The examples import the package by name, as a user would; in tests that name is this source.
+    alias: { '@waypost/node': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  },
+  test: {
+    name: 'node-sdk',
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 15_000,
+  },
+});
