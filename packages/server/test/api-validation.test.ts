@@ -34,7 +34,17 @@ describe.each(backends())('write endpoints on %s', (backend) => {
 
   /** Every record, read through the API: what must not change when bad input is refused. */
   const snapshot = async () => {
-    const lists = ['/v1/offers?includeArchived=true&limit=500', '/v1/publishers?limit=500', '/v1/affiliate-networks?limit=500', '/v1/api-keys?limit=500', `/v1/offers/${ids.offer}/personal-payouts?limit=500`];
+    const lists = [
+      '/v1/offers?includeArchived=true&limit=500',
+      '/v1/publishers?limit=500',
+      '/v1/affiliate-networks?limit=500',
+      '/v1/api-keys?limit=500',
+      `/v1/offers/${ids.offer}/personal-payouts?limit=500`,
+      '/v1/conversions?limit=500',
+      '/v1/clicks?limit=500',
+      '/v1/fx-rates',
+      '/v1/promo-codes?limit=500',
+    ];
     return Promise.all(lists.map(async (path) => (await server.json(path)).body));
   };
 
@@ -44,7 +54,10 @@ describe.each(backends())('write endpoints on %s', (backend) => {
     const network = await server.json('/v1/affiliate-networks', { method: 'POST', json: { name: 'Net', clickIdParam: 'aff_sub', macros: { clickId: '{aff_sub}' } } });
     const offer = await server.json('/v1/offers', { method: 'POST', json: { name: 'Fixture offer', url: 'https://example.com', payout: { model: 'cpa', amount: '5' } } });
     const key = await server.json('/v1/api-keys', { method: 'POST', json: { role: 'publisher', publisherId: publisher.body.id } });
-    Object.assign(ids, { publisher: publisher.body.id, network: network.body.id, offer: offer.body.id, key: key.body.id, payoutId: 'pp_missing' });
+    const click = await server.request(`/c/${offer.body.id}?pub=${publisher.body.id}`, { key: null });
+    const clickId = /waypost_cid=([^;]+)/.exec(click.headers.get('set-cookie') ?? '')![1];
+    const conversion = await server.json(`/postback?click_id=${clickId}&token=${offer.body.postbackToken}`, { key: null });
+    Object.assign(ids, { publisher: publisher.body.id, network: network.body.id, offer: offer.body.id, key: key.body.id, conversion: conversion.body.conversionId });
 
     const spec = (await server.json('/openapi.json', { key: null })).body;
     operations = [];
@@ -62,7 +75,8 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       .replace(/^\/v1\/offers\/\{id\}/, `/v1/offers/${ids.offer}`)
       .replace(/^\/v1\/publishers\/\{id\}/, `/v1/publishers/${ids.publisher}`)
       .replace(/^\/v1\/affiliate-networks\/\{id\}/, `/v1/affiliate-networks/${ids.network}`)
-      .replace(/^\/v1\/api-keys\/\{id\}/, `/v1/api-keys/${ids.key}`);
+      .replace(/^\/v1\/api-keys\/\{id\}/, `/v1/api-keys/${ids.key}`)
+      .replace(/^\/v1\/conversions\/\{id\}/, `/v1/conversions/${ids.conversion}`);
 
   it('finds the write endpoints in the OpenAPI document', () => {
     expect(operations.map((op) => `${op.method} ${op.path}`)).toEqual(
@@ -122,6 +136,11 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       ['/v1/offers', { name: 'A', url: 'https://a.example', payout: { model: 'cpa', amount: '1' }, affiliateNetworkId: 'net_missing' }, 'affiliateNetworkId'],
       ['/v1/publishers', { name: 'P', email: 'not-an-email' }, 'email'],
       ['/v1/api-keys', { role: 'publisher' }, 'publisherId'],
+      ['/v1/conversions', { clickId: 'abcdefghijkl', amount: '12.345', currency: 'USD' }, 'amount'],
+      ['/v1/conversions', { clickId: 'abcdefghijkl', amount: '1', currency: 'ABC' }, 'currency'],
+      ['/v1/conversions', { couponCode: 'SAVE10' }, 'offerId'],
+      ['/v1/transactions', { publisherId: ids.publisher, offerId: ids.offer, amount: '1.5', currency: 'JPY' }, 'amount'],
+      ['/v1/transactions', { publisherId: ids.publisher, offerId: ids.offer, amount: '-1' }, 'amount'],
     ];
     const before = await snapshot();
     for (const [path, json, field] of cases) {
