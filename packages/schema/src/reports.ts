@@ -54,12 +54,14 @@ export const ReportMetricsSchema = z.object({
     rejected: z.number().int(),
   }),
   rebills: z.number().int(),
-  revenue: z.string(),
+  /** What the advertiser pays; null for publisher keys (the merchant's business). */
+  revenue: z.string().nullable(),
+  /** Non-rejected payouts, CPC and CPM included (or those of `status`). */
   payout: z.string(),
-  profit: z.string(),
-  /** Conversions per click, as a percentage. */
+  profit: z.string().nullable(),
+  /** Non-rejected conversions per click, as a percentage with 2 decimals. */
   cr: z.string(),
-  /** Revenue per click. */
+  /** Earnings per click: payout ÷ clicks, in the account currency. */
   epc: z.string(),
 });
 

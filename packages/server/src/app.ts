@@ -11,6 +11,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { offerRoutes } from './routes/offers.js';
 import { publisherRoutes } from './routes/publishers.js';
+import { reportRoutes } from './routes/reports.js';
 import { trackingRoutes } from './routes/tracking.js';
 import type { Store } from './storage/index.js';
 
@@ -48,6 +49,7 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   affiliateNetworkRoutes(api, context);
   apiKeyRoutes(api, context);
   conversionRoutes(api, context);
+  reportRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();

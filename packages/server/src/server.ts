@@ -4,6 +4,7 @@ import type express from 'express';
 import { createApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { ensureRollupTimezone } from './engine/reports.js';
 import { openStore, type Store } from './storage/index.js';
 
 /** Starts listening; resolves once the port is bound. Port 0 picks a free port (tests). */
@@ -25,6 +26,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { clock?: Clock; host?: string } = {}): Promise<RunningServer> {
   const store = openStore(config.databaseUrl);
   await store.migrate();
+  await ensureRollupTimezone({ store, config });
   const app = createApp({ store, config, ...(options.clock ? { clock: options.clock } : {}) });
   const server = await listen(app, config.port, options.host);
   const { port } = server.address() as AddressInfo;

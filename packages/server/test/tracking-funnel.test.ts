@@ -200,4 +200,44 @@ describe.each(backends())('the tracking endpoints on %s', (backend) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/gif');
   });
+
+  it('reports the redirect funnel from click to postback by day, offer, publisher and sub id', async () => {
+    const offer = await createOffer({ revenue: { mode: 'fixed', amount: '20.00' } });
+    const first = await click(offer.id, '&sub1=spring');
+    await click(offer.id, '&sub1=spring');
+    await click(offer.id, '&sub1=autumn');
+    await postback(`click_id=${first.clickId}&transaction_id=R-1&token=${offer.postbackToken}`);
+    const day = '2026-03-01';
+    const byDay = await server.json(`/v1/reports?from=${day}&to=${day}&groupBy=day,offer,publisher&offerId=${offer.id}`);
+    expect(byDay.status).toBe(200);
+    expect(byDay.body.rows).toEqual([
+      expect.objectContaining({
+        day,
+        offerId: offer.id,
+        publisherId: publisher.id,
+        clicks: 3,
+        conversions: { total: 1, approved: 1, pending: 0, rejected: 0 },
+        payout: '12.50',
+        revenue: '20.00',
+        profit: '7.50',
+        cr: '33.33',
+        epc: '4.17',
+      }),
+    ]);
+    const bySub = await server.json(`/v1/reports?from=${day}&to=${day}&groupBy=sub1&offerId=${offer.id}`);
+    expect(bySub.body.rows.map((row: { sub1: string; clicks: number; conversions: { total: number } }) => [row.sub1, row.clicks, row.conversions.total])).toEqual([
+      ['autumn', 1, 0],
+      ['spring', 2, 1],
+    ]);
+    expect(bySub.body.totals).toMatchObject({ clicks: 3, payout: '12.50' });
+    // The test clock stands at 12:00 UTC, which is still the same day in Tokyo and in Honolulu.
+    const tokyo = await server.json(`/v1/reports?from=${day}&to=${day}&timezone=Asia/Tokyo&offerId=${offer.id}`);
+    expect(tokyo.body.totals.clicks).toBe(3);
+    const csv = await server.request(`/v1/reports?from=${day}&to=${day}&groupBy=sub1&offerId=${offer.id}&format=csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await csv.text()).split('\r\n')[0]).toBe('sub1,clicks,impressions,conversions,approved,pending,rejected,rebills,revenue,payout,profit,cr,epc');
+    const asPublisher = await server.json('/v1/api-keys', { method: 'POST', json: { role: 'publisher', publisherId: publisher.id } });
+    const own = await server.json(`/v1/reports?from=${day}&to=${day}&offerId=${offer.id}`, { key: asPublisher.body.key });
+    expect(own.body.totals).toMatchObject({ payout: '12.50', revenue: null, profit: null });
+  });
 });

@@ -12,6 +12,7 @@ import type { Clock } from '../../src/clock.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createApiKey } from '../../src/keys.js';
 import { listen } from '../../src/server.js';
+import { ensureRollupTimezone } from '../../src/engine/reports.js';
 import { openStore, type Store } from '../../src/storage/index.js';
 import { createTestDatabase } from './postgres.js';
 
@@ -73,6 +74,7 @@ export async function startTestServer(
   await store.migrate();
   const clock = options.clock ?? new TestClock();
   const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl, WAYPOST_PUBLIC_URL: 'http://track.waypost.test', ...options.env });
+  await ensureRollupTimezone({ store, config });
   const app = createApp({ store, config, clock, log: () => {} });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

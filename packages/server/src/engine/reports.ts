@@ -1,0 +1,141 @@
+import { divideRounded, formatMoney, type Report, type ReportDimension, type ReportRow } from '@waypost/schema';
+import type { z } from 'zod';
+import type { ReportQuerySchema } from '@waypost/schema';
+import type { AppContext } from '../context.js';
+import { addDays, dayBounds, impressionPayout, localDate, selectPayoutRule } from '../domain/index.js';
+import { ApiError } from '../http/errors.js';
+import type { RollupMetric, RollupRow } from '../storage/index.js';
+import { loadFx, toAccount } from './money.js';
+
+type ParsedReportQuery = z.output<typeof ReportQuerySchema>;
+
+const DAILY_DIMENSIONS: readonly ReportDimension[] = ['day', 'offer', 'publisher', 'country'];
+const OUTPUT_KEY: Record<ReportDimension, keyof ReportRow> = {
+  day: 'day',
+  offer: 'offerId',
+  publisher: 'publisherId',
+  country: 'country',
+  sub1: 'sub1',
+  sub2: 'sub2',
+  sub3: 'sub3',
+  sub4: 'sub4',
+  sub5: 'sub5',
+  couponCode: 'couponCode',
+};
+const MAX_DAYS = 366;
+
+type Sums = Record<RollupMetric, number> & { cpm_payout: number };
+
+/** Keeps the account timezone's daily rollup in step with WAYPOST_TIMEZONE: rebuilt from the 15-minute rollup on a change. */
+export async function ensureRollupTimezone({ store, config }: Pick<AppContext, 'store' | 'config'>): Promise<void> {
+  const current = await store.settings.get('rollup_timezone');
+  if (current === config.timezone) return;
+  await store.transaction(async (tx) => {
+    if (current !== undefined) await tx.rollups.rebuildDaily((bucketStart) => localDate(bucketStart, config.timezone));
+    await tx.settings.set('rollup_timezone', config.timezone);
+  });
+}
+
+/**
+ * A report from the rollups, never from the clicks: the account-day rollup when the question allows it, else the
+ * 15-minute detail rollup with days cut in the asked timezone. Money is in the account currency.
+ */
+export async function buildReport(context: AppContext, query: ParsedReportQuery, audience: 'admin' | 'publisher'): Promise<Report> {
+  const { store, config } = context;
+  const timezone = query.timezone ?? config.timezone;
+  if (query.to < query.from) throw ApiError.field('to', 'must not be before from');
+  const days: { day: string; start: Date; end: Date }[] = [];
+  for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
+    if (days.length >= MAX_DAYS) throw ApiError.field('to', `a report covers at most ${MAX_DAYS} days`);
+    days.push({ day, ...dayBounds(day, timezone) });
+  }
+  const groupBy = query.groupBy ?? [];
+  const daily =
+    timezone === config.timezone &&
+    (await store.settings.get('rollup_timezone')) === config.timezone &&
+    groupBy.every((dimension) => DAILY_DIMENSIONS.includes(dimension)) &&
+    query.couponCode === undefined;
+  const filters = { offerId: query.offerId, publisherId: query.publisherId, country: query.country, couponCode: query.couponCode };
+  const source = daily ? ('daily' as const) : ('detail' as const);
+  const rows = await store.rollups.query({ source, days, groupBy, filters });
+
+  const sums = new Map<string, { dims: RollupRow; sums: Sums }>();
+  const keyOf = (row: Partial<Record<ReportDimension, string | null>>) => JSON.stringify(groupBy.map((dimension) => row[dimension] ?? null));
+  for (const row of rows) sums.set(keyOf(row), { dims: row, sums: { ...row, cpm_payout: 0 } });
+
+  // CPM pays per impression: impressions × amount / 1000 per day and rule, rounded once, then summed into the rows.
+  if (rows.some((row) => row.impressions > 0)) {
+    const cellDims = [...new Set<ReportDimension>([...groupBy, 'day', 'offer', 'publisher', 'country'])];
+    const cells = await store.rollups.query({ source, days, groupBy: cellDims, filters });
+    const fx = await loadFx(context);
+    for (const cell of cells) {
+      if (cell.impressions === 0 || !cell.offer) continue;
+      const offer = await store.offers.get(cell.offer);
+      if (!offer || offer.payout.model !== 'cpm') continue;
+      const rule = selectPayoutRule(offer, { publisherId: cell.publisher, country: cell.country }, await store.personalPayouts.allForOffer(offer.id));
+      const payout = toAccount(impressionPayout(cell.impressions, rule, offer.currency), offer.currency, fx);
+      const entry = sums.get(keyOf(cell));
+      if (entry) entry.sums.cpm_payout += payout;
+    }
+  }
+
+  const currency = config.currency;
+  const metrics = (s: Sums) => {
+    const status = query.status;
+    const counts = status
+      ? { total: s[status], approved: status === 'approved' ? s.approved : 0, pending: status === 'pending' ? s.pending : 0, rejected: status === 'rejected' ? s.rejected : 0 }
+      : { total: s.approved + s.pending + s.rejected, approved: s.approved, pending: s.pending, rejected: s.rejected };
+    const payout = status ? s[`payout_${status}`] : s.payout_approved + s.payout_pending + s.click_payout + s.cpm_payout;
+    const revenue = status ? s[`revenue_${status}`] : s.revenue_approved + s.revenue_pending + s.click_revenue;
+    const converted = status ? counts.total : counts.approved + counts.pending;
+    return {
+      clicks: s.clicks,
+      impressions: s.impressions,
+      conversions: counts,
+      rebills: s.rebills,
+      revenue: audience === 'admin' ? formatMoney(revenue, currency) : null,
+      payout: formatMoney(payout, currency),
+      profit: audience === 'admin' ? formatMoney(revenue - payout, currency) : null,
+      cr: s.clicks === 0 ? '0.00' : formatMoney(Number(divideRounded(BigInt(converted) * 10_000n, BigInt(s.clicks))), 'USD'),
+      epc: s.clicks === 0 ? formatMoney(0, currency) : formatMoney(Number(divideRounded(BigInt(payout), BigInt(s.clicks))), currency),
+    };
+  };
+  const totals = emptySums();
+  const reportRows: ReportRow[] = [];
+  for (const { dims, sums: s } of sums.values()) {
+    for (const key of Object.keys(totals) as (keyof Sums)[]) totals[key] += s[key];
+    const row: Record<string, unknown> = {};
+    for (const dimension of groupBy) row[OUTPUT_KEY[dimension]] = dims[dimension] ?? null;
+    reportRows.push({ ...(row as Partial<ReportRow>), ...metrics(s) } as ReportRow);
+  }
+  return { currency, timezone, rows: reportRows, totals: metrics(totals) };
+}
+
+function emptySums(): Sums {
+  return {
+    clicks: 0, impressions: 0, approved: 0, pending: 0, rejected: 0, rebills: 0, payout_approved: 0, payout_pending: 0,
+    payout_rejected: 0, revenue_approved: 0, revenue_pending: 0, revenue_rejected: 0, click_payout: 0, click_revenue: 0, cpm_payout: 0,
+  };
+}
+
+/** The report as CSV rows: dimensions, then flat metrics. */
+export function reportCsvRows(report: Report): { columns: { key: string; header: string }[]; rows: Record<string, unknown>[] } {
+  const dimensionKeys = Object.values(OUTPUT_KEY).filter((key) => report.rows.some((row) => key in row));
+  const metricKeys = ['clicks', 'impressions', 'conversions', 'approved', 'pending', 'rejected', 'rebills', 'revenue', 'payout', 'profit', 'cr', 'epc'];
+  const rows = report.rows.map((row) => ({
+    ...Object.fromEntries(dimensionKeys.map((key) => [key, row[key]])),
+    clicks: row.clicks,
+    impressions: row.impressions,
+    conversions: row.conversions.total,
+    approved: row.conversions.approved,
+    pending: row.conversions.pending,
+    rejected: row.conversions.rejected,
+    rebills: row.rebills,
+    revenue: row.revenue,
+    payout: row.payout,
+    profit: row.profit,
+    cr: row.cr,
+    epc: row.epc,
+  }));
+  return { columns: [...dimensionKeys, ...metricKeys].map((key) => ({ key, header: key })), rows };
+}
