@@ -1,27 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backends, freshDatabaseUrl, runCli } from './support/harness.js';
+import { backends, freshDatabaseUrl, runCli, spawnServer } from './support/harness.js';
 
-const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Starts `waypost start` in its own process and resolves once it listens, with everything it printed. */
-function startCli(databaseUrl: string): Promise<{ child: ChildProcess; output: string; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--port', '0', '--database-url', databaseUrl], {
-    cwd: SERVER_ROOT,
-    env: { ...process.env, WAYPOST_PUBLIC_URL: '' },
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, output, url: match[1]! });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`waypost start exited with ${code}:\n${output}`)));
-  });
-}
+const startCli = (databaseUrl: string) => spawnServer(databaseUrl, 'start');
 
 const field = (output: string, label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1];
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -119,4 +119,26 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     env: { ...process.env, ...env },
   });
   return stdout.trim();
+}
+
+/** Starts the `waypost` CLI (`serve` or `start`) in its own process on port 0; resolves once it listens. */
+export function spawnServer(
+  databaseUrl: string,
+  command: 'serve' | 'start' = 'serve',
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; output: string; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command, '--port', '0', '--database-url', databaseUrl], {
+    cwd: SERVER_ROOT,
+    env: { ...process.env, WAYPOST_PUBLIC_URL: '', ...env },
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, output, url: match[1]! });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`waypost ${command} exited with ${code}:\n${output}`)));
+  });
 }
