@@ -4,7 +4,9 @@ import type express from 'express';
 import { createApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { runMaintenance } from './engine/maintenance.js';
 import { ensureRollupTimezone } from './engine/reports.js';
+import { systemClock } from './clock.js';
 import { openStore, type Store } from './storage/index.js';
 
 /** Starts listening; resolves once the port is bound. Port 0 picks a free port (tests). */
@@ -29,12 +31,19 @@ export async function startServer(config: Config, options: { clock?: Clock; host
   await ensureRollupTimezone({ store, config });
   const app = createApp({ store, config, ...(options.clock ? { clock: options.clock } : {}) });
   const server = await listen(app, config.port, options.host);
+  // Holds and threshold periods end with time, not with requests.
+  const context = { store, config, clock: options.clock ?? systemClock };
+  const maintenance = setInterval(() => {
+    runMaintenance(context).catch((error: unknown) => console.error('maintenance failed:', error));
+  }, 60_000);
+  maintenance.unref();
   const { port } = server.address() as AddressInfo;
   return {
     server,
     store,
     url: `http://localhost:${port}`,
     async close() {
+      clearInterval(maintenance);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

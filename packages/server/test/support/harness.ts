@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
+import type { AppContext } from '../../src/context.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createApiKey } from '../../src/keys.js';
 import { listen } from '../../src/server.js';
@@ -53,6 +54,8 @@ export class TestClock implements Clock {
 
 export interface TestServer {
   url: string;
+  context: AppContext;
+  clock: TestClock;
   store: Store;
   config: Config;
   databaseUrl: string;
@@ -67,7 +70,7 @@ export interface TestServer {
 /** A real server on port 0 over a real database, with an admin key. */
 export async function startTestServer(
   backend: Backend,
-  options: { databaseUrl?: string; clock?: Clock; env?: Record<string, string> } = {},
+  options: { databaseUrl?: string; clock?: TestClock; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl(backend));
   const store = openStore(databaseUrl);
@@ -90,6 +93,8 @@ export async function startTestServer(
   };
   return {
     url,
+    context: { store, config, clock },
+    clock,
     store,
     config,
     databaseUrl,
