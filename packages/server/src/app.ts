@@ -12,6 +12,7 @@ import { conversionRoutes } from './routes/conversions.js';
 import { offerRoutes } from './routes/offers.js';
 import { publisherRoutes } from './routes/publishers.js';
 import { reportRoutes } from './routes/reports.js';
+import { browserScript } from './routes/script.js';
 import { trackingRoutes } from './routes/tracking.js';
 import type { Store } from './storage/index.js';
 
@@ -55,6 +56,7 @@ export function createApp({ store, config, clock = systemClock, log = console.er
     await store.isEmpty();
     res.json({ status: 'ok', version: VERSION });
   });
+  app.get('/waypost.js', browserScript());
   app.get('/openapi.json', (_req, res) => {
     res.json(api.openapi({ title: 'Waypost', version: VERSION, serverUrl: config.publicUrl }));
   });

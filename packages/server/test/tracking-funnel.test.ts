@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 
@@ -239,5 +240,29 @@ describe.each(backends())('the tracking endpoints on %s', (backend) => {
     const asPublisher = await server.json('/v1/api-keys', { method: 'POST', json: { role: 'publisher', publisherId: publisher.id } });
     const own = await server.json(`/v1/reports?from=${day}&to=${day}&offerId=${offer.id}`, { key: asPublisher.body.key });
     expect(own.body.totals).toMatchObject({ payout: '12.50', revenue: null, profit: null });
+  });
+});
+
+describe('the browser script', () => {
+  it('is served first-party with caching headers and revalidates by ETag', async () => {
+    const server = await startTestServer('sqlite');
+    try {
+      const response = await server.request('/waypost.js', { key: null });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+      expect(response.headers.get('cache-control')).toContain('max-age=3600');
+      const etag = response.headers.get('etag')!;
+      expect((await response.text()).length).toBeGreaterThan(1000);
+      // node:http rather than fetch, which marks a conditional request as no-cache.
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        get(`${server.url}/waypost.js`, { headers: { 'if-none-match': etag } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        }).on('error', reject);
+      });
+      expect(status).toBe(304);
+    } finally {
+      await server.close();
+    }
   });
 });
