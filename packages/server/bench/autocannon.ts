@@ -6,6 +6,7 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  total: number;
 }
 
 /** Loads one loopback URL for `seconds` with `connections` connections; bounded in time, loopback only. */
@@ -29,6 +30,7 @@ export async function load(
     p99: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    total: result.requests.total,
   };
 }
 

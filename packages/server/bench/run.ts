@@ -1,48 +1,189 @@
-// `pnpm bench`: every benchmark of the server, measured in one run on this machine. Loopback only, bounded in time.
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+// `pnpm bench`: the server's figures, measured in one run on this machine. Loopback only; every load is bounded.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createApiKey } from '../src/keys.js';
-import { listen } from '../src/server.js';
-import { openStore } from '../src/storage/index.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CreateOfferParamsSchema, type Offer } from '@waypost/schema';
 import { systemClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { addToRollups, conversionMetrics } from '../src/engine/rollups.js';
+import { ensureRollupTimezone } from '../src/engine/reports.js';
+import { newClickId, newId } from '../src/ids.js';
+import { createApiKey } from '../src/keys.js';
+import { openStore, type Store } from '../src/storage/index.js';
+import type { ClickRecord, ConversionRecord } from '../src/storage/store.js';
 import { load, report } from './autocannon.js';
 
+const only = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'waypost-bench-'));
-try {
-  const bare = express();
-  bare.get('/c/:id', (_req, res) => res.redirect(302, 'https://example.com/'));
-  const bareServer = await listen(bare, 0, '127.0.0.1');
-  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
-  const config = loadConfig({ WAYPOST_DATABASE_URL: `file:${join(dir, 'bench.db')}` });
-  const store = openStore(config.databaseUrl);
-  await store.migrate();
-  const server = await listen(createApp({ store, config }), 0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { key } = await createApiKey({ store, clock: systemClock }, { role: 'admin' });
-  const auth = { authorization: `Bearer ${key}` };
-  for (let i = 0; i < 20; i++) {
-    await fetch(`${url}/v1/offers`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `Bench ${i}`, url: 'https://example.com/?c={click_id}', payout: { model: 'cpa', amount: '1' } }),
+const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const CLI = existsSync(join(SERVER_ROOT, 'dist', 'cli.js')) ? 'dist/cli.js' : 'src/cli.ts';
+
+/** Runs a server in its own process, so that the load generator never shares its event loop. The built CLI is used when present. */
+function spawnServer(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const [script, ...rest] = args;
+  const command = script === 'src/cli.ts' ? [CLI, ...rest] : ['--import', 'tsx', script!, ...rest];
+  const child = spawn(process.execPath, command, { cwd: SERVER_ROOT, env: { ...process.env, WAYPOST_PUBLIC_URL: '' } });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        resolve({
+          url: match[1]!.replace('localhost', '127.0.0.1'),
+          stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))),
+        });
+      }
     });
-  }
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
 
-  console.log('Waypost server benchmarks (SQLite, 50 connections, 5 s each)\n');
-  const baseline = await load(`${bareUrl}/c/x`);
-  report('bare Express 5 route answering 302', `${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99} ms`);
-  const list = await load(`${url}/v1/offers?limit=20`, { headers: auth });
-  report('GET /v1/offers?limit=20 (admin key, SQLite)', `${list.requestsPerSecond.toFixed(0)} req/s, p99 ${list.p99} ms, ${list.non2xx} non-2xx`);
-
-  bareServer.close();
-  server.close();
+/** A database with an admin key, an offer and a publisher, seeded before the server process opens it. */
+async function seed(name: string, offer: Record<string, unknown>, fill?: (store: Store, offerId: string, publisherId: string) => Promise<void>) {
+  const databaseUrl = `file:${join(dir, `${name}.db`)}`;
+  const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl });
+  const store = openStore(databaseUrl);
+  await store.migrate();
+  await ensureRollupTimezone({ store, config });
+  const context = { store, config, clock: systemClock };
+  const { key } = await createApiKey(context, { role: 'admin' });
+  const now = new Date().toISOString();
+  const publisherId = newId('pub_', new Date());
+  await store.publishers.insert({ id: publisherId, name: 'Bench publisher', email: null, status: 'active', postbackUrl: null, postbackSecret: null, createdAt: now, updatedAt: now });
+  const created = CreateOfferParamsSchema.parse({ name: `Bench ${name}`, url: 'https://example.com/?c={click_id}&s={sub1}', ...offer });
+  const offerRecord: Offer = {
+    expiresAt: null, leadType: null, revenue: null, cap: null, affiliateNetworkId: null, staticUrl: null, group: null, notes: null, email: null,
+    ...created, currency: 'USD', id: newId('off_', new Date()), postbackToken: newId('', new Date()), archivedAt: null, createdAt: now, updatedAt: now,
+  };
+  await store.offers.insert(offerRecord);
+  if (fill) await fill(store, offerRecord.id, publisherId);
   await store.close();
+  return { databaseUrl, key, offer: offerRecord, publisherId };
+}
+
+async function clicks() {
+  const bare = await spawnServer(['bench/bare.ts']);
+  const { databaseUrl, offer, publisherId } = await seed('clicks', { payout: { model: 'cpa', amount: '1' } });
+  const waypost = await spawnServer(['src/cli.ts', 'serve', '--port', '0', '--database-url', databaseUrl]);
+  await load(`${bare.url}/c/x`, { seconds: 2 });
+  const baseline = await load(`${bare.url}/c/x`);
+  const warm = await load(`${waypost.url}/c/${offer.id}?pub=${publisherId}&sub1=warm`, { seconds: 2 });
+  const tracked = await load(`${waypost.url}/c/${offer.id}?pub=${publisherId}&sub1=bench`);
+  await waypost.stop();
+  await bare.stop();
+  const store = openStore(databaseUrl);
+  const stored = await store.clicks.count({ offerId: offer.id });
+  await store.close();
+  report('bare Express 5 route answering 302 (50 connections)', `${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99} ms`);
+  report('GET /c/:offerId, click stored durably (50 connections)', `${tracked.requestsPerSecond.toFixed(0)} req/s, p99 ${tracked.p99} ms`);
+  report('  ratio to bare Express (target ≥ 0.6, p99 ≤ 10 ms)', (tracked.requestsPerSecond / baseline.requestsPerSecond).toFixed(2));
+  report('  clicks stored afterwards / redirects answered', `${stored} / ${warm.total + tracked.total}`);
+}
+
+async function postbacks() {
+  const ids: string[] = [];
+  const { databaseUrl, offer } = await seed('postbacks', { payout: { model: 'cps', percent: '10' } }, async (store, offerId, publisherId) => {
+    const now = new Date();
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 60_000; i++) {
+        const id = newClickId(now);
+        ids.push(id);
+        await tx.clicks.insert(clickRecord(id, offerId, publisherId, now));
+      }
+    });
+  });
+  const waypost = await spawnServer(['src/cli.ts', 'serve', '--port', '0', '--database-url', databaseUrl]);
+  let next = 0;
+  const result = await load(`${waypost.url}/postback`, {
+    requests: [{ setupRequest: (request) => ({ ...request, path: `/postback?click_id=${ids[next++ % ids.length]}&amount=49.90&token=${offer.postbackToken}` }) }],
+  });
+  await waypost.stop();
+  report('postbacks, distinct clicks, SQLite (50 connections)', `${result.requestsPerSecond.toFixed(0)} /s, p99 ${result.p99} ms (target ≥ 2,000/s)`);
+  report('  postbacks answered / non-2xx', `${result.total} / ${result.non2xx}`);
+}
+
+async function reports() {
+  const started = performance.now();
+  const { databaseUrl, key } = await seed('reports', { payout: { model: 'cpa', amount: '2' } }, async (store) => {
+    const offers: string[] = [];
+    const publishers: string[] = [];
+    const now = new Date().toISOString();
+    for (let i = 0; i < 10; i++) {
+      const id = newId('pub_', new Date());
+      publishers.push(id);
+      await store.publishers.insert({ id, name: `P${i}`, email: null, status: 'active', postbackUrl: null, postbackSecret: null, createdAt: now, updatedAt: now });
+    }
+    for (let i = 0; i < 20; i++) offers.push(newId('off_', new Date()));
+    const from = Date.parse('2026-03-01T00:00:00Z');
+    const CLICKS = 1_000_000;
+    const EVERY = CLICKS / 50_000;
+    for (let batch = 0; batch < CLICKS / 20_000; batch++) {
+      await store.transaction(async (tx) => {
+        for (let i = batch * 20_000; i < (batch + 1) * 20_000; i++) {
+          const at = new Date(from + Math.floor((i / CLICKS) * 30 * 86_400_000));
+          const click = clickRecord(newClickId(at), offers[i % offers.length]!, publishers[i % publishers.length]!, at);
+          click.country = ['US', 'DE', 'FR', 'GB', 'BR'][i % 5]!;
+          click.sub1 = `s${i % 40}`;
+          await tx.clicks.insert(click);
+          await addToRollups(tx, 'UTC', at, { ...click, couponCode: null }, { clicks: 1 });
+          if (i % EVERY === 0) {
+            const conversion = conversionRecord(click, at);
+            await tx.conversions.insert({ ...conversion, clickKey: click.id, dedupeKey: 'ev:', isPrimary: true });
+            await addToRollups(tx, 'UTC', at, conversion, conversionMetrics(conversion, 1));
+          }
+        }
+      });
+    }
+  });
+  const seeded = ((performance.now() - started) / 1000).toFixed(0);
+  const waypost = await spawnServer(['src/cli.ts', 'serve', '--port', '0', '--database-url', databaseUrl]);
+  const path = '/v1/reports?from=2026-03-01&to=2026-03-30&groupBy=day,offer,publisher';
+  const times: number[] = [];
+  let rows = 0;
+  let totals = '';
+  for (let i = 0; i < 25; i++) {
+    const t0 = performance.now();
+    const response = await fetch(`${waypost.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await response.json()) as { rows: unknown[]; totals: { clicks: number; conversions: { total: number } } };
+    times.push(performance.now() - t0);
+    rows = body.rows.length;
+    totals = `${body.totals.clicks} clicks, ${body.totals.conversions.total} conversions`;
+  }
+  await waypost.stop();
+  times.sort((a, b) => a - b);
+  report(`30-day report, day × offer × publisher (seeded in ${seeded}s)`, totals);
+  report('  time per report over HTTP, median / p95 (target ≤ 50 ms)', `${times[12]!.toFixed(1)} ms / ${times[23]!.toFixed(1)} ms, ${rows} rows`);
+}
+
+function clickRecord(id: string, offerId: string, publisherId: string, at: Date): ClickRecord {
+  return {
+    id, offerId, requestedOfferId: null, publisherId, sub1: null, sub2: null, sub3: null, sub4: null, sub5: null,
+    source: 'redirect', country: 'US', device: 'desktop', referrer: null, landingUrl: null, adClickIds: {}, ipPrefix: '127.0.0.0/24',
+    status: 'accepted', reason: null, payout: 0, revenue: 0, createdAt: at,
+  };
+}
+
+function conversionRecord(click: ClickRecord, at: Date): ConversionRecord {
+  return {
+    id: newId('cv_', at), offerId: click.offerId, publisherId: click.publisherId, clickId: click.id, couponCode: null, transactionId: null,
+    event: null, status: 'approved', reason: null, kind: 'conversion', source: 'postback', amount: null, currency: 'USD', payout: 200,
+    revenue: 0, offerCurrency: 'USD', fxRate: null, payoutAccount: 200, revenueAccount: 0, payoutState: 'payable', thresholdPeriod: null,
+    capDay: null, counted: true, country: click.country, sub1: click.sub1, sub2: null, sub3: null, sub4: null, sub5: null, note: null,
+    paymentId: null, createdAt: at, updatedAt: at,
+  };
+}
+
+try {
+  console.log(`Waypost server benchmarks (SQLite file, autocannon in this process, servers in their own; CLI: ${CLI})\n`);
+  if (!only || only === 'clicks') await clicks();
+  if (!only || only === 'postbacks') await postbacks();
+  if (!only || only === 'reports') await reports();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

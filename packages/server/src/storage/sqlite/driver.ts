@@ -37,6 +37,9 @@ export function openSqlite(path: string): SqlDriver {
   };
   const lock = new Mutex();
 
+  const open = () => {
+    if (closed) throw new Error('the database is closed');
+  };
   const direct: SqlExecutor = {
     async all<T>(sql: string, params: readonly unknown[] = []) {
       return translate(() => (prepare(sql).all(...params.map(toSqlite)) as Row[]).map(clean) as T[]);
@@ -63,12 +66,17 @@ export function openSqlite(path: string): SqlDriver {
   }
   let queue: Pending[] = [];
   let scheduled = false;
+  let closed = false;
 
   const flush = () =>
     lock.run(async () => {
       scheduled = false;
       const batch = queue;
       queue = [];
+      if (closed) {
+        for (const item of batch) item.reject(new Error('the database is closed'));
+        return;
+      }
       const settled: (() => void)[] = [];
       db.exec('BEGIN IMMEDIATE');
       try {
@@ -105,8 +113,8 @@ export function openSqlite(path: string): SqlDriver {
 
   return {
     dialect: 'sqlite',
-    all: (sql, params) => lock.run(() => direct.all(sql, params)),
-    get: (sql, params) => lock.run(() => direct.get(sql, params)),
+    all: (sql, params) => lock.run(() => (open(), direct.all(sql, params))),
+    get: (sql, params) => lock.run(() => (open(), direct.get(sql, params))),
     run: (sql, params) => transaction((tx) => tx.run(sql, params)),
     transaction,
     async exec(script, tx) {
@@ -117,7 +125,10 @@ export function openSqlite(path: string): SqlDriver {
       // BEGIN IMMEDIATE already holds SQLite's single write lock.
     },
     async close() {
+      // Writes already queued are committed first; later ones are refused.
+      if (scheduled) await flush();
       await lock.run(() => {
+        closed = true;
         statements.clear();
         db.close();
       });

@@ -1,0 +1,9 @@
+// The baseline: a bare Express 5 route that only answers 302. Prints its URL, then serves until killed.
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+
+const app = express();
+app.get('/c/:id', (_req, res) => res.redirect(302, 'https://example.com/'));
+const server = app.listen(0, '127.0.0.1', () => {
+  console.log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+});
