@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: {
     // The examples import the package by name, as a user would; in tests that name is this source.
     alias: { '@waypost/node': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    // Workspace packages (the real server in the integration tests) run from their TypeScript source.
+    conditions: ['source'],
   },
   test: {
     name: 'node-sdk',

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiKey, createApp, listen, loadConfig, openStore, type Store, systemClock } from '@waypost/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Waypost } from '../src/index.js';
+
+// The SDK against the real reference server on port 0, over a real SQLite file: no mocks.
+describe('the Node SDK against the real server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'waypost-sdk-'));
+  let store: Store;
+  let server: Server;
+  let baseUrl: string;
+  let waypost: Waypost;
+  let offer: { id: string; postbackToken: string };
+  let publisherId: string;
+
+  beforeAll(async () => {
+    const config = loadConfig({ WAYPOST_DATABASE_URL: `file:${join(dir, 'sdk.db')}` });
+    store = openStore(config.databaseUrl);
+    await store.migrate();
+    server = await listen(createApp({ store, config, log: () => {} }), 0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { key } = await createApiKey({ store, clock: systemClock }, { role: 'admin' });
+    waypost = new Waypost({ apiKey: key, baseUrl });
+    publisherId = (await waypost.publishers.create({ name: 'SDK publisher' })).id;
+    const created = await waypost.offers.create({ name: 'SDK offer', url: 'https://shop.example.com/?c={click_id}', payout: { model: 'cps', percent: '10' } });
+    offer = created as typeof offer;
+  });
+  afterAll(async () => {
+    server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const newClick = async () => {
+    const response = await fetch(`${baseUrl}/c/${offer.id}?pub=${publisherId}`, { redirect: 'manual' });
+    return { clickId: /waypost_cid=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!, cookie: response.headers.get('set-cookie')!.split(';')[0]! };
+  };
+
+  it('creates a conversion once when the same idempotency key is sent twice', async () => {
+    const { clickId } = await newClick();
+    const params = { clickId, amount: '49.90', currency: 'USD' };
+    const first = await waypost.conversions.create(params, { idempotencyKey: 'order-1001' });
+    const second = await waypost.conversions.create(params, { idempotencyKey: 'order-1001' });
+    expect(first.status).toBe('accepted');
+    expect(second).toEqual(first);
+    const page = await waypost.conversions.list({ offerId: offer.id });
+    expect(page.data.filter((conversion) => conversion.clickId === clickId)).toHaveLength(1);
+    await expect(waypost.conversions.create({ ...params, amount: '50.00' }, { idempotencyKey: 'order-1001' })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("books a manual transaction with the offer's payout", async () => {
+    const conversion = await waypost.transactions.create({ publisherId, offerId: offer.id, amount: '120.00', note: 'phone order' });
+    expect(conversion).toMatchObject({ source: 'manual', publisherId, clickId: null, amount: '120.00', payout: '12.00', note: 'phone order' });
+  });
+
+  it('reads the click id from an Express-style request, a node:http request and a Fetch Request', async () => {
+    const { clickId, cookie } = await newClick();
+    const seen = await new Promise<IncomingMessage>((resolve) => {
+      const probe = createServer((req, res) => {
+        resolve(req);
+        res.end();
+        probe.close();
+      }).listen(0, '127.0.0.1', () => {
+        void fetch(`http://127.0.0.1:${(probe.address() as AddressInfo).port}/checkout`, { headers: { cookie } });
+      });
+    });
+    expect(Waypost.clickIdFrom(seen)).toBe(clickId);
+    expect(Waypost.clickIdFrom({ headers: { cookie }, query: {}, url: '/checkout' } as never)).toBe(clickId);
+    expect(Waypost.clickIdFrom(new Request(`https://shop.example.com/thanks?click_id=${clickId}`))).toBe(clickId);
+    const sale = await waypost.conversions.create({ clickId: Waypost.clickIdFrom(seen)!, amount: '10.00', transactionId: 'T-fetch' });
+    expect(sale.status).toBe('accepted');
+  });
+});
