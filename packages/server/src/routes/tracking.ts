@@ -14,6 +14,7 @@ import { ApiError, toApiError } from '../http/errors.js';
 import { newId } from '../ids.js';
 import type { PostbackLogRecord } from '../storage/store.js';
 import {
+  type ConversionParams,
   corsHeaders,
   deviceFromUserAgent,
   normalizeConversionParams,
@@ -212,19 +213,7 @@ export function trackingRoutes(router: Router, context: AppContext): void {
       const normalized = normalizeConversionParams(query);
       if (!normalized.ok) throw new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`);
       const p = normalized.params;
-      await convert(req, 'pixel', query, () => ({
-        source: 'pixel',
-        clickId: p.click_id ?? clickFromCookie,
-        couponCode: p.coupon,
-        offerId: p.offer_id,
-        transactionId: p.transaction_id,
-        event: p.event,
-        status: p.status,
-        amount: p.amount,
-        currency: p.currency,
-        payout: p.payout,
-        country: p.country,
-      }));
+      await convert(req, 'pixel', query, () => ({ ...fromParams(p), source: 'pixel', clickId: p.click_id ?? clickFromCookie }));
     } catch (error) {
       if (!toApiError(error)) throw error;
       // Already logged; a pixel never breaks the page.
@@ -246,17 +235,8 @@ export function trackingRoutes(router: Router, context: AppContext): void {
       }
       const p = normalized.params;
       outcome = await convert(req, 'postback', params, () => ({
+        ...fromParams(p),
         source: 'postback',
-        clickId: p.click_id,
-        couponCode: p.coupon,
-        offerId: p.offer_id,
-        transactionId: p.transaction_id,
-        event: p.event,
-        status: p.status,
-        amount: p.amount,
-        currency: p.currency,
-        payout: p.payout,
-        country: p.country,
         token: p.token ?? req.get('x-waypost-token'),
         ip: req.ip,
       }));
@@ -282,6 +262,22 @@ export function trackingRoutes(router: Router, context: AppContext): void {
     );
     sendGif(res);
   });
+}
+
+/** Postback and pixel parameters, under their canonical names, as a conversion report. */
+function fromParams(p: ConversionParams): Omit<ConversionInput, 'source'> {
+  return {
+    clickId: p.click_id,
+    couponCode: p.coupon,
+    offerId: p.offer_id,
+    transactionId: p.transaction_id,
+    event: p.event,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    payout: p.payout,
+    country: p.country,
+  };
 }
 
 function sendGif(res: Response, status = 200): void {
