@@ -37,8 +37,15 @@ export class UniqueViolationError extends Error {
 /** A FIFO async lock. */
 export class Mutex {
   #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
+
+  /** Whether anyone holds or waits for the lock. */
+  get busy(): boolean {
+    return this.#pending > 0;
+  }
 
   async run<T>(fn: () => Promise<T> | T): Promise<T> {
+    this.#pending += 1;
     const previous = this.#tail;
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => (release = resolve));
@@ -46,6 +53,7 @@ export class Mutex {
     try {
       return await fn();
     } finally {
+      this.#pending -= 1;
       release();
     }
   }

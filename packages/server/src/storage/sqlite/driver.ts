@@ -113,8 +113,9 @@ export function openSqlite(path: string): SqlDriver {
 
   return {
     dialect: 'sqlite',
-    all: (sql, params) => lock.run(() => (open(), direct.all(sql, params))),
-    get: (sql, params) => lock.run(() => (open(), direct.get(sql, params))),
+    // A read needs the lock only while a batch holds a transaction open; otherwise it runs at once.
+    all: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.all(sql, params))) : (open(), direct.all(sql, params))),
+    get: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.get(sql, params))) : (open(), direct.get(sql, params))),
     run: (sql, params) => transaction((tx) => tx.run(sql, params)),
     transaction,
     async exec(script, tx) {
