@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CreateOfferParamsSchema, type Offer } from '@waypost/schema';
+import { CreateOfferParamsSchema, CreatePublisherParamsSchema } from '@waypost/schema';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { addToRollups, conversionMetrics } from '../src/engine/rollups.js';
 import { ensureRollupTimezone } from '../src/engine/reports.js';
 import { newClickId, newId } from '../src/ids.js';
 import { createApiKey } from '../src/keys.js';
+import { newOffer, newPublisher } from '../src/records.js';
 import { openStore, type Store } from '../src/storage/index.js';
 import type { ClickRecord, ConversionRecord } from '../src/storage/store.js';
 import { load, report } from './autocannon.js';
@@ -53,14 +54,13 @@ async function seed(name: string, offer: Record<string, unknown>, fill?: (store:
   await ensureRollupTimezone({ store, config });
   const context = { store, config, clock: systemClock };
   const { key } = await createApiKey(context, { role: 'admin' });
-  const now = new Date().toISOString();
-  const publisherId = newId('pub_', new Date());
-  await store.publishers.insert({ id: publisherId, name: 'Bench publisher', email: null, status: 'active', postbackUrl: null, postbackSecret: null, createdAt: now, updatedAt: now });
-  const created = CreateOfferParamsSchema.parse({ name: `Bench ${name}`, url: 'https://example.com/?c={click_id}&s={sub1}', ...offer });
-  const offerRecord: Offer = {
-    expiresAt: null, leadType: null, revenue: null, cap: null, affiliateNetworkId: null, staticUrl: null, group: null, notes: null, email: null,
-    ...created, currency: 'USD', id: newId('off_', new Date()), postbackToken: newId('', new Date()), archivedAt: null, createdAt: now, updatedAt: now,
-  };
+  const publisher = newPublisher(CreatePublisherParamsSchema.parse({ name: 'Bench publisher' }), new Date());
+  await store.publishers.insert(publisher);
+  const publisherId = publisher.id;
+  const offerRecord = newOffer(CreateOfferParamsSchema.parse({ name: `Bench ${name}`, url: 'https://example.com/?c={click_id}&s={sub1}', ...offer }), {
+    currency: 'USD',
+    now: new Date(),
+  });
   await store.offers.insert(offerRecord);
   if (fill) await fill(store, offerRecord.id, publisherId);
   await store.close();

@@ -1,8 +1,8 @@
-import type { Offer, OfferLinks, Publisher } from '@waypost/schema';
+import { CreateOfferParamsSchema, CreatePublisherParamsSchema, type Offer, type OfferLinks, type Publisher } from '@waypost/schema';
 import type { AppContext } from './context.js';
-import { newId, newSecret } from './ids.js';
 import { createApiKey } from './keys.js';
 import { offerLinks } from './links.js';
+import { newOffer, newPublisher } from './records.js';
 
 export const DEMO_OFFER_NAME = 'Demo offer';
 
@@ -27,49 +27,21 @@ export async function seedDemo(context: AppContext): Promise<DemoSeed | undefine
     if (!offer || !publisher) return undefined;
     return { offer, publisher, links: offerLinks(config.publicUrl, offer, undefined, publisher.id) };
   }
-  const now = clock.now().toISOString();
-  const publisher: Publisher = {
-    id: newId('pub_', clock.now()),
-    name: 'Demo publisher',
-    email: 'publisher@example.com',
-    status: 'active',
-    postbackUrl: null,
-    postbackSecret: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const publisher = newPublisher(CreatePublisherParamsSchema.parse({ name: 'Demo publisher', email: 'publisher@example.com' }), clock.now());
   await store.publishers.insert(publisher);
-  const offer: Offer = {
-    id: newId('off_', clock.now()),
-    name: DEMO_OFFER_NAME,
-    url: 'https://example.com/?click_id={click_id}&pub={publisher_id}&sub1={sub1}',
-    status: 'active',
-    expiresAt: null,
-    leadType: 'Demo',
-    currency: config.currency,
-    payout: { model: 'cpa', mode: 'fixed', amount: '12.50' },
-    revenue: { mode: 'fixed', amount: '20.00' },
-    duplicates: 'ignore',
-    approval: { defaultStatus: 'approved' },
-    cap: null,
-    affiliateNetworkId: null,
-    appendClickId: false,
-    staticUrl: null,
-    countries: [],
-    group: null,
-    tags: ['demo'],
-    notes: 'Created by `waypost demo`.',
-    directTracking: true,
-    allowedOrigins: [],
-    postbackIpAllowlist: [],
-    email: null,
-    visibility: 'public',
-    publisherIds: [],
-    postbackToken: newSecret(),
-    archivedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const offer = newOffer(
+    CreateOfferParamsSchema.parse({
+      name: DEMO_OFFER_NAME,
+      url: 'https://example.com/?click_id={click_id}&pub={publisher_id}&sub1={sub1}',
+      leadType: 'Demo',
+      payout: { model: 'cpa', amount: '12.50' },
+      revenue: { amount: '20.00' },
+      tags: ['demo'],
+      notes: 'Created by `waypost demo`.',
+      directTracking: true,
+    }),
+    { currency: config.currency, now: clock.now() },
+  );
   await store.offers.insert(offer);
   const admin = await createApiKey(context, { role: 'admin', name: 'demo admin' });
   const publisherKey = await createApiKey(context, { role: 'publisher', publisherId: publisher.id, name: 'demo publisher' });

@@ -96,7 +96,7 @@ export async function buildReport(context: AppContext, query: ParsedReportQuery,
       revenue: audience === 'admin' ? formatMoney(revenue, currency) : null,
       payout: formatMoney(payout, currency),
       profit: audience === 'admin' ? formatMoney(revenue - payout, currency) : null,
-      cr: s.clicks === 0 ? '0.00' : formatMoney(Number(divideRounded(BigInt(converted) * 10_000n, BigInt(s.clicks))), 'USD'),
+      cr: percentOf(converted, s.clicks),
       epc: s.clicks === 0 ? formatMoney(0, currency) : formatMoney(Number(divideRounded(BigInt(payout), BigInt(s.clicks))), currency),
     };
   };
@@ -109,6 +109,13 @@ export async function buildReport(context: AppContext, query: ParsedReportQuery,
     reportRows.push({ ...(row as Partial<ReportRow>), ...metrics(s) } as ReportRow);
   }
   return { currency, timezone, rows: reportRows, totals: metrics(totals) };
+}
+
+/** `part` per 100 of `whole`, with 2 decimals, rounded once. */
+function percentOf(part: number, whole: number): string {
+  if (whole === 0) return '0.00';
+  const hundredths = divideRounded(BigInt(part) * 10_000n, BigInt(whole));
+  return `${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}`;
 }
 
 function emptySums(): Sums {

@@ -20,6 +20,7 @@ import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { newId, newSecret } from '../ids.js';
+import { newOffer } from '../records.js';
 import { offerLinks } from '../links.js';
 import { UniqueViolationError } from '../storage/index.js';
 import { offerVisibleTo, scopedPublisherId } from './scope.js';
@@ -81,25 +82,7 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
   api.route(
     { method: 'post', path: '/v1/offers', tag: 'Offers', access: 'admin', summary: 'Create an offer', body: CreateOfferParamsSchema, response: OfferSchema, status: 201 },
     async ({ body }) => {
-      const now = clock.now().toISOString();
-      const offer: Offer = {
-        expiresAt: null,
-        leadType: null,
-        revenue: null,
-        cap: null,
-        affiliateNetworkId: null,
-        staticUrl: null,
-        group: null,
-        notes: null,
-        email: null,
-        ...body,
-        currency: body.currency ?? config.currency,
-        id: newId('off_', clock.now()),
-        postbackToken: newSecret(),
-        archivedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const offer = newOffer(body, { currency: config.currency, now: clock.now() });
       return save(offer, (o) => store.offers.insert(o));
     },
   );

@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
-import { newId } from '../ids.js';
+import { newPublisher } from '../records.js';
 import { scopedPublisherId } from './scope.js';
 
 export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
@@ -32,16 +32,7 @@ export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
   api.route(
     { method: 'post', path: '/v1/publishers', tag: 'Publishers', access: 'admin', summary: 'Create a publisher', body: CreatePublisherParamsSchema, response: PublisherSchema, status: 201 },
     async ({ body }) => {
-      const now = clock.now().toISOString();
-      const publisher: Publisher = {
-        email: null,
-        postbackUrl: null,
-        postbackSecret: null,
-        ...body,
-        id: newId('pub_', clock.now()),
-        createdAt: now,
-        updatedAt: now,
-      };
+      const publisher = newPublisher(body, clock.now());
       await store.publishers.insert(publisher);
       return publisher;
     },
