@@ -330,14 +330,12 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
     async add(delta) {
       const metrics = ROLLUP_METRICS.map((metric) => delta.metrics[metric] ?? 0);
       const common = [delta.offerId, delta.publisherId ?? '', delta.country ?? ''];
-      await db.run(dailySql, [delta.day, ...common, ...metrics]);
-      await db.run(detailSql, [
-        Math.floor(delta.at.getTime() / BUCKET_MS),
-        ...common,
-        ...SUBS.map((sub) => delta[sub] ?? ''),
-        delta.couponCode?.toLowerCase() ?? '',
-        ...metrics,
-      ]);
+      await db.accumulate(dailySql, [delta.day, ...common], metrics);
+      await db.accumulate(
+        detailSql,
+        [Math.floor(delta.at.getTime() / BUCKET_MS), ...common, ...SUBS.map((sub) => delta[sub] ?? ''), delta.couponCode?.toLowerCase() ?? ''],
+        metrics,
+      );
     },
     async query(query): Promise<RollupRow[]> {
       const params: unknown[] = [];
