@@ -20,3 +20,16 @@ export async function runExample(examplePath: string, options: { cwd: string; en
   });
   return stdout;
 }
+
+/**
+ * The code excerpts of a README (fenced `ts`, `js` and `html` blocks) that appear verbatim in none of the given
+ * source files: a README that quotes the lines to copy from an example must quote what the test runs.
+ */
+export function unquotedExcerpts(readmePath: string, sourcePaths: string[]): string[] {
+  const readme = readFileSync(readmePath, 'utf8');
+  const sources = sourcePaths.map((path) => readFileSync(path, 'utf8'));
+  const excerpts = [...readme.matchAll(/^```(?:ts|js|html)\n([\s\S]*?)\n```$/gm)].map((match) => match[1]!);
+  // Without excerpts the check would pass whatever the README says.
+  if (excerpts.length === 0) throw new Error(`${readmePath} quotes no ts, js or html excerpt`);
+  return excerpts.filter((excerpt) => !sources.some((source) => source.includes(excerpt)));
+}
