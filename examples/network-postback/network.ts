@@ -1,15 +1,16 @@
 // Plays an affiliate network that reports conversions to Waypost by server-to-server postback. The network was
 // given the offer's postback URL template; for each event it fills the macros in braces and calls the URL.
 // Here: a lead, then the sale that confirms it, then a month's rebill of the subscription that sale started.
+import { env } from 'node:process';
 
-const template = withStatus(env('WAYPOST_POSTBACK_URL'));
+const template = withStatus(required('WAYPOST_POSTBACK_URL'));
 // The click id reached the network in the offer URL (`?click_id={click_id}`) when the visitor followed the tracking
 // link. Without WAYPOST_CLICK_ID this script follows the tracking link itself, as that visitor.
-const clickId = process.env.WAYPOST_CLICK_ID || (await clickThrough(env('WAYPOST_TRACKING_URL')));
+const clickId = env.WAYPOST_CLICK_ID || (await clickThrough(required('WAYPOST_TRACKING_URL')));
 // The network's own id for the conversion: the lead and the sale share it, so the sale updates the lead.
 const conversionId = `NET-${Date.now().toString(36).toUpperCase()}`;
 
-const events = [
+const events: Record<string, string>[] = [
   { status: 'lead', transaction_id: conversionId },
   { status: 'sale', transaction_id: conversionId, amount: '49.90' },
   { status: 'rebill', transaction_id: `${conversionId}-R1`, amount: '49.90' },
@@ -41,8 +42,8 @@ async function clickThrough(trackingUrl: string): Promise<string> {
   return clickId;
 }
 
-function env(name: string): string {
-  const value = process.env[name];
+function required(name: string): string {
+  const value = env[name];
   if (!value) throw new Error(`set ${name} (see README.md)`);
   return value;
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
@@ -19,6 +19,26 @@ export async function runExample(examplePath: string, options: { cwd: string; en
     env: { ...process.env, ...options.env },
   });
   return stdout;
+}
+
+/**
+ * Starts a TypeScript example that keeps running (a server) as runExample runs a script; resolves with the first
+ * line it prints, such as the URL it listens on, and a way to stop it.
+ */
+export function startExample(
+  examplePath: string,
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ firstLine: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', examplePath], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve({ firstLine: chunk.toString().split('\n')[0]!, stop: () => child.kill() }));
+    child.once('exit', (code) => reject(new Error(`${examplePath} exited with ${code} before printing anything:\n${stderr}`)));
+  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -6,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type OfferLinks, Waypost } from '@waypost/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unquotedExcerpts } from '../../../scripts/test-support/readme.js';
+import { startExample, unquotedExcerpts } from '../../../scripts/test-support/readme.js';
 import { type ExampleServer, startWaypost } from '../../../scripts/test-support/waypost-server.js';
 import { createLanderServer } from '../serve.js';
 
@@ -74,16 +73,12 @@ describe('examples/static-lander', () => {
   });
 
   it('runs with node --import tsx, configured by WAYPOST_URL and WAYPOST_OFFER_ID', async () => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'serve.ts'], {
-      cwd: root,
-      env: { ...process.env, WAYPOST_URL: waypost.url, WAYPOST_OFFER_ID: links.offerId, PORT: '0' },
-    });
+    const example = await startExample('serve.ts', { cwd: root, env: { WAYPOST_URL: waypost.url, WAYPOST_OFFER_ID: links.offerId, PORT: '0' } });
     try {
-      const [line] = (await once(child.stdout, 'data')) as [Buffer];
-      const url = /^Lander on (http:\S+)/.exec(line.toString())![1]!;
+      const url = /^Lander on (http:\S+)/.exec(example.firstLine)![1]!;
       expect(await (await fetch(url)).text()).toContain(links.directTrackingSnippet);
     } finally {
-      child.kill();
+      example.stop();
     }
   });
 
