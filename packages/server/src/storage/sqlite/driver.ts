@@ -36,6 +36,8 @@ export function openSqlite(path: string): SqlDriver {
     return statement;
   };
   const lock = new Mutex();
+  // Transaction control runs per request; prepared once, it skips the parse that exec() does every time.
+  const control = (sql: string) => void prepare(sql).run();
 
   const open = () => {
     if (closed) throw new Error('the database is closed');
@@ -78,21 +80,21 @@ export function openSqlite(path: string): SqlDriver {
         return;
       }
       const settled: (() => void)[] = [];
-      db.exec('BEGIN IMMEDIATE');
+      control('BEGIN IMMEDIATE');
       try {
         for (const item of batch) {
-          db.exec('SAVEPOINT waypost_tx');
+          control('SAVEPOINT waypost_tx');
           try {
             const result = await item.fn(direct);
-            db.exec('RELEASE waypost_tx');
+            control('RELEASE waypost_tx');
             settled.push(() => item.resolve(result));
           } catch (error) {
-            db.exec('ROLLBACK TO waypost_tx');
-            db.exec('RELEASE waypost_tx');
+            control('ROLLBACK TO waypost_tx');
+            control('RELEASE waypost_tx');
             settled.push(() => item.reject(error));
           }
         }
-        db.exec('COMMIT');
+        control('COMMIT');
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         for (const item of batch) item.reject(error);
