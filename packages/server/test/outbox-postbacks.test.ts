@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readmeQuotes } from '../../../scripts/test-support/readme.js';
 import { verifyWaypostSignature } from '../examples/verify-postback.js';
 import { createApiKey } from '../src/keys.js';
 import { OutboxDispatcher } from '../src/outbox/dispatcher.js';
@@ -255,4 +257,9 @@ describe.each(backends())('outbound publisher postbacks on %s', (backend) => {
     expect(new Set(ids).size).toBe(12);
     for (const conversion of conversions) expect((await deliveriesOf(conversion.conversionId))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
   });
+});
+
+it('quotes the signature check it tests in the README, verbatim', () => {
+  const example = fileURLToPath(new URL('../examples/verify-postback.ts', import.meta.url));
+  expect(readmeQuotes(fileURLToPath(new URL('../../../README.md', import.meta.url)), example)).toBe(true);
 });

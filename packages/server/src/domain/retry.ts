@@ -19,5 +19,5 @@ export const RETRY_JITTER = 0.25;
 export function retryDelay(failedAttempts: number, policy: RetryPolicy, random: number): number | null {
   if (failedAttempts >= policy.maxAttempts) return null;
   const wait = Math.min(policy.backoffMaxMs, policy.backoffMs * 2 ** Math.max(0, failedAttempts - 1));
-  return Math.round(wait * (1 + RETRY_JITTER * random));
+  return Math.floor(wait * (1 + RETRY_JITTER * random));
 }
