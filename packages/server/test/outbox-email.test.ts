@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxDispatcher } from '../src/outbox/dispatcher.js';
+import { loadConfig } from '../src/config.js';
+import { OutboxDispatcher, outboxOptions } from '../src/outbox/dispatcher.js';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 import { type SmtpReceiver, startSmtpReceiver } from './support/receivers.js';
 
@@ -116,5 +117,21 @@ describe.each(backends())('conversion e-mails on %s', (backend) => {
       await outbox.stop();
       await server.close();
     }
+  });
+});
+
+it('refuses an SMTP URL that is not smtp:// or smtps://, naming the variable, and documents its delivery defaults', () => {
+  expect(() => loadConfig({ WAYPOST_SMTP_URL: 'mail.example.com:25' })).toThrow(/WAYPOST_SMTP_URL/);
+  expect(() => loadConfig({ WAYPOST_DELIVERY_ATTEMPTS: '0' })).toThrow(/WAYPOST_DELIVERY_ATTEMPTS/);
+  const config = loadConfig({ WAYPOST_PUBLIC_URL: 'https://track.shop.example' });
+  expect(outboxOptions(config)).toEqual({
+    maxAttempts: 12,
+    backoffMs: 30_000,
+    backoffMaxMs: 21_600_000,
+    timeoutMs: 10_000,
+    pollMs: 5_000,
+    smtpUrl: undefined,
+    smtpFrom: 'Waypost <waypost@track.shop.example>',
+    batchSize: 20,
   });
 });
