@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { conversionRoutes } from './routes/conversions.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { offerRoutes } from './routes/offers.js';
 import { publisherRoutes } from './routes/publishers.js';
 import { reportRoutes } from './routes/reports.js';
@@ -51,6 +52,7 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   apiKeyRoutes(api, context);
   conversionRoutes(api, context);
   reportRoutes(api, context);
+  deliveryRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();
