@@ -146,6 +146,7 @@ export interface PageOptions {
   tracker?: TrackerAttributes | false;
   /** HTML placed in `<head>` after the tracker. */
   afterTracker?: string;
+  /** @default a heading naming the page */
   body?: string;
   /** Extra response headers, such as `Content-Security-Policy`. */
   headers?: Record<string, string>;
@@ -302,18 +303,20 @@ export class Site {
   }
 
   /** Serves an HTML page with the tracker (see `tracker()`); returns its URL. */
-  page(host: string, path: string, { head = '', tracker = {}, afterTracker = '', body = '', headers }: PageOptions = {}): string {
+  page(host: string, path: string, { head = '', tracker = {}, afterTracker = '', body, headers }: PageOptions = {}): string {
+    const title = `${host}${path}`;
     const html = [
       '<!doctype html>',
       '<html lang="en">',
       '<head>',
       '<meta charset="utf-8">',
-      `<title>${host}${path}</title>`,
+      `<title>${title}</title>`,
       head,
       tracker ? this.tracker(tracker) : '',
       afterTracker,
       '</head>',
-      `<body>${body}</body>`,
+      // A heading by default, so that a failure screenshot shows which page it was.
+      `<body>${body ?? `<h1>${title}</h1>`}</body>`,
       '</html>',
     ];
     return this.route(host, path, { body: html.filter(Boolean).join('\n'), ...(headers ? { headers } : {}) });
