@@ -1,6 +1,6 @@
 // The e2e harness, in one file: a real Waypost server, a page server for the shop's hosts, and the fixtures that
 // give both to the specs. Specs import `test` and `expect` from here, never from @playwright/test.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -79,7 +79,9 @@ export interface WaypostServer {
 async function startWaypost(): Promise<WaypostServer & { close(): Promise<void> }> {
   const http = createServer();
   const port = await listenOnFreePort(http);
-  const dir = mkdtempSync(join(tmpdir(), 'waypost-e2e-'));
+  // On tmpfs where there is one: the server fsyncs every commit (synchronous=FULL), and these specs are about the
+  // browser, not the disk; on a busy disk each write would cost a few hundred milliseconds.
+  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'waypost-e2e-'));
   const config = loadConfig({
     WAYPOST_DATABASE_URL: `file:${join(dir, 'waypost.db')}`,
     WAYPOST_PUBLIC_URL: `http://${HOSTS.track}:${port}`,
@@ -201,7 +203,7 @@ if (options.convert != null) tracker.convert(options);
 function readModuleBuild(): string {
   const source = readFileSync(MODULE_BUILD, 'utf8');
   const rewritten = source.replace(/\bfrom\s*(["'])js-cookie\1/g, `from '${SDK_PATHS.jsCookie}'`);
-  if (rewritten === source) throw new Error(`${MODULE_BUILD} no longer imports js-cookie by name: update SDK_PATHS`);
+  if (rewritten === source) throw new Error(`${MODULE_BUILD} no longer imports js-cookie by name: update readModuleBuild()`);
   if (/\bfrom\s*["'][^./]/.test(rewritten)) throw new Error(`${MODULE_BUILD} has a bare import the page server cannot serve`);
   return rewritten;
 }
@@ -221,10 +223,13 @@ class PageServer {
   ) {
     this.port = port;
     http.on('request', (req, res) => {
-      Promise.resolve(this.handle(req, res)).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`page server: ${error instanceof Error ? error.stack : String(error)}`);
-      });
+      // A fault of the page server answers 500 with its stack; it must not take the Playwright worker down.
+      Promise.resolve()
+        .then(() => this.handle(req, res))
+        .catch((error: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`page server: ${error instanceof Error ? error.stack : String(error)}`);
+        });
     });
   }
 
@@ -267,6 +272,8 @@ class PageServer {
     if (path === '/favicon.ico') return void res.writeHead(204).end();
     for (const { prefix, dir } of this.directories.filter((mount) => mount.host === host)) {
       if (path !== prefix && !path.startsWith(`${prefix}/`)) continue;
+      // As a static server does, so that the index page's relative links resolve inside the folder.
+      if (path === prefix) return void res.writeHead(301, { location: `${prefix}/` }).end();
       const relative = decodeURIComponent(path.slice(prefix.length)) || '/';
       const file = normalize(join(dir, relative.endsWith('/') ? `${relative}index.html` : relative));
       if (!file.startsWith(dir + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) continue;

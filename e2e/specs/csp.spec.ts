@@ -49,7 +49,7 @@ test.describe('a page with a strict Content-Security-Policy', () => {
     const pixel = page.waitForResponse((reply) => reply.url().startsWith(`${waypost.publicUrl}/pixel.gif?`));
     await page.goto(thankYouUrl);
     expect((await pixel).headers()['content-type']).toBe('image/gif');
-    await expect.poll(() => waypost.conversions(offer.id)).toEqual([
+    expect(await waypost.conversions(offer.id)).toEqual([
       expect.objectContaining({ clickId: click!.id, source: 'pixel', amount: '19.00', transactionId: 'CSP-2' }),
     ]);
 
