@@ -57,6 +57,21 @@ export function openSqlite(path: string): SqlDriver {
         return statement.reader ? statement.all(...params.map(toSqlite)).length : statement.run(...params.map(toSqlite)).changes;
       });
     },
+    async accumulate(sql, key, values) {
+      await direct.run(sql, [...key, ...values]);
+    },
+  };
+
+  /**
+   * Additive upserts held until the batch commits, one per row: a busy offer's clicks all land on a few rollup rows,
+   * and one write per row per batch replaces one per click. A transaction's own are merged in only once it succeeds.
+   */
+  type Held = Map<string, { sql: string; key: readonly unknown[]; values: number[] }>;
+  const hold = (held: Held, sql: string, key: readonly unknown[], values: readonly number[]) => {
+    const id = `${sql}\u0000${JSON.stringify(key)}`;
+    const row = held.get(id);
+    if (!row) held.set(id, { sql, key, values: [...values] });
+    else for (let i = 0; i < values.length; i++) row.values[i]! += values[i]!;
   };
 
   interface Pending {
@@ -78,19 +93,25 @@ export function openSqlite(path: string): SqlDriver {
         return;
       }
       const settled: (() => void)[] = [];
+      const batchHeld: Held = new Map();
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const item of batch) {
           db.exec('SAVEPOINT waypost_tx');
+          const itemHeld: Held = new Map();
           try {
-            const result = await item.fn(direct);
+            const result = await item.fn({ ...direct, accumulate: async (sql, key, values) => hold(itemHeld, sql, key, values) });
             db.exec('RELEASE waypost_tx');
+            for (const row of itemHeld.values()) hold(batchHeld, row.sql, row.key, row.values);
             settled.push(() => item.resolve(result));
           } catch (error) {
             db.exec('ROLLBACK TO waypost_tx');
             db.exec('RELEASE waypost_tx');
             settled.push(() => item.reject(error));
           }
+        }
+        for (const { sql, key, values } of batchHeld.values()) {
+          if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
         }
         db.exec('COMMIT');
       } catch (error) {
@@ -117,6 +138,7 @@ export function openSqlite(path: string): SqlDriver {
     all: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.all(sql, params))) : (open(), direct.all(sql, params))),
     get: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.get(sql, params))) : (open(), direct.get(sql, params))),
     run: (sql, params) => transaction((tx) => tx.run(sql, params)),
+    accumulate: (sql, key, values) => transaction((tx) => tx.accumulate(sql, key, values)),
     transaction,
     async exec(script, tx) {
       if (tx) db.exec(script);
