@@ -1,10 +1,9 @@
 // The e2e harness, in one file: a real Waypost server, a page server for the shop's hosts, and the fixtures that
 // give both to the specs. Specs import `test` and `expect` from here, never from @playwright/test.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import type { Tracker, TrackerOptions, TrackingParams } from '@waypost/browser';
@@ -17,7 +16,7 @@ import {
   type Publisher,
   Waypost,
 } from '@waypost/node';
-import { createApiKey, createApp, loadConfig, openStore, systemClock } from '@waypost/server';
+import { type ExampleServer, startWaypost } from '../scripts/test-support/waypost-server.js';
 
 export { expect };
 
@@ -53,12 +52,11 @@ export type TrackerAttributes = Partial<
 // ---------------------------------------------------------------------------------------------------------------
 // The Waypost server
 
-export interface WaypostServer {
+export interface WaypostServer extends ExampleServer {
   /** What pages load the script from and post to: `http://track.waypost.test:PORT`, also `WAYPOST_PUBLIC_URL`. */
   publicUrl: string;
   /** The same server for Node, which does not resolve `*.waypost.test`: `http://127.0.0.1:PORT`. */
   url: string;
-  adminKey: string;
   /** The Node SDK with the admin key: the admin API over HTTP (offers, publishers, clicks, conversions, reports…). */
   api: Waypost;
   /** An offer with a unique name, a 10.00 CPA payout and direct tracking on, unless `params` says otherwise. */
@@ -71,34 +69,14 @@ export interface WaypostServer {
   conversions(offerId: string): Promise<Conversion[]>;
 }
 
-/**
- * Starts the Waypost server in this process through its public API (as the server README's embed example does),
- * over a fresh SQLite file, on a free port of 127.0.0.1. The port is bound before the app is built, so that
- * `WAYPOST_PUBLIC_URL` can name it.
- */
-async function startWaypost(): Promise<WaypostServer & { close(): Promise<void> }> {
-  const http = createServer();
-  const port = await listenOnFreePort(http);
-  // On tmpfs where there is one: the server fsyncs every commit (synchronous=FULL), and these specs are about the
-  // browser, not the disk; on a busy disk each write would cost a few hundred milliseconds.
-  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'waypost-e2e-'));
-  const config = loadConfig({
-    WAYPOST_DATABASE_URL: `file:${join(dir, 'waypost.db')}`,
-    WAYPOST_PUBLIC_URL: `http://${HOSTS.track}:${port}`,
-  });
-  const store = openStore(config.databaseUrl);
-  await store.migrate();
-  http.on('request', createApp({ store, config }));
-  const { key: adminKey } = await createApiKey({ store, clock: systemClock }, { role: 'admin', name: 'e2e' });
-  const url = `http://127.0.0.1:${port}`;
-  const api = new Waypost({ apiKey: adminKey, baseUrl: url, maxRetries: 0 });
-
+/** The Waypost server of the examples' tests, named `track.waypost.test` in its links, with the admin API helpers. */
+async function startTrackingServer(): Promise<WaypostServer> {
+  const server = await startWaypost({ publicHost: HOSTS.track });
+  const api = new Waypost({ apiKey: server.apiKey, baseUrl: server.url, maxRetries: 0 });
   let created = 0;
-  const unique = (kind: string) => `E2E ${kind} ${++created} ${Date.now().toString(36)}`;
+  const unique = (kind: string) => `E2E ${kind} ${++created}`;
   return {
-    publicUrl: config.publicUrl,
-    url,
-    adminKey,
+    ...server,
     api,
     createOffer: (params = {}) =>
       api.offers.create({
@@ -111,11 +89,6 @@ async function startWaypost(): Promise<WaypostServer & { close(): Promise<void> 
     createPublisher: (params = {}) => api.publishers.create({ name: unique('publisher'), ...params }),
     clicks: async (offerId) => collect(api.clicks.list({ offerId, limit: 500 })),
     conversions: async (offerId) => collect(api.conversions.list({ offerId, limit: 500 })),
-    async close() {
-      await closeServer(http);
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
   };
 }
 
@@ -434,7 +407,7 @@ export const test = base.extend<WaypostOptions & TestFixtures, WorkerFixtures>({
   build: ['script', { option: true }],
   waypost: [
     async ({}, use) => {
-      const server = await startWaypost();
+      const server = await startTrackingServer();
       await use(server);
       await server.close();
     },
