@@ -21,20 +21,18 @@ import type {
   SettingsRepository,
 } from './store.js';
 
-/** Factories of the tracking engine's repositories, over a connection or a transaction (see `lazy`). */
-export function trackingRepositories(db: SqlExecutor) {
-  return {
-    clicks: () => clickRepository(db),
-    conversions: () => conversionRepository(db),
-    counters: () => counterRepository(db),
-    rollups: () => rollupRepository(db),
-    fxRates: () => fxRateRepository(db),
-    postbackLog: () => postbackLogRepository(db),
-    idempotency: () => idempotencyRepository(db),
-    promoCodes: () => promoCodeRepository(db),
-    settings: () => settingsRepository(db),
-  };
-}
+/** The tracking engine's repositories, each made over a connection or a transaction (see `lazyObjects`). */
+export const trackingRepositories = {
+  clicks: clickRepository,
+  conversions: conversionRepository,
+  counters: counterRepository,
+  rollups: rollupRepository,
+  fxRates: fxRateRepository,
+  postbackLog: postbackLogRepository,
+  idempotency: idempotencyRepository,
+  promoCodes: promoCodeRepository,
+  settings: settingsRepository,
+};
 
 const date = (ms: unknown) => new Date(Number(ms));
 const num = (value: unknown) => Number(value ?? 0);
