@@ -263,20 +263,20 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
   };
 }
 
+const COUNT_UP = `INSERT INTO counters (scope, count, released) VALUES (?, 1, 0)
+   ON CONFLICT (scope) DO UPDATE SET count = counters.count + 1`;
+
 function counterRepository(db: SqlExecutor): CounterRepository {
-  const increment = async (scope: string, limit?: number) =>
-    db.get<{ count: number; released: number }>(
-      `INSERT INTO counters (scope, count, released) VALUES (?, 1, 0)
-       ON CONFLICT (scope) DO UPDATE SET count = counters.count + 1${limit === undefined ? '' : ' WHERE counters.count < ?'}
-       RETURNING count, released`,
-      limit === undefined ? [scope] : [scope, limit],
-    );
+  const increment = async (scope: string) => db.get<{ count: number; released: number }>(`${COUNT_UP} RETURNING count, released`, [scope]);
+  // Counting under a limit needs no row back: the upsert changes nothing when the count is already at the limit.
+  const countUnder = async (scope: string, limit?: number) =>
+    (await (limit === undefined ? db.run(COUNT_UP, [scope]) : db.run(`${COUNT_UP} WHERE counters.count < ?`, [scope, limit]))) > 0;
   const decrement = (scope: string) => db.run('UPDATE counters SET count = count - 1 WHERE scope = ? AND count > 0', [scope]);
   return {
     async incrementAll(scopes) {
       const done: string[] = [];
       for (const { scope, limit } of scopes) {
-        if (!(await increment(scope, limit))) {
+        if (!(await countUnder(scope, limit))) {
           for (const counted of done) await decrement(counted);
           return false;
         }
