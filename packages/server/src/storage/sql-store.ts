@@ -1,6 +1,8 @@
 import type { AffiliateNetwork, ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
 import { iso, isoOrNull, paginate, str } from './sql-helpers.js';
+import { paymentRepository } from './sql-payments.js';
+import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
 import { trackingRepositories } from './sql-tracking.js';
 import { migrate } from './migrations.js';
 import type {
@@ -28,6 +30,8 @@ export function createSqlStore(driver: SqlDriver): Store {
     personalPayouts: personalPayoutRepository(db),
     apiKeys: apiKeyRepository(db),
     ...trackingRepositories(db),
+    promoCodeRequests: promoCodeRequestRepository(db),
+    payments: paymentRepository(db),
   });
   return {
     ...bind(driver, (fn) => driver.transaction(fn)),
