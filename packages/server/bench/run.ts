@@ -1,5 +1,5 @@
 // `pnpm bench`: the server's figures, measured in one run on this machine. Loopback only; every load is bounded.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -24,9 +24,11 @@ const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = existsSync(join(SERVER_ROOT, 'dist', 'cli.js')) ? 'dist/cli.js' : 'src/cli.ts';
 
 /** Runs a server in its own process, so that the load generator never shares its event loop. The built CLI is used when present. */
-function spawnServer(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+function spawnServer(args: string[]): Promise<{ url: string; cpuMs: () => number; stop: () => Promise<void> }> {
   const [script, ...rest] = args;
-  const command = script === 'src/cli.ts' ? [CLI, ...rest] : ['--import', 'tsx', script!, ...rest];
+  // BENCH_PROFILE=DIR writes a V8 CPU profile of each server process into DIR (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const command = [...profile, ...(script === 'src/cli.ts' ? [CLI, ...rest] : ['--import', 'tsx', script!, ...rest])];
   const child = spawn(process.execPath, command, { cwd: SERVER_ROOT, env: { ...process.env, WAYPOST_PUBLIC_URL: '' } });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -36,6 +38,7 @@ function spawnServer(args: string[]): Promise<{ url: string; stop: () => Promise
       if (match) {
         resolve({
           url: match[1]!.replace('localhost', '127.0.0.1'),
+          cpuMs: () => processCpuMs(child.pid!),
           stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))),
         });
       }
@@ -43,6 +46,27 @@ function spawnServer(args: string[]): Promise<{ url: string; stop: () => Promise
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
+}
+
+/**
+ * CPU time (user + system) a process has used so far, from /proc: unlike throughput, it does not move when other
+ * work shares the machine. NaN where /proc is missing.
+ */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), counted from the state field (3) here; 100 ticks a second.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU time per request, in microseconds, of a server over a measured load. */
+async function cpuPerRequest<T extends { total: number }>(server: { cpuMs: () => number }, run: () => Promise<T>) {
+  const before = server.cpuMs();
+  const result = await run();
+  return { result, micros: ((server.cpuMs() - before) * 1000) / result.total };
 }
 
 /** A database with an admin key, an offer and a publisher, seeded before the server process opens it. */
@@ -72,9 +96,9 @@ async function clicks() {
   const { databaseUrl, offer, publisherId } = await seed('clicks', { payout: { model: 'cpa', amount: '1' } });
   const waypost = await spawnServer(['src/cli.ts', 'serve', '--port', '0', '--database-url', databaseUrl]);
   await load(`${bare.url}/c/x`, { seconds: 2 });
-  const baseline = await load(`${bare.url}/c/x`);
+  const { result: baseline, micros: bareMicros } = await cpuPerRequest(bare, () => load(`${bare.url}/c/x`));
   const warm = await load(`${waypost.url}/c/${offer.id}?pub=${publisherId}&sub1=warm`, { seconds: 2 });
-  const tracked = await load(`${waypost.url}/c/${offer.id}?pub=${publisherId}&sub1=bench`);
+  const { result: tracked, micros: trackedMicros } = await cpuPerRequest(waypost, () => load(`${waypost.url}/c/${offer.id}?pub=${publisherId}&sub1=bench`));
   await waypost.stop();
   await bare.stop();
   const store = openStore(databaseUrl);
@@ -83,6 +107,7 @@ async function clicks() {
   report('bare Express 5 route answering 302 (50 connections)', `${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99} ms`);
   report('GET /c/:offerId, click stored durably (50 connections)', `${tracked.requestsPerSecond.toFixed(0)} req/s, p99 ${tracked.p99} ms`);
   report('  ratio to bare Express (target ≥ 0.6, p99 ≤ 10 ms)', (tracked.requestsPerSecond / baseline.requestsPerSecond).toFixed(2));
+  report('  server CPU per request, bare / tracked (ratio)', `${bareMicros.toFixed(0)} µs / ${trackedMicros.toFixed(0)} µs (${(bareMicros / trackedMicros).toFixed(2)})`);
   report('  clicks stored afterwards / redirects answered', `${stored} / ${warm.total + tracked.total}`);
 }
 
@@ -100,12 +125,15 @@ async function postbacks() {
   });
   const waypost = await spawnServer(['src/cli.ts', 'serve', '--port', '0', '--database-url', databaseUrl]);
   let next = 0;
-  const result = await load(`${waypost.url}/postback`, {
-    requests: [{ setupRequest: (request) => ({ ...request, path: `/postback?click_id=${ids[next++ % ids.length]}&amount=49.90&token=${offer.postbackToken}` }) }],
-  });
+  const { result, micros } = await cpuPerRequest(waypost, () =>
+    load(`${waypost.url}/postback`, {
+      requests: [{ setupRequest: (request) => ({ ...request, path: `/postback?click_id=${ids[next++ % ids.length]}&amount=49.90&token=${offer.postbackToken}` }) }],
+    }),
+  );
   await waypost.stop();
   report('postbacks, distinct clicks, SQLite (50 connections)', `${result.requestsPerSecond.toFixed(0)} /s, p99 ${result.p99} ms (target ≥ 2,000/s)`);
   report('  postbacks answered / non-2xx', `${result.total} / ${result.non2xx}`);
+  report('  server CPU per postback (1,000,000 µs / this = postbacks/s one core can take)', `${micros.toFixed(0)} µs`);
 }
 
 async function reports() {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { CONFIG_CACHE_MS } from '../src/storage/cache.js';
 import { MIGRATIONS } from '../src/storage/migrations.js';
 import { openStore, type Store, UniqueViolationError } from '../src/storage/index.js';
 import { conversionRecord, offerRecord, publisherRecord, testId } from './support/fixtures.js';
@@ -285,6 +286,50 @@ describe.each(backends())('the %s store', (backend) => {
     await store.rollups.rebuildDaily(() => '2026-02-28');
     const rebuilt = await store.rollups.query({ source: 'daily', days: [{ day: '2026-02-28', start: new Date(0), end: new Date(0) }], groupBy: [], filters: {} });
     expect(rebuilt[0]?.clicks).toBe(3);
+  });
+
+  it('sums rollup deltas of concurrent transactions and drops those of a transaction that throws', async () => {
+    const store = await openFresh();
+    const delta = {
+      offerId: 'off_sum', publisherId: null, country: null, sub1: null, sub2: null, sub3: null, sub4: null, sub5: null, couponCode: null,
+      day: '2026-03-01', at: new Date('2026-03-01T10:00:00Z'),
+    };
+    // Started together, so that SQLite commits them as one batch.
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx.rollups.add({ ...delta, metrics: { clicks: 1, click_payout: 25 } });
+          if (i % 4 === 3) throw new Error('boom');
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toHaveLength(10);
+    const days = [{ day: '2026-03-01', start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-02T00:00:00Z') }];
+    for (const source of ['daily', 'detail'] as const) {
+      const [row] = await store.rollups.query({ source, days, groupBy: ['offer'], filters: {} });
+      expect([row?.clicks, row?.click_payout]).toEqual([30, 750]);
+    }
+  });
+
+  it('serves offers from memory only until this process changes them or the cache expires', async () => {
+    const url = await freshDatabaseUrl(backend);
+    const store = await openFresh(url);
+    const other = await openFresh(url);
+    const offer = offerRecord({ name: 'Cached offer' });
+    await store.offers.insert(offer);
+    // A record another process created is found at once: misses are not remembered.
+    expect((await other.offers.get(offer.id))?.name).toBe('Cached offer');
+    expect(Object.isFrozen(await other.offers.get(offer.id))).toBe(true);
+
+    await store.offers.update({ ...offer, name: 'Renamed' });
+    expect((await store.offers.get(offer.id))?.name).toBe('Renamed');
+    await store.transaction((tx) => tx.offers.update({ ...offer, name: 'Renamed in a transaction' }));
+    expect((await store.offers.get(offer.id))?.name).toBe('Renamed in a transaction');
+
+    // The other process still has its copy, for at most CONFIG_CACHE_MS.
+    expect((await other.offers.get(offer.id))?.name).toBe('Cached offer');
+    await new Promise((resolve) => setTimeout(resolve, CONFIG_CACHE_MS + 50));
+    expect((await other.offers.get(offer.id))?.name).toBe('Renamed in a transaction');
   });
 
   it('stores FX rates, the postback log, idempotency keys, promo codes and settings', async () => {

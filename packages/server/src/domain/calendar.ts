@@ -97,10 +97,20 @@ function parseDate(date: string): { year: number; month: number; day: number } {
   return { year, month, day };
 }
 
+const QUARTER_HOUR = 15 * 60 * 1000;
+let lastLocalDate = { timeZone: '', quarter: Number.NaN, date: '' };
+
 /** The calendar date, 'YYYY-MM-DD', of `instant` in `timeZone`. */
 export function localDate(instant: Instant, timeZone: string): string {
-  const wall = wallClock(toMs(instant), timeZone);
-  return formatDate(wall.year, wall.month, wall.day);
+  const ms = toMs(instant);
+  // Every event of a quarter hour shares its date: UTC offsets in use are whole quarter hours, so local midnight
+  // never falls inside one (the rollups rely on the same fact). Recomputing it per click was measurable.
+  const quarter = Math.floor(ms / QUARTER_HOUR);
+  if (quarter === lastLocalDate.quarter && timeZone === lastLocalDate.timeZone) return lastLocalDate.date;
+  const wall = wallClock(ms, timeZone);
+  const date = formatDate(wall.year, wall.month, wall.day);
+  lastLocalDate = { timeZone, quarter, date };
+  return date;
 }
 
 /** `date` plus `days` calendar days (negative goes back). */
@@ -138,9 +148,20 @@ function firstInstantOf(date: string, low: number, high: number, timeZone: strin
   return after * 1000;
 }
 
+const knownDayBounds = new Map<string, { start: number; end: number }>();
+
 /** The instants that make up `date` in `timeZone`: 23, 24 or 25 hours. */
 export function dayBounds(date: string, timeZone: string): Bounds {
-  return { start: startOfLocalDay(date, timeZone), end: startOfLocalDay(addDays(date, 1), timeZone) };
+  // Every conversion needs its cap day, and working it out takes several time-zone conversions; a day's bounds
+  // never change, so they are remembered (a few hundred at most).
+  const key = `${timeZone} ${date}`;
+  let known = knownDayBounds.get(key);
+  if (!known) {
+    known = { start: startOfLocalDay(date, timeZone).getTime(), end: startOfLocalDay(addDays(date, 1), timeZone).getTime() };
+    if (knownDayBounds.size >= 512) knownDayBounds.clear();
+    knownDayBounds.set(key, known);
+  }
+  return { start: new Date(known.start), end: new Date(known.end) };
 }
 
 /** ISO 8601 week of a date: weeks start on Monday, week 1 holds the year's first Thursday. */

@@ -19,7 +19,7 @@ import {
 } from '../domain/index.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../ids.js';
-import type { ClickRecord, ConversionRecord, Repositories } from '../storage/store.js';
+import type { ClickRecord, ConversionIdentity, ConversionRecord, PostbackLogRecord, Repositories } from '../storage/store.js';
 import { ipAllowed } from '../tracking/index.js';
 import { loadFx, toAccount } from './money.js';
 import { addToRollups, conversionMetrics } from './rollups.js';
@@ -69,13 +69,18 @@ function fail(status: number, code: string, field: string | undefined, message: 
   throw error;
 }
 
+export interface RecordOptions {
+  /** A postback-log entry for the outcome, written in the conversion's own transaction so that both commit together. */
+  log?: (outcome: ConversionOutcome) => PostbackLogRecord;
+}
+
 const TRUSTED: readonly ConversionSource[] = ['postback', 'api', 'manual'];
 
 /**
  * Records one conversion report: attribution, token and status checks, payout, dedupe, caps and thresholds, in one
  * transaction. Bad input throws a ConversionError (4xx); everything else answers with the outcome SPEC §5 describes.
  */
-export async function recordConversion(context: AppContext, input: ConversionInput): Promise<ConversionOutcome> {
+export async function recordConversion(context: AppContext, input: ConversionInput, options: RecordOptions = {}): Promise<ConversionOutcome> {
   const { store, config, clock } = context;
   const now = clock.now();
 
@@ -186,7 +191,7 @@ export async function recordConversion(context: AppContext, input: ConversionInp
   const clickKey = click?.id ?? '-';
   const dedupeKey = transactionId !== null ? `tx:${transactionId}` : click ? `ev:${event ?? ''}` : `id:${conversion.id}`;
 
-  const outcome = await store.transaction(async (tx): Promise<ConversionOutcome> => {
+  const decide = async (tx: Repositories): Promise<ConversionOutcome> => {
     const existing = await tx.conversions.findByKey(offer.id, clickKey, dedupeKey);
     if (existing) return updateExisting(context, tx, offer, existing, status, isRebill);
 
@@ -195,21 +200,12 @@ export async function recordConversion(context: AppContext, input: ConversionInp
       if (offer.duplicates === 'ignore' || transactionId === null || status !== 'approved') {
         return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id, reason: 'click_already_converted' } };
       }
-      const rebill = { ...conversion, kind: 'rebill' as const };
-      if (!(await tx.conversions.insert({ ...rebill, clickKey, dedupeKey, isPrimary: false }))) {
-        return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id } };
-      }
-      const admitted = await admit(context, tx, offer, rebill);
-      return { httpStatus: 200, result: { status: 'rebill', conversionId: admitted.id }, conversion: admitted };
+      const rebill = await admit(context, tx, offer, { ...conversion, kind: 'rebill' }, { clickKey, dedupeKey, isPrimary: false });
+      return { httpStatus: 200, result: { status: 'rebill', conversionId: rebill.id }, conversion: rebill };
     }
 
     const isPrimary = click !== undefined && offer.duplicates !== 'allow';
-    if (!(await tx.conversions.insert({ ...conversion, clickKey, dedupeKey, isPrimary }))) {
-      // A concurrent twin got there first (the unique keys decided); answer as the twin's duplicate.
-      const twin = (await tx.conversions.findByKey(offer.id, clickKey, dedupeKey)) ?? (await tx.conversions.findPrimary(offer.id, clickKey));
-      return { httpStatus: 200, result: { status: 'duplicate', ...(twin ? { conversionId: twin.id } : {}) } };
-    }
-    const admitted = await admit(context, tx, offer, conversion);
+    const admitted = await admit(context, tx, offer, conversion, { clickKey, dedupeKey, isPrimary });
     return {
       httpStatus: 200,
       result: {
@@ -219,14 +215,37 @@ export async function recordConversion(context: AppContext, input: ConversionInp
       },
       conversion: admitted,
     };
-  });
-  return { ...outcome, offerId: offer.id, clickId: click?.id };
+  };
+
+  const ids = { offerId: offer.id, clickId: click?.id };
+  try {
+    return await store.transaction(async (tx): Promise<ConversionOutcome> => {
+      const outcome = { ...(await decide(tx)), ...ids };
+      if (options.log) await tx.postbackLog.insert(options.log(outcome));
+      return outcome;
+    });
+  } catch (error) {
+    if (!(error instanceof LostRace)) throw error;
+    // A concurrent twin got there first (the unique keys decided, and everything this report counted was rolled
+    // back); answer as the twin's duplicate.
+    const twin = (await store.conversions.findByKey(offer.id, clickKey, dedupeKey)) ?? (await store.conversions.findPrimary(offer.id, clickKey));
+    const outcome: ConversionOutcome = { httpStatus: 200, result: { status: 'duplicate', ...(twin ? { conversionId: twin.id } : {}) }, ...ids };
+    if (options.log) await store.postbackLog.insert(options.log(outcome));
+    return outcome;
+  }
 }
 
-/** Counts a freshly inserted conversion against the caps and the threshold, and books it in the rollups. */
-async function admit(context: AppContext, tx: Repositories, offer: Offer, inserted: ConversionRecord): Promise<ConversionRecord> {
+/** Thrown inside the transaction when the unique keys refused the insert, so that what it counted rolls back. */
+class LostRace extends Error {}
+
+/**
+ * Counts a new conversion against the caps and the threshold, stores it, and books it in the rollups. It is counted
+ * before it is inserted, so that it is written once, in its final state; when the insert loses to a concurrent twin,
+ * LostRace rolls the counting back with the rest of the transaction.
+ */
+async function admit(context: AppContext, tx: Repositories, offer: Offer, candidate: ConversionRecord, identity: ConversionIdentity): Promise<ConversionRecord> {
   const { config } = context;
-  const conversion = { ...inserted };
+  const conversion = { ...candidate };
   if (conversion.status !== 'rejected') {
     if (conversion.kind === 'conversion') {
       // The cap is checked and counted in one statement per scope, so concurrent conversions cannot pass it.
@@ -257,7 +276,7 @@ async function admit(context: AppContext, tx: Repositories, offer: Offer, insert
       } else conversion.payoutState = 'accruing';
     }
   }
-  await tx.conversions.update(conversion);
+  if (!(await tx.conversions.insert({ ...conversion, ...identity }))) throw new LostRace();
   await addToRollups(tx, config.timezone, conversion.createdAt, conversion, conversionMetrics(conversion, 1));
   return conversion;
 }

@@ -39,29 +39,23 @@ export function trackingRoutes(router: Router, context: AppContext): void {
   const notFoundPage = (res: Response) =>
     res.status(404).type('text/plain').send('This link is not available.\n');
 
-  const log = async (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: {
-    httpStatus: number;
-    status: string;
-    reason?: string | undefined;
-    offerId?: string | undefined;
-    clickId?: string | undefined;
-    conversionId?: string | undefined;
-  }) => {
-    await store.postbackLog.insert({
-      id: newId('pbl_', clock.now()),
-      channel,
-      method: req.method,
-      params: redactParams(params),
-      ip: req.ip ?? null,
-      httpStatus: outcome.httpStatus,
-      outcome: outcome.status,
-      reason: outcome.reason ?? null,
-      offerId: outcome.offerId ?? null,
-      clickId: outcome.clickId ?? null,
-      conversionId: outcome.conversionId ?? null,
-      createdAt: clock.now(),
-    });
-  };
+  type LogOutcome = { httpStatus: number; status: string; reason?: string | undefined; offerId?: string | undefined; clickId?: string | undefined; conversionId?: string | undefined };
+  const logEntry = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome): PostbackLogRecord => ({
+    id: newId('pbl_', clock.now()),
+    channel,
+    method: req.method,
+    params: redactParams(params),
+    ip: req.ip ?? null,
+    httpStatus: outcome.httpStatus,
+    outcome: outcome.status,
+    reason: outcome.reason ?? null,
+    offerId: outcome.offerId ?? null,
+    clickId: outcome.clickId ?? null,
+    conversionId: outcome.conversionId ?? null,
+    createdAt: clock.now(),
+  });
+  const log = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome) =>
+    store.postbackLog.insert(logEntry(req, channel, params, outcome));
 
   /** Runs one conversion report and writes its outcome, good or bad, to the postback log. */
   const convert = async (
@@ -71,16 +65,17 @@ export function trackingRoutes(router: Router, context: AppContext): void {
     input: () => ConversionInput | Promise<ConversionInput>,
   ) => {
     try {
-      const outcome = await recordConversion(context, await input());
-      await log(req, channel, params, {
-        httpStatus: outcome.httpStatus,
-        status: outcome.result.status,
-        reason: outcome.result.reason,
-        offerId: outcome.offerId,
-        clickId: outcome.clickId,
-        conversionId: outcome.result.conversionId,
+      return await recordConversion(context, await input(), {
+        log: (outcome) =>
+          logEntry(req, channel, params, {
+            httpStatus: outcome.httpStatus,
+            status: outcome.result.status,
+            reason: outcome.result.reason,
+            offerId: outcome.offerId,
+            clickId: outcome.clickId,
+            conversionId: outcome.result.conversionId,
+          }),
       });
-      return outcome;
     } catch (error) {
       const apiError = toApiError(error);
       if (!apiError) throw error;

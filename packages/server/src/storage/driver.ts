@@ -9,6 +9,11 @@ export interface SqlExecutor {
   get<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
   /** Runs a write and returns the number of rows it changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * An additive upsert: `sql` takes the row's `key` and then `values` as parameters, and adds the values to the row's
+   * counters. A driver may hold such writes until the commit and merge those of one row; the row ends the same.
+   */
+  accumulate(sql: string, key: readonly unknown[], values: readonly number[]): Promise<void>;
 }
 
 export interface SqlDriver extends SqlExecutor {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { withConfigCache } from './cache.js';
 import { openPostgres } from './postgres/driver.js';
 import { createSqlStore } from './sql-store.js';
 import { openSqlite } from './sqlite/driver.js';
@@ -12,7 +13,7 @@ export type * from './store.js';
  * Call `migrate()` before use.
  */
 export function openStore(databaseUrl: string): Store {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createSqlStore(openPostgres(databaseUrl));
-  if (databaseUrl.startsWith('file:')) return createSqlStore(openSqlite(resolve(databaseUrl.slice('file:'.length))));
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return withConfigCache(createSqlStore(openPostgres(databaseUrl)));
+  if (databaseUrl.startsWith('file:')) return withConfigCache(createSqlStore(openSqlite(resolve(databaseUrl.slice('file:'.length)))));
   throw new Error(`WAYPOST_DATABASE_URL must be "file:PATH" or "postgres://…", got "${databaseUrl}"`);
 }

@@ -26,3 +26,23 @@ export async function paginate<T extends { id: string }>(
 export const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
 export const isoOrNull = (ms: unknown): string | null => (ms == null ? null : iso(ms));
 export const str = (value: unknown): string | null => (value == null ? null : String(value));
+
+/**
+ * An object whose members are built on first use. A transaction binds every repository to itself but uses only a
+ * few, and building all of them on each click was measurable.
+ */
+export function lazy<T extends object>(factories: { [K in keyof T]: () => T[K] }): T {
+  const target = {} as T;
+  for (const key of Object.keys(factories) as (keyof T)[]) {
+    Object.defineProperty(target, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = factories[key]();
+        Object.defineProperty(target, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return target;
+}

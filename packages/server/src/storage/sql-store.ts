@@ -1,6 +1,6 @@
 import type { AffiliateNetwork, ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
-import { iso, isoOrNull, paginate, str } from './sql-helpers.js';
+import { iso, isoOrNull, lazy, paginate, str } from './sql-helpers.js';
 import { paymentRepository } from './sql-payments.js';
 import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
 import { trackingRepositories } from './sql-tracking.js';
@@ -23,18 +23,20 @@ export type Atomic = <T>(fn: (db: SqlExecutor) => Promise<T>) => Promise<T>;
 
 /** The Store, written once in SQL that both SQLite and PostgreSQL accept. */
 export function createSqlStore(driver: SqlDriver): Store {
-  const bind = (db: SqlExecutor, atomic: Atomic): Repositories => ({
-    offers: offerRepository(db, atomic),
-    publishers: publisherRepository(db),
-    affiliateNetworks: affiliateNetworkRepository(db),
-    personalPayouts: personalPayoutRepository(db),
-    apiKeys: apiKeyRepository(db),
-    ...trackingRepositories(db),
-    promoCodeRequests: promoCodeRequestRepository(db),
-    payments: paymentRepository(db),
-  });
+  const bind = (db: SqlExecutor, atomic: Atomic): Repositories =>
+    lazy<Repositories>({
+      offers: () => offerRepository(db, atomic),
+      publishers: () => publisherRepository(db),
+      affiliateNetworks: () => affiliateNetworkRepository(db),
+      personalPayouts: () => personalPayoutRepository(db),
+      apiKeys: () => apiKeyRepository(db),
+      ...trackingRepositories(db),
+      promoCodeRequests: () => promoCodeRequestRepository(db),
+      payments: () => paymentRepository(db),
+    });
+  const root = bind(driver, (fn) => driver.transaction(fn));
   return {
-    ...bind(driver, (fn) => driver.transaction(fn)),
+    ...root,
     migrate: () => migrate(driver),
     close: () => driver.close(),
     async isEmpty() {

@@ -21,18 +21,18 @@ import type {
   SettingsRepository,
 } from './store.js';
 
-/** Repositories of the tracking engine, over a connection or a transaction. */
+/** Factories of the tracking engine's repositories, over a connection or a transaction (see `lazy`). */
 export function trackingRepositories(db: SqlExecutor) {
   return {
-    clicks: clickRepository(db),
-    conversions: conversionRepository(db),
-    counters: counterRepository(db),
-    rollups: rollupRepository(db),
-    fxRates: fxRateRepository(db),
-    postbackLog: postbackLogRepository(db),
-    idempotency: idempotencyRepository(db),
-    promoCodes: promoCodeRepository(db),
-    settings: settingsRepository(db),
+    clicks: () => clickRepository(db),
+    conversions: () => conversionRepository(db),
+    counters: () => counterRepository(db),
+    rollups: () => rollupRepository(db),
+    fxRates: () => fxRateRepository(db),
+    postbackLog: () => postbackLogRepository(db),
+    idempotency: () => idempotencyRepository(db),
+    promoCodes: () => promoCodeRepository(db),
+    settings: () => settingsRepository(db),
   };
 }
 
@@ -318,29 +318,24 @@ const DIMENSION_COLUMNS: Record<ReportDimension, string> = {
 };
 const BUCKET_MS = 15 * 60 * 1000;
 
-function rollupRepository(db: SqlExecutor): RollupRepository {
-  const metricColumns = ROLLUP_METRICS.join(', ');
-  const metricUpdates = ROLLUP_METRICS.map((metric) => `${metric} = {table}.${metric} + excluded.${metric}`).join(', ');
-  const upsert = (table: string, keys: string[]) =>
-    `INSERT INTO ${table} (${keys.join(', ')}, ${metricColumns}) VALUES (${[...keys, ...ROLLUP_METRICS].map(() => '?').join(', ')})
-     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${metricUpdates.replaceAll('{table}', table)}`;
-  const dailyKeys = ['day', 'offer_id', 'publisher_id', 'country'];
-  const detailKeys = ['bucket', 'offer_id', 'publisher_id', 'country', ...SUBS, 'coupon_code'];
-  const dailySql = upsert('rollup_daily', dailyKeys);
-  const detailSql = upsert('rollup_detail', detailKeys);
+/** Adds a delta to a rollup row, creating it when it is the first event of its key. */
+const rollupUpsert = (table: string, keys: string[]) =>
+  `INSERT INTO ${table} (${keys.join(', ')}, ${ROLLUP_METRICS.join(', ')}) VALUES (${[...keys, ...ROLLUP_METRICS].map(() => '?').join(', ')})
+   ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${ROLLUP_METRICS.map((metric) => `${metric} = ${table}.${metric} + excluded.${metric}`).join(', ')}`;
+const dailySql = rollupUpsert('rollup_daily', ['day', 'offer_id', 'publisher_id', 'country']);
+const detailSql = rollupUpsert('rollup_detail', ['bucket', 'offer_id', 'publisher_id', 'country', ...SUBS, 'coupon_code']);
 
+function rollupRepository(db: SqlExecutor): RollupRepository {
   return {
     async add(delta) {
       const metrics = ROLLUP_METRICS.map((metric) => delta.metrics[metric] ?? 0);
       const common = [delta.offerId, delta.publisherId ?? '', delta.country ?? ''];
-      await db.run(dailySql, [delta.day, ...common, ...metrics]);
-      await db.run(detailSql, [
-        Math.floor(delta.at.getTime() / BUCKET_MS),
-        ...common,
-        ...SUBS.map((sub) => delta[sub] ?? ''),
-        delta.couponCode?.toLowerCase() ?? '',
-        ...metrics,
-      ]);
+      await db.accumulate(dailySql, [delta.day, ...common], metrics);
+      await db.accumulate(
+        detailSql,
+        [Math.floor(delta.at.getTime() / BUCKET_MS), ...common, ...SUBS.map((sub) => delta[sub] ?? ''), delta.couponCode?.toLowerCase() ?? ''],
+        metrics,
+      );
     },
     async query(query): Promise<RollupRow[]> {
       const params: unknown[] = [];

@@ -23,7 +23,12 @@ function parseIpv6(text: string): Bytes {
   return words.flatMap((word) => [word >> 8, word & 0xff]);
 }
 
+/** A dotted IPv4 address, bare or IPv4-mapped: what nearly every visitor arrives as, so it skips the general parse. */
+const PLAIN_IPV4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
 function parseIp(input: string | undefined): Bytes | null {
+  const plain = input === undefined ? null : PLAIN_IPV4.exec(input);
+  if (plain) return isIP(plain[1]!) === 4 ? parseIpv4(plain[1]!) : null;
   // A zone (`fe80::1%eth0`) names an interface on this host and says nothing about the visitor.
   const bare = (input ?? '').trim().replace(/^\[(.*)\]$/, '$1');
   const text = bare.includes(':') ? bare.replace(/%.*$/, '') : bare;

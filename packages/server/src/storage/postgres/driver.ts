@@ -21,6 +21,9 @@ export function openPostgres(connectionString: string): SqlDriver {
     async run(sql: string, params: readonly unknown[] = []) {
       return (await query(client, sql, params)).rowCount ?? 0;
     },
+    async accumulate(sql, key, values) {
+      await query(client, sql, [...key, ...values]);
+    },
   });
 
   return {

@@ -36,6 +36,8 @@ export function openSqlite(path: string): SqlDriver {
     return statement;
   };
   const lock = new Mutex();
+  // Transaction control runs per request; prepared once, it skips the parse that exec() does every time.
+  const control = (sql: string) => void prepare(sql).run();
 
   const open = () => {
     if (closed) throw new Error('the database is closed');
@@ -57,6 +59,21 @@ export function openSqlite(path: string): SqlDriver {
         return statement.reader ? statement.all(...params.map(toSqlite)).length : statement.run(...params.map(toSqlite)).changes;
       });
     },
+    async accumulate(sql, key, values) {
+      await direct.run(sql, [...key, ...values]);
+    },
+  };
+
+  /**
+   * Additive upserts held until the batch commits, one per row: a busy offer's clicks all land on a few rollup rows,
+   * and one write per row per batch replaces one per click. A transaction's own are merged in only once it succeeds.
+   */
+  type Held = Map<string, { sql: string; key: readonly unknown[]; values: number[] }>;
+  const hold = (held: Held, sql: string, key: readonly unknown[], values: readonly number[]) => {
+    const id = `${sql}\u0000${JSON.stringify(key)}`;
+    const row = held.get(id);
+    if (!row) held.set(id, { sql, key, values: [...values] });
+    else for (let i = 0; i < values.length; i++) row.values[i]! += values[i]!;
   };
 
   interface Pending {
@@ -78,21 +95,27 @@ export function openSqlite(path: string): SqlDriver {
         return;
       }
       const settled: (() => void)[] = [];
-      db.exec('BEGIN IMMEDIATE');
+      const batchHeld: Held = new Map();
+      control('BEGIN IMMEDIATE');
       try {
         for (const item of batch) {
-          db.exec('SAVEPOINT waypost_tx');
+          control('SAVEPOINT waypost_tx');
+          const itemHeld: Held = new Map();
           try {
-            const result = await item.fn(direct);
-            db.exec('RELEASE waypost_tx');
+            const result = await item.fn({ ...direct, accumulate: async (sql, key, values) => hold(itemHeld, sql, key, values) });
+            control('RELEASE waypost_tx');
+            for (const row of itemHeld.values()) hold(batchHeld, row.sql, row.key, row.values);
             settled.push(() => item.resolve(result));
           } catch (error) {
-            db.exec('ROLLBACK TO waypost_tx');
-            db.exec('RELEASE waypost_tx');
+            control('ROLLBACK TO waypost_tx');
+            control('RELEASE waypost_tx');
             settled.push(() => item.reject(error));
           }
         }
-        db.exec('COMMIT');
+        for (const { sql, key, values } of batchHeld.values()) {
+          if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
+        }
+        control('COMMIT');
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         for (const item of batch) item.reject(error);
@@ -117,6 +140,7 @@ export function openSqlite(path: string): SqlDriver {
     all: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.all(sql, params))) : (open(), direct.all(sql, params))),
     get: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.get(sql, params))) : (open(), direct.get(sql, params))),
     run: (sql, params) => transaction((tx) => tx.run(sql, params)),
+    accumulate: (sql, key, values) => transaction((tx) => tx.accumulate(sql, key, values)),
     transaction,
     async exec(script, tx) {
       if (tx) db.exec(script);

@@ -1,0 +1,99 @@
+import { lazy } from './sql-helpers.js';
+import type { Repositories, Store } from './store.js';
+
+/**
+ * How long a configuration read may be served from memory. Writes made through this process invalidate at once;
+ * this bounds how late a change made by another server process sharing the database is seen.
+ */
+export const CONFIG_CACHE_MS = 1000;
+
+/**
+ * The configuration reads on the tracking hot path (every click and postback needs its offer, publisher, personal
+ * payouts, network and FX rates), keyed by repository and the read methods served from memory.
+ */
+const CACHED_READS = {
+  offers: ['get'],
+  publishers: ['get'],
+  affiliateNetworks: ['get'],
+  personalPayouts: ['allForOffer'],
+  fxRates: ['all'],
+} as const satisfies { [K in keyof Repositories]?: readonly (keyof Repositories[K])[] };
+
+/** Reads on those repositories that neither use nor clear the cache; every other method is a write. */
+const UNCACHED_READS = new Set(['list', 'listForOffer']);
+
+type CachedRepository = keyof typeof CACHED_READS;
+const cachedRepositories = Object.keys(CACHED_READS) as CachedRepository[];
+
+/**
+ * Wraps a store so that configuration reads come from a short-lived in-memory copy. Misses are not remembered (a
+ * record created by another process is found at once), values are frozen (a caller that edits one in place fails
+ * loudly instead of corrupting the copy), and any write to those repositories, inside a transaction or not, drops
+ * the whole cache; a read that raced a write is not stored.
+ */
+export function withConfigCache(store: Store, ttlMs = CONFIG_CACHE_MS): Store {
+  const entries = new Map<string, { value: unknown; expires: number }>();
+  let generation = 0;
+  const invalidate = () => {
+    generation += 1;
+    entries.clear();
+  };
+
+  const cachedRead = (key: string, read: () => Promise<unknown>) => {
+    const hit = entries.get(key);
+    const now = performance.now();
+    if (hit && hit.expires > now) return Promise.resolve(hit.value);
+    const started = generation;
+    return read().then((value) => {
+      if (value !== undefined && generation === started) entries.set(key, { value: deepFreeze(value), expires: now + ttlMs });
+      return value;
+    });
+  };
+
+  /** The repository with its writes made to invalidate, and with its cached reads when `cache` is set. */
+  const wrap = <R extends object>(name: CachedRepository, repository: R, cache: boolean, onWrite: () => void): R =>
+    new Proxy(repository, {
+      get(target, property, receiver) {
+        const member = Reflect.get(target, property, receiver);
+        if (typeof member !== 'function' || typeof property !== 'string' || UNCACHED_READS.has(property)) return member;
+        if ((CACHED_READS[name] as readonly string[]).includes(property)) {
+          return cache ? (...args: unknown[]) => cachedRead(`${name}.${property}:${args.join('\u0000')}`, () => member.apply(target, args)) : member;
+        }
+        return async (...args: unknown[]) => {
+          onWrite();
+          try {
+            return await member.apply(target, args);
+          } finally {
+            onWrite();
+          }
+        };
+      },
+    });
+
+  const cached = { ...store } as Store;
+  for (const name of cachedRepositories) (cached as unknown as Record<string, object>)[name] = wrap(name, store[name], true, invalidate);
+  cached.transaction = async (fn) => {
+    let wrote = false;
+    try {
+      return await store.transaction((tx) => {
+        const onWrite = () => ((wrote = true), invalidate());
+        // Inside a transaction reads go to the database (they must see the transaction's own writes). The other
+        // repositories are the transaction's own, reached through the prototype so that they stay lazily built.
+        const overrides = Object.fromEntries(cachedRepositories.map((name) => [name, () => wrap(name, tx[name], false, onWrite)]));
+        return fn(Object.setPrototypeOf(lazy(overrides), tx) as Repositories);
+      });
+    } finally {
+      // Once more after the commit, so that a read made between the write and the commit is not kept.
+      if (wrote) invalidate();
+    }
+  };
+  return cached;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
