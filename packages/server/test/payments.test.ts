@@ -1,9 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../src/clock.js';
-import { createApiKey } from '../src/keys.js';
-import { openStore } from '../src/storage/index.js';
-import { backends, freshDatabaseUrl, spawnServer, startTestServer, type TestServer } from './support/harness.js';
+import { backends, spawnSharedServers, startTestServer, type TestServer } from './support/harness.js';
 
 describe.each(backends())('payments and balances on %s', (backend) => {
   let server: TestServer;
@@ -146,31 +143,26 @@ describe.each(backends())('concurrent payment requests on %s', (backend) => {
   });
 
   it('puts each payout in exactly one payment when payments for one publisher are requested at once', async () => {
-    const databaseUrl = await freshDatabaseUrl(backend);
-    const store = openStore(databaseUrl);
-    await store.migrate();
-    const { key } = await createApiKey({ store, clock: systemClock }, { role: 'admin', name: 'payments race' });
-    await store.close();
-    const servers = await Promise.all(Array.from({ length: backend === 'postgres' ? 2 : 1 }, () => spawnServer(databaseUrl)));
-    children.push(...servers.map((server) => server.child));
+    const { urls, adminKey, children: started } = await spawnSharedServers(backend);
+    children.push(...started);
     const api = async (url: string, path: string, body?: object) => {
       const response = await fetch(`${url}${path}`, {
         method: body ? 'POST' : 'GET',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
       return { status: response.status, body: (await response.json()) as any };
     };
-    const first = servers[0]!.url;
+    const first = urls[0]!;
     const publisherId = (await api(first, '/v1/publishers', { name: 'Racing payee' })).body.id;
     const offerId = (await api(first, '/v1/offers', { name: 'Race offer', url: 'https://shop.example.com', payout: { model: 'cpa', amount: '1.00' } })).body.id;
     const sales = 60;
-    for (let i = 0; i < sales; i++) await api(servers[i % servers.length]!.url, '/v1/transactions', { publisherId, offerId, amount: '1.00', transactionId: `R-${i}` });
+    for (let i = 0; i < sales; i++) await api(urls[i % urls.length]!, '/v1/transactions', { publisherId, offerId, amount: '1.00', transactionId: `R-${i}` });
 
     // Rounds of simultaneous requests, with more sales landing between rounds, so that claims interleave.
     const created: string[] = [];
     for (let round = 0; round < 3; round++) {
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => api(servers[i % servers.length]!.url, '/v1/payments', { publisherId })));
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => api(urls[i % urls.length]!, '/v1/payments', { publisherId })));
       expect(answers.map((answer) => answer.status).filter((status) => status !== 201 && status !== 409)).toEqual([]);
       expect(answers.filter((answer) => answer.status === 409).every((answer) => answer.body.error.code === 'nothing_payable')).toBe(true);
       created.push(...answers.filter((answer) => answer.status === 201).map((answer) => answer.body.id));
