@@ -158,7 +158,9 @@ describe.each(backends())('publisher keys on %s', (backend) => {
       .filter(([kind]) => kind !== 'network' && kind !== 'key')
       .map(([, id]) => id)
       .concat('CODE-B');
-    let walked = 0;
+    // The routes come from the OpenAPI document, which lists every route the server declares.
+    expect(operations.filter((op) => op.access === 'key').length).toBeGreaterThan(15);
+    expect(operations.filter((op) => op.access === 'admin').length).toBeGreaterThan(20);
     for (const op of operations) {
       // Public routes take no key; nothing to scope.
       if (op.access === 'public') continue;
@@ -166,7 +168,6 @@ describe.each(backends())('publisher keys on %s', (backend) => {
       if (op.access === 'admin') {
         const refused = await send(op, a.key, b, b);
         expect([refused.label, refused.status]).toEqual([refused.label, 403]);
-        walked += 1;
         continue;
       }
       const formats = op.query.some((param) => param.name === 'format') ? [undefined, 'csv'] : [undefined];
@@ -181,10 +182,6 @@ describe.each(backends())('publisher keys on %s', (backend) => {
           for (const id of foreignIds) expect([refused.label, refused.text.includes(id)]).toEqual([refused.label, false]);
         }
       }
-      walked += 1;
     }
-    // The walk covered every route the server declares (the OpenAPI document lists them all).
-    expect(walked).toBe(operations.filter((op) => op.access !== 'public').length);
-    expect(walked).toBeGreaterThan(35);
   });
 });
