@@ -16,6 +16,8 @@ export default defineConfig({
     // Workspace packages run from their TypeScript source.
     conditions: ['source'],
   },
+  // Tests run in Vite's SSR environment, which reads its own conditions: without these the server came from dist.
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     name: 'node-sdk',
     root: fileURLToPath(new URL('.', import.meta.url)),

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
@@ -19,4 +19,37 @@ export async function runExample(examplePath: string, options: { cwd: string; en
     env: { ...process.env, ...options.env },
   });
   return stdout;
+}
+
+/**
+ * Starts a TypeScript example that keeps running (a server) as runExample runs a script; resolves with the first
+ * line it prints, such as the URL it listens on, and a way to stop it.
+ */
+export function startExample(
+  examplePath: string,
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ firstLine: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', examplePath], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve({ firstLine: chunk.toString().split('\n')[0]!, stop: () => child.kill() }));
+    child.once('exit', (code) => reject(new Error(`${examplePath} exited with ${code} before printing anything:\n${stderr}`)));
+  });
+}
+
+/**
+ * The code excerpts of a README (fenced `ts`, `js` and `html` blocks) that appear verbatim in none of the given
+ * source files: a README that quotes the lines to copy from an example must quote what the test runs.
+ */
+export function unquotedExcerpts(readmePath: string, sourcePaths: string[]): string[] {
+  const readme = readFileSync(readmePath, 'utf8');
+  const sources = sourcePaths.map((path) => readFileSync(path, 'utf8'));
+  const excerpts = [...readme.matchAll(/^```(?:ts|js|html)\n([\s\S]*?)\n```$/gm)].map((match) => match[1]!);
+  // Without excerpts the check would pass whatever the README says.
+  if (excerpts.length === 0) throw new Error(`${readmePath} quotes no ts, js or html excerpt`);
+  return excerpts.filter((excerpt) => !sources.some((source) => source.includes(excerpt)));
 }

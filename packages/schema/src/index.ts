@@ -1,6 +1,7 @@
 export * from './api-keys.js';
 export * from './clicks.js';
 export * from './conversions.js';
+export * from './deliveries.js';
 export { CURRENCY_CODES, currencyExponent, isCurrencyCode } from './currencies.js';
 export * from './errors.js';
 export * from './fx-rates.js';

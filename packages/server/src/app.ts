@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { conversionRoutes } from './routes/conversions.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { offerRoutes } from './routes/offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { promoCodeRoutes } from './routes/promo-codes.js';
@@ -55,6 +56,7 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   promoCodeRoutes(api, context);
   paymentRoutes(api, context);
   reportRoutes(api, context);
+  deliveryRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();

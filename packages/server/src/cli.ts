@@ -26,7 +26,13 @@ Options (each overrides its environment variable):
   --timezone TZ        WAYPOST_TIMEZONE                                   (default UTC)
   --country-header H   WAYPOST_COUNTRY_HEADER                             (default cf-ipcountry)
   --trust-proxy V      WAYPOST_TRUST_PROXY                                (default off)
-  --smtp-url URL       WAYPOST_SMTP_URL                                   (default none: e-mails off)
+  --smtp-url URL       WAYPOST_SMTP_URL                                   (default none: e-mails wait)
+  --smtp-from ADDRESS  WAYPOST_SMTP_FROM                                  (default Waypost <waypost@HOST>)
+  --delivery-attempts N          WAYPOST_DELIVERY_ATTEMPTS        tries per postback or e-mail (default 12)
+  --delivery-backoff-ms MS       WAYPOST_DELIVERY_BACKOFF_MS      first retry wait, doubling (default 30000)
+  --delivery-backoff-max-ms MS   WAYPOST_DELIVERY_BACKOFF_MAX_MS  longest retry wait (default 21600000)
+  --delivery-timeout-ms MS       WAYPOST_DELIVERY_TIMEOUT_MS      time limit of one try (default 10000)
+  --delivery-poll-ms MS          WAYPOST_DELIVERY_POLL_MS         outbox poll interval (default 5000)
 `;
 
 const CONFIG_FLAGS = {
@@ -38,6 +44,12 @@ const CONFIG_FLAGS = {
   'country-header': 'countryHeader',
   'trust-proxy': 'trustProxy',
   'smtp-url': 'smtpUrl',
+  'smtp-from': 'smtpFrom',
+  'delivery-attempts': 'deliveryAttempts',
+  'delivery-backoff-ms': 'deliveryBackoffMs',
+  'delivery-backoff-max-ms': 'deliveryBackoffMaxMs',
+  'delivery-timeout-ms': 'deliveryTimeoutMs',
+  'delivery-poll-ms': 'deliveryPollMs',
 } as const satisfies Record<string, keyof Config>;
 
 /** Opens and migrates the store, runs `fn`, closes. `fn` gets the versions the migration applied. */

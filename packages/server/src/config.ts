@@ -30,8 +30,23 @@ export const ConfigSchema = z.object({
       if (value === 'true' || value === 'on') return true;
       return /^\d+$/.test(value) ? Number(value) : value;
     }),
-  /** SMTP server for conversion e-mails; e-mails are off without it. */
-  smtpUrl: z.string().optional(),
+  /** SMTP server for conversion e-mails (`smtp://user:pass@host:587`, `smtps://…`); e-mails wait without it. */
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be "smtp://…" or "smtps://…"')
+    .optional(),
+  /** Sender of conversion e-mails. @default `Waypost <waypost@HOST>`, HOST that of the public URL */
+  smtpFrom: z.string().trim().min(3).max(254).optional(),
+  /** Tries of one outbound postback or e-mail, the first included, before it is marked failed. @default 12 */
+  deliveryAttempts: z.coerce.number().int().min(1).max(100).default(12),
+  /** Wait after the first failed try; it doubles with each further failure. @default 30000 (30 s) */
+  deliveryBackoffMs: z.coerce.number().int().min(1).default(30_000),
+  /** Longest wait between two tries. @default 21600000 (6 h) */
+  deliveryBackoffMaxMs: z.coerce.number().int().min(1).default(21_600_000),
+  /** Time limit of one try (connect, send, answer). @default 10000 (10 s) */
+  deliveryTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** How often the outbox is polled for due deliveries; new ones are sent at once anyway. @default 5000 (5 s) */
+  deliveryPollMs: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -46,6 +61,12 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   countryHeader: 'WAYPOST_COUNTRY_HEADER',
   trustProxy: 'WAYPOST_TRUST_PROXY',
   smtpUrl: 'WAYPOST_SMTP_URL',
+  smtpFrom: 'WAYPOST_SMTP_FROM',
+  deliveryAttempts: 'WAYPOST_DELIVERY_ATTEMPTS',
+  deliveryBackoffMs: 'WAYPOST_DELIVERY_BACKOFF_MS',
+  deliveryBackoffMaxMs: 'WAYPOST_DELIVERY_BACKOFF_MAX_MS',
+  deliveryTimeoutMs: 'WAYPOST_DELIVERY_TIMEOUT_MS',
+  deliveryPollMs: 'WAYPOST_DELIVERY_POLL_MS',
 };
 
 export class ConfigError extends Error {

@@ -4,6 +4,8 @@ export { type Clock, systemClock } from './clock.js';
 export { type Config, ConfigError, loadConfig } from './config.js';
 export { seedDemo } from './demo.js';
 export { createApiKey } from './keys.js';
+export { OutboxDispatcher } from './outbox/dispatcher.js';
+export type { DispatchResult, OutboxOptions } from './outbox/dispatcher.js';
 export { listen, startServer } from './server.js';
 export type { RunningServer } from './server.js';
 export { openStore } from './storage/index.js';

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { runMaintenance } from './engine/maintenance.js';
 import { ensureRollupTimezone } from './engine/reports.js';
+import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { systemClock } from './clock.js';
 import { openStore, type Store } from './storage/index.js';
 
@@ -20,6 +21,8 @@ export function listen(app: express.Express, port: number, host?: string): Promi
 export interface RunningServer {
   server: Server;
   store: Store;
+  /** Sends the outbox: publisher postbacks and conversion e-mails. */
+  outbox: OutboxDispatcher;
   url: string;
   close(): Promise<void>;
 }
@@ -37,13 +40,17 @@ export async function startServer(config: Config, options: { clock?: Clock; host
     runMaintenance(context).catch((error: unknown) => console.error('maintenance failed:', error));
   }, 60_000);
   maintenance.unref();
+  // Postbacks and e-mails that a previous run left pending (a crash, a down receiver) go out now.
+  const outbox = new OutboxDispatcher(context).start();
   const { port } = server.address() as AddressInfo;
   return {
     server,
     store,
+    outbox,
     url: `http://localhost:${port}`,
     async close() {
       clearInterval(maintenance);
+      await outbox.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -14,6 +14,8 @@ interface Records {
   payment: string;
   apiKey: string;
   personalPayout: string;
+  /** A postback to the publisher's tracker, in the delivery log. */
+  delivery: string;
   network: string;
 }
 
@@ -31,6 +33,7 @@ const PATH_RECORDS: Record<string, keyof Records> = {
   '/v1/payments/{id}': 'payment',
   '/v1/api-keys/{id}': 'apiKey',
   '/v1/affiliate-networks/{id}': 'network',
+  '/v1/deliveries/{id}': 'delivery',
 };
 /** Body and query fields that name a publisher's record. */
 const FIELD_RECORDS: Record<string, keyof Records> = { publisherId: 'publisher', offerId: 'offer' };
@@ -67,7 +70,8 @@ describe.each(backends())('publisher keys on %s', (backend) => {
     const publicOffer = (await admin('/v1/offers', { name: 'Public', url: 'https://shop.example.com', payout: { model: 'cpa', amount: '3.00' } })).id;
     for (const [name, records] of [['A', a], ['B', b]] as const) {
       records.network = network;
-      records.publisher = (await admin('/v1/publishers', { name: `Publisher ${name}` })).id;
+      const tracker = `https://tracker-${name.toLowerCase()}.example/postback?cid={click_id}`;
+      records.publisher = (await admin('/v1/publishers', { name: `Publisher ${name}`, postbackUrl: tracker })).id;
       const key = await admin('/v1/api-keys', { role: 'publisher', publisherId: records.publisher });
       [records.key, records.apiKey] = [key.key, key.id];
       const offer = await admin('/v1/offers', {
@@ -81,6 +85,7 @@ describe.each(backends())('publisher keys on %s', (backend) => {
       const click = await server.request(`/c/${offer.id}?pub=${records.publisher}`, { key: null });
       records.click = /waypost_cid=([^;]+)/.exec(click.headers.get('set-cookie') ?? '')![1]!;
       records.conversion = (await server.json(`/postback?click_id=${records.click}&token=${offer.postbackToken}`, { key: null })).body.conversionId;
+      records.delivery = (await admin(`/v1/deliveries?conversionId=${records.conversion}`)).data[0].id;
       records.promoRequest = (await admin('/v1/promo-codes/requests', { offerId: offer.id, publisherId: records.publisher, platform: 'Setup' })).id;
       const decided = await server.json(`/v1/promo-codes/requests/${records.promoRequest}/decision`, { method: 'POST', json: { decision: 'confirm', code: `CODE-${name}` } });
       expect(decided.body.code).toBe(`CODE-${name}`);

@@ -34,3 +34,6 @@ export type {
   ThresholdOutcome,
   ThresholdPeriodState,
 } from './threshold.js';
+export { retryDelay, RETRY_JITTER } from './retry.js';
+export type { RetryPolicy } from './retry.js';
+export { postbackSignature } from './signature.js';

@@ -19,6 +19,7 @@ import {
 } from '../domain/index.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../ids.js';
+import { enqueueSideEffects } from '../outbox/enqueue.js';
 import type { ClickRecord, ConversionIdentity, ConversionRecord, PostbackLogRecord, Repositories } from '../storage/store.js';
 import { ipAllowed } from '../tracking/index.js';
 import { loadFx, toAccount } from './money.js';
@@ -278,6 +279,8 @@ async function admit(context: AppContext, tx: Repositories, offer: Offer, candid
   }
   if (!(await tx.conversions.insert({ ...conversion, ...identity }))) throw new LostRace();
   await addToRollups(tx, config.timezone, conversion.createdAt, conversion, conversionMetrics(conversion, 1));
+  // Side effects (SPEC §7): an accepted conversion notifies the publisher and e-mails; one over the cap does not.
+  if (conversion.status !== 'rejected') await enqueueSideEffects(context, tx, offer, conversion, 'conversion');
   return conversion;
 }
 
@@ -326,6 +329,7 @@ export async function changeStatus(
   const dims = existing;
   await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(existing, -1));
   await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(updated, 1));
+  await enqueueSideEffects({ config, clock }, tx, offer, updated, 'status_change');
   return updated;
 }
 

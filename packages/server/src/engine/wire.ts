@@ -1,5 +1,5 @@
-import { type Click, type Conversion, formatMoney, type PostbackLogEntry } from '@waypost/schema';
-import type { ClickRecord, ConversionRecord, PostbackLogRecord } from '../storage/store.js';
+import { type Click, type Conversion, type Delivery, formatMoney, type PostbackLogEntry } from '@waypost/schema';
+import type { ClickRecord, ConversionRecord, DeliveryRecord, PostbackLogRecord } from '../storage/store.js';
 
 /** Stored records in their wire shape: money as decimal strings, times as ISO 8601. */
 export function conversionToWire(c: ConversionRecord): Conversion {
@@ -42,4 +42,29 @@ export function clickToWire(c: ClickRecord): Click {
 
 export function postbackLogToWire(entry: PostbackLogRecord): PostbackLogEntry {
   return { ...entry, createdAt: entry.createdAt.toISOString() };
+}
+
+const iso = (value: Date | null) => value?.toISOString() ?? null;
+
+export function deliveryToWire(d: DeliveryRecord): Delivery {
+  return {
+    id: d.id,
+    kind: d.message.kind,
+    trigger: d.trigger,
+    conversionId: d.conversionId,
+    offerId: d.offerId,
+    publisherId: d.publisherId,
+    conversionStatus: d.conversionStatus,
+    target: d.message.kind === 'postback' ? d.message.url : d.message.to.join(', '),
+    subject: d.message.kind === 'email' ? d.message.subject : null,
+    status: d.status,
+    attempts: d.attempts,
+    nextAttemptAt: iso(d.nextAttemptAt),
+    lastAttemptAt: iso(d.lastAttemptAt),
+    lastResponseStatus: d.lastResponseStatus,
+    lastError: d.lastError,
+    deliveredAt: iso(d.deliveredAt),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
 }

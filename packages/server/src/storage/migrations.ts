@@ -256,6 +256,39 @@ CREATE TABLE settings (
 `,
   },
   {
+    version: 3,
+    name: 'outbox',
+    sql: `
+-- Outbound publisher postbacks and conversion e-mails, written in the transaction that records the conversion or
+-- its status change, so that none is lost to a crash. A sender claims a row by setting locked_until (a lease) with
+-- a conditional UPDATE; another process skips it until the lease runs out.
+CREATE TABLE outbox (
+  id {{id}} PRIMARY KEY,
+  kind TEXT NOT NULL,
+  trigger_event TEXT NOT NULL,
+  conversion_id {{id}} NOT NULL,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}},
+  conversion_status TEXT NOT NULL,
+  message TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at BIGINT,
+  locked_until BIGINT,
+  lock_token TEXT,
+  last_attempt_at BIGINT,
+  last_response_status INTEGER,
+  last_error TEXT,
+  delivered_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX ix_outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX ix_outbox_conversion ON outbox (conversion_id, id);
+CREATE INDEX ix_outbox_publisher ON outbox (publisher_id, id);
+`,
+  },
+  {
     version: 4,
     name: 'promo code requests and payments',
     sql: `

@@ -1,6 +1,7 @@
 import type { AffiliateNetwork, ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
 import { iso, isoOrNull, lazy, paginate, str } from './sql-helpers.js';
+import { outboxRepository } from './sql-outbox.js';
 import { paymentRepository } from './sql-payments.js';
 import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
 import { trackingRepositories } from './sql-tracking.js';
@@ -23,7 +24,9 @@ export type Atomic = <T>(fn: (db: SqlExecutor) => Promise<T>) => Promise<T>;
 
 /** The Store, written once in SQL that both SQLite and PostgreSQL accept. */
 export function createSqlStore(driver: SqlDriver): Store {
-  const bind = (db: SqlExecutor, atomic: Atomic): Repositories =>
+  const outboxListeners = new Set<() => void>();
+  const outboxEnqueued = () => outboxListeners.forEach((listener) => listener());
+  const bind = (db: SqlExecutor, atomic: Atomic, enqueued: () => void): Repositories =>
     lazy<Repositories>({
       offers: () => offerRepository(db, atomic),
       publishers: () => publisherRepository(db),
@@ -31,10 +34,11 @@ export function createSqlStore(driver: SqlDriver): Store {
       personalPayouts: () => personalPayoutRepository(db),
       apiKeys: () => apiKeyRepository(db),
       ...trackingRepositories(db),
+      outbox: () => outboxRepository(db, enqueued),
       promoCodeRequests: () => promoCodeRequestRepository(db),
       payments: () => paymentRepository(db),
     });
-  const root = bind(driver, (fn) => driver.transaction(fn));
+  const root = bind(driver, (fn) => driver.transaction(fn), outboxEnqueued);
   return {
     ...root,
     migrate: () => migrate(driver),
@@ -45,7 +49,17 @@ export function createSqlStore(driver: SqlDriver): Store {
       );
       return Number(row?.n ?? 0) === 0;
     },
-    transaction: (fn) => driver.transaction((tx) => fn(bind(tx, (inner) => inner(tx)))),
+    async transaction(fn) {
+      // Deliveries enqueued in a transaction are announced only after it commits, when a sender can see them.
+      let enqueued = false;
+      const result = await driver.transaction((tx) => fn(bind(tx, (inner) => inner(tx), () => (enqueued = true))));
+      if (enqueued) outboxEnqueued();
+      return result;
+    },
+    onOutboxEnqueued(listener) {
+      outboxListeners.add(listener);
+      return () => outboxListeners.delete(listener);
+    },
   };
 }
 

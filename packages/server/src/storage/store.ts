@@ -2,6 +2,9 @@ import type {
   AdClickIds,
   AffiliateNetwork,
   ConversionStatus,
+  DeliveryKind,
+  DeliveryStatus,
+  DeliveryTrigger,
   Device,
   PromoCode,
   ReportDimension,
@@ -34,6 +37,12 @@ export interface Store extends Repositories {
    * storage work; it may run while other transactions wait.
    */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+
+  /**
+   * Calls `listener` each time deliveries were added to the outbox and committed (by this process), so that the
+   * dispatcher sends them at once instead of at its next poll. Returns the unsubscribe function.
+   */
+  onOutboxEnqueued(listener: () => void): () => void;
 }
 
 /** What a transaction sees: the same repositories, bound to it. */
@@ -54,6 +63,7 @@ export interface Repositories {
   promoCodeRequests: PromoCodeRequestRepository;
   payments: PaymentRepository;
   settings: SettingsRepository;
+  outbox: OutboxRepository;
 }
 
 export interface OfferFilter {
@@ -330,6 +340,64 @@ export interface PromoCodeRepository {
 export interface SettingsRepository {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
+}
+
+/** What an outbound delivery sends: the publisher's postback URL (macros expanded), or a rendered e-mail. */
+export type DeliveryMessage = { kind: 'postback'; url: string } | { kind: 'email'; to: string[]; subject: string; text: string };
+
+/** One outbound publisher postback or conversion e-mail (SPEC §7 "Side effects") and the state of its tries. */
+export interface DeliveryRecord {
+  /** The delivery id, stable across retries (`X-Waypost-Delivery`). */
+  id: string;
+  trigger: DeliveryTrigger;
+  conversionId: string;
+  offerId: string;
+  publisherId: string | null;
+  /** The conversion's status when the delivery was made (`{status}`). */
+  conversionStatus: ConversionStatus;
+  message: DeliveryMessage;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastAttemptAt: Date | null;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DeliveryFilter {
+  conversionId?: string | undefined;
+  publisherId?: string | undefined;
+  kind?: DeliveryKind | undefined;
+  status?: DeliveryStatus | undefined;
+}
+
+/** The outcome of one try: `retry` is due again at `nextAttemptAt`; `failed` gave up. */
+export interface DeliveryAttempt {
+  at: Date;
+  outcome: 'delivered' | 'retry' | 'failed';
+  nextAttemptAt: Date | null;
+  responseStatus: number | null;
+  error: string | null;
+}
+
+export interface OutboxRepository {
+  /** Adds deliveries, inside the caller's transaction; the store signals them once it commits. */
+  enqueue(deliveries: DeliveryRecord[]): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  list(filter: DeliveryFilter, page: ListQuery): Promise<List<DeliveryRecord>>;
+  /**
+   * Claims up to `limit` pending deliveries of `kinds` that are due at `now`, for the sender `token`, until
+   * `leaseUntil`. Each row is taken by one conditional UPDATE, so two senders (two processes on one PostgreSQL
+   * database) never hold the same delivery; a sender that dies loses its claims when the lease runs out.
+   */
+  claimDue(claim: { now: Date; leaseUntil: Date; token: string; limit: number; kinds: DeliveryKind[] }): Promise<DeliveryRecord[]>;
+  /** Records a claimed try and releases the claim; false when the claim was lost meanwhile. */
+  recordAttempt(id: string, token: string, attempt: DeliveryAttempt): Promise<boolean>;
+  /** Gives a claim back untried (the sender is shutting down), so that the next sender takes it at once. */
+  release(id: string, token: string): Promise<void>;
 }
 
 export interface PromoCodeRequestFilter {

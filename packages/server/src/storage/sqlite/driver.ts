@@ -36,8 +36,6 @@ export function openSqlite(path: string): SqlDriver {
     return statement;
   };
   const lock = new Mutex();
-  // Transaction control runs per request; prepared once, it skips the parse that exec() does every time.
-  const control = (sql: string) => void prepare(sql).run();
 
   const open = () => {
     if (closed) throw new Error('the database is closed');
@@ -96,26 +94,26 @@ export function openSqlite(path: string): SqlDriver {
       }
       const settled: (() => void)[] = [];
       const batchHeld: Held = new Map();
-      control('BEGIN IMMEDIATE');
+      db.exec('BEGIN IMMEDIATE');
       try {
         for (const item of batch) {
-          control('SAVEPOINT waypost_tx');
+          db.exec('SAVEPOINT waypost_tx');
           const itemHeld: Held = new Map();
           try {
             const result = await item.fn({ ...direct, accumulate: async (sql, key, values) => hold(itemHeld, sql, key, values) });
-            control('RELEASE waypost_tx');
+            db.exec('RELEASE waypost_tx');
             for (const row of itemHeld.values()) hold(batchHeld, row.sql, row.key, row.values);
             settled.push(() => item.resolve(result));
           } catch (error) {
-            control('ROLLBACK TO waypost_tx');
-            control('RELEASE waypost_tx');
+            db.exec('ROLLBACK TO waypost_tx');
+            db.exec('RELEASE waypost_tx');
             settled.push(() => item.reject(error));
           }
         }
         for (const { sql, key, values } of batchHeld.values()) {
           if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
         }
-        control('COMMIT');
+        db.exec('COMMIT');
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         for (const item of batch) item.reject(error);
