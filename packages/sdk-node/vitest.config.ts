@@ -6,14 +6,9 @@ export default defineConfig({
   // The build inlines the version (tsup `define`); the tests run from source and get the same value.
   define: { __WAYPOST_VERSION__: JSON.stringify(pkg.version) },
   resolve: {
-    alias: {
-      // The examples import the package by name, as a user would; in tests that name is this source.
-      '@waypost/node': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
-      // The real server of the integration tests runs from its source too: `conditions` below reaches only the
-      // client environment, and the server's default export is its last build.
-      '@waypost/server': fileURLToPath(new URL('../server/src/index.ts', import.meta.url)),
-    },
-    // Workspace packages run from their TypeScript source.
+    // The examples import the package by name, as a user would; in tests that name is this source.
+    alias: { '@waypost/node': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    // Workspace packages (the real server in the integration tests) run from their TypeScript source.
     conditions: ['source'],
   },
   // Tests run in Vite's SSR environment, which reads its own conditions: without these the server came from dist.
