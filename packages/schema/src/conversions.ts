@@ -86,7 +86,8 @@ export const ConversionSchema = z.object({
   currency: z.string(),
   /** In the offer currency. */
   payout: z.string(),
-  revenue: z.string(),
+  /** What the advertiser pays, in the offer currency; null for publisher keys (the merchant's business). */
+  revenue: z.string().nullable(),
   offerCurrency: z.string(),
   fxRate: z.string().nullable(),
   payoutState: z.enum(['accruing', 'payable', 'paid', 'forfeited']),
@@ -96,6 +97,7 @@ export const ConversionSchema = z.object({
   sub3: z.string().nullable(),
   sub4: z.string().nullable(),
   sub5: z.string().nullable(),
+  /** The merchant's note on a manual transaction; null for publisher keys. */
   note: z.string().nullable(),
   paymentId: z.string().nullable(),
   createdAt: TimestampSchema,
@@ -116,10 +118,14 @@ export const ListConversionsQuerySchema = z.object({
   format: z.enum(['json', 'csv']).optional(),
 });
 
-/** `POST /v1/transactions`: a manual transaction, recorded without a click. */
+/**
+ * `POST /v1/transactions`: a manual transaction, recorded without a click. It names its publisher, or a promo code
+ * whose publisher it is attributed to; when it names both, the publisher wins and the code is kept for reports.
+ */
 export const CreateTransactionParamsSchema = z
   .strictObject({
-    publisherId: IdSchema,
+    publisherId: IdSchema.optional(),
+    couponCode: CouponCodeSchema.optional(),
     offerId: IdSchema,
     amount: AmountSchema,
     currency: CurrencySchema.optional(),
@@ -127,7 +133,12 @@ export const CreateTransactionParamsSchema = z
     note: z.string().trim().max(1000).optional(),
     status: ConversionStatusSchema.optional(),
   })
-  .superRefine((value, ctx) => checkMoney(ctx, value.amount, value.currency, ['amount']));
+  .superRefine((value, ctx) => {
+    if (value.publisherId === undefined && value.couponCode === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['publisherId'], message: 'publisherId or couponCode is required' });
+    }
+    checkMoney(ctx, value.amount, value.currency, ['amount']);
+  });
 export type CreateTransactionParams = z.input<typeof CreateTransactionParamsSchema>;
 
 /** The answer to every conversion-path request (postback, pixel, browser, API). */

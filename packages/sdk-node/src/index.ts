@@ -33,7 +33,7 @@ export type { ListOffersParams, OfferLinksParams } from './resources/offers.js';
 export { Payments } from './resources/payments.js';
 export type { ListPaymentsParams } from './resources/payments.js';
 export { PromoCodeRequests, PromoCodes } from './resources/promo-codes.js';
-export type { ListPromoCodeRequestsParams } from './resources/promo-codes.js';
+export type { ListPromoCodeRequestsParams, ListPromoCodesParams } from './resources/promo-codes.js';
 export { Publishers } from './resources/publishers.js';
 export type { ListPublishersParams } from './resources/publishers.js';
 export { Reports } from './resources/reports.js';
@@ -58,6 +58,7 @@ export type {
   Offer,
   OfferLinks,
   Payment,
+  PaymentItem,
   PromoCode,
   PromoCodeRequest,
   Publisher,

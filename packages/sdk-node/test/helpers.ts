@@ -165,9 +165,12 @@ export const fixtures = {
     total: '112.00',
     currency: 'USD',
     conversionCount: 9,
+    adjustmentCount: 1,
+    adjustmentTotal: '-8.00',
     createdAt: '2026-11-21T10:00:00.000Z',
     approvedAt: null,
   },
+  paymentItem: { paymentId: 'pay_1', conversionId: 'conv_1', kind: 'payout', amount: '12.00', createdAt: '2026-11-21T10:00:00.000Z' },
   promoCodeRequest: {
     id: 'pcr_1',
     offerId: 'off_1',

@@ -57,6 +57,34 @@ describe('the Node SDK against the real server', () => {
     expect(conversion).toMatchObject({ source: 'manual', publisherId, clickId: null, amount: '120.00', payout: '12.00', note: 'phone order' });
   });
 
+  it("walks a publisher's promo code from request to a coupon sale, then pays it", async () => {
+    const payee = (await waypost.publishers.create({ name: 'SDK payee' })).id;
+    const { key } = await createApiKey({ store, clock: systemClock }, { role: 'publisher', publisherId: payee });
+    const asPublisher = new Waypost({ apiKey: key, baseUrl });
+
+    const request = await asPublisher.promoCodes.requests.create({ offerId: offer.id, publisherId: payee, platform: 'YouTube' });
+    expect(request.status).toBe('moderation');
+    expect((await waypost.promoCodes.requests.decide(request.id, { decision: 'confirm', code: 'SDK10' })).code).toBe('SDK10');
+    expect((await asPublisher.promoCodes.requests.retrieve(request.id)).status).toBe('confirmed');
+    expect((await asPublisher.promoCodes.list()).data.map((code) => code.code)).toEqual(['SDK10']);
+
+    const sale = await waypost.conversions.create({ couponCode: 'sdk10', offerId: offer.id, amount: '50.00', transactionId: 'SDK-COUPON-1' });
+    expect(sale.status).toBe('accepted');
+    expect(await asPublisher.publishers.balance(payee)).toMatchObject({ pending: '0.00', approved: '5.00', paid: '0.00' });
+
+    const payment = await waypost.payments.create({ publisherId: payee });
+    expect(payment).toMatchObject({ status: 'pending', total: '5.00', conversionCount: 1 });
+    await expect(waypost.payments.create({ publisherId: payee })).rejects.toMatchObject({ name: 'WaypostConflictError', code: 'nothing_payable' });
+    expect((await waypost.payments.approve(payment.id)).status).toBe('approved');
+
+    const items = [];
+    for await (const item of asPublisher.payments.items(payment.id)) items.push(item);
+    expect(items).toEqual([expect.objectContaining({ conversionId: sale.conversionId, kind: 'payout', amount: '5.00' })]);
+    expect((await asPublisher.payments.list()).data.map((p) => p.id)).toEqual([payment.id]);
+    expect(await asPublisher.publishers.balance(payee)).toMatchObject({ approved: '0.00', paid: '5.00' });
+    await expect(asPublisher.payments.approve(payment.id)).rejects.toMatchObject({ status: 403 });
+  });
+
   it('reads the click id from an Express-style request, a node:http request and a Fetch Request', async () => {
     const { clickId, cookie } = await newClick();
     const seen = await new Promise<IncomingMessage>((resolve) => {

@@ -63,7 +63,19 @@ const cases: Record<string, Case> = {
     body: { publisherId: 'pub_1', offerId: 'off_1', amount: '120.00', note: 'phone order' },
     reply: fixtures.conversion,
   },
-  'promoCodes.list': { call: (w) => w.promoCodes.list(), method: 'GET', path: '/v1/promo-codes', query: { limit: '50' }, reply: list(fixtures.promoCode) },
+  'promoCodes.list': {
+    call: (w) => w.promoCodes.list({ offerId: 'off_1' }),
+    method: 'GET',
+    path: '/v1/promo-codes',
+    query: { limit: '50', offerId: 'off_1' },
+    reply: list(fixtures.promoCode),
+  },
+  'promoCodes.requests.retrieve': {
+    call: (w) => w.promoCodes.requests.retrieve('pcr_1'),
+    method: 'GET',
+    path: '/v1/promo-codes/requests/pcr_1',
+    reply: fixtures.promoCodeRequest,
+  },
   'promoCodes.requests.create': {
     call: (w) => w.promoCodes.requests.create({ offerId: 'off_1', publisherId: 'pub_1', platform: 'YouTube' }),
     method: 'POST',
@@ -89,6 +101,7 @@ const cases: Record<string, Case> = {
   'payments.approve': { call: (w) => w.payments.approve('pay_1'), method: 'POST', path: '/v1/payments/pay_1/approve', reply: fixtures.payment },
   'payments.list': { call: (w) => w.payments.list({ publisherId: 'pub_1' }), method: 'GET', path: '/v1/payments', query: { limit: '50', publisherId: 'pub_1' }, reply: list(fixtures.payment) },
   'payments.retrieve': { call: (w) => w.payments.retrieve('pay_1'), method: 'GET', path: '/v1/payments/pay_1', reply: fixtures.payment },
+  'payments.items': { call: (w) => w.payments.items('pay_1'), method: 'GET', path: '/v1/payments/pay_1/items', query: { limit: '50' }, reply: list(fixtures.paymentItem) },
   'reports.get': {
     call: (w) => w.reports.get({ from: '2026-11-01', to: '2026-11-30', groupBy: 'day' }),
     method: 'GET',

@@ -11,6 +11,8 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { offerRoutes } from './routes/offers.js';
+import { paymentRoutes } from './routes/payments.js';
+import { promoCodeRoutes } from './routes/promo-codes.js';
 import { publisherRoutes } from './routes/publishers.js';
 import { reportRoutes } from './routes/reports.js';
 import { browserScript } from './routes/script.js';
@@ -51,6 +53,8 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   affiliateNetworkRoutes(api, context);
   apiKeyRoutes(api, context);
   conversionRoutes(api, context);
+  promoCodeRoutes(api, context);
+  paymentRoutes(api, context);
   reportRoutes(api, context);
   deliveryRoutes(api, context);
 

@@ -44,6 +44,8 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       '/v1/clicks?limit=500',
       '/v1/fx-rates',
       '/v1/promo-codes?limit=500',
+      '/v1/promo-codes/requests?includeExpired=true&limit=500',
+      '/v1/payments?limit=500',
     ];
     return Promise.all(lists.map(async (path) => (await server.json(path)).body));
   };
@@ -57,7 +59,8 @@ describe.each(backends())('write endpoints on %s', (backend) => {
     const click = await server.request(`/c/${offer.body.id}?pub=${publisher.body.id}`, { key: null });
     const clickId = /waypost_cid=([^;]+)/.exec(click.headers.get('set-cookie') ?? '')![1];
     const conversion = await server.json(`/postback?click_id=${clickId}&token=${offer.body.postbackToken}`, { key: null });
-    Object.assign(ids, { publisher: publisher.body.id, network: network.body.id, offer: offer.body.id, key: key.body.id, conversion: conversion.body.conversionId });
+    const promoRequest = await server.json('/v1/promo-codes/requests', { method: 'POST', json: { offerId: offer.body.id, publisherId: publisher.body.id, platform: 'Fixture' } });
+    Object.assign(ids, { publisher: publisher.body.id, network: network.body.id, offer: offer.body.id, key: key.body.id, conversion: conversion.body.conversionId, promoRequest: promoRequest.body.id });
 
     const spec = (await server.json('/openapi.json', { key: null })).body;
     operations = [];
@@ -76,7 +79,8 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       .replace(/^\/v1\/publishers\/\{id\}/, `/v1/publishers/${ids.publisher}`)
       .replace(/^\/v1\/affiliate-networks\/\{id\}/, `/v1/affiliate-networks/${ids.network}`)
       .replace(/^\/v1\/api-keys\/\{id\}/, `/v1/api-keys/${ids.key}`)
-      .replace(/^\/v1\/conversions\/\{id\}/, `/v1/conversions/${ids.conversion}`);
+      .replace(/^\/v1\/conversions\/\{id\}/, `/v1/conversions/${ids.conversion}`)
+      .replace(/^\/v1\/promo-codes\/requests\/\{id\}/, `/v1/promo-codes/requests/${ids.promoRequest}`);
 
   it('finds the write endpoints in the OpenAPI document', () => {
     expect(operations.map((op) => `${op.method} ${op.path}`)).toEqual(
@@ -141,6 +145,13 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       ['/v1/conversions', { couponCode: 'SAVE10' }, 'offerId'],
       ['/v1/transactions', { publisherId: ids.publisher, offerId: ids.offer, amount: '1.5', currency: 'JPY' }, 'amount'],
       ['/v1/transactions', { publisherId: ids.publisher, offerId: ids.offer, amount: '-1' }, 'amount'],
+      ['/v1/transactions', { offerId: ids.offer, amount: '1' }, 'publisherId'],
+      ['/v1/promo-codes/requests', { offerId: ids.offer, publisherId: ids.publisher, platform: '  ' }, 'platform'],
+      ['/v1/promo-codes/requests', { offerId: 'off_missing', publisherId: ids.publisher, platform: 'Blog' }, 'offerId'],
+      [`/v1/promo-codes/requests/${ids.promoRequest}/decision`, { decision: 'confirm', code: 'ab' }, 'code'],
+      [`/v1/promo-codes/requests/${ids.promoRequest}/decision`, { decision: 'reject', code: 'ABCDEF' }, 'code'],
+      [`/v1/promo-codes/requests/${ids.promoRequest}/decision`, { decision: 'maybe' }, 'decision'],
+      ['/v1/payments', { publisherId: 'pub_missing' }, 'publisherId'],
     ];
     const before = await snapshot();
     for (const [path, json, field] of cases) {

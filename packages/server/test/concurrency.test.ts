@@ -1,9 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/keys.js';
-import { openStore } from '../src/storage/index.js';
-import { systemClock } from '../src/clock.js';
-import { backends, freshDatabaseUrl, spawnServer } from './support/harness.js';
+import { backends, spawnSharedServers } from './support/harness.js';
 
 /**
  * Real server processes sharing one database: PostgreSQL with two of them, SQLite with one (it is embedded and made
@@ -16,17 +13,10 @@ describe.each(backends())('concurrent postbacks on %s', (backend) => {
   });
 
   const setUp = async () => {
-    const databaseUrl = await freshDatabaseUrl(backend);
-    const store = openStore(databaseUrl);
-    await store.migrate();
-    const { key } = await createApiKey({ store, clock: systemClock }, { role: 'admin', name: 'concurrency' });
-    await store.close();
-    const processes = backend === 'postgres' ? 2 : 1;
-    const servers = await Promise.all(Array.from({ length: processes }, () => spawnServer(databaseUrl)));
-    children.push(...servers.map((server) => server.child));
-    const urls = servers.map((server) => server.url);
+    const { urls, adminKey, children: started } = await spawnSharedServers(backend);
+    children.push(...started);
     const api = async (path: string, init: RequestInit = {}) => {
-      const response = await fetch(`${urls[0]}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers } });
+      const response = await fetch(`${urls[0]}${path}`, { ...init, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', ...init.headers } });
       return (await response.json()) as any;
     };
     return { urls, api };

@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_CACHE_MS } from '../src/storage/cache.js';
 import { MIGRATIONS } from '../src/storage/migrations.js';
 import { openStore, type Store, UniqueViolationError } from '../src/storage/index.js';
-import type { ConversionRecord } from '../src/storage/store.js';
-import { offerRecord, publisherRecord, testId } from './support/fixtures.js';
+import { conversionRecord, offerRecord, publisherRecord, testId } from './support/fixtures.js';
 import { backends, freshDatabaseUrl, runCli } from './support/harness.js';
 
 const ALL_VERSIONS = MIGRATIONS.map((migration) => migration.version);
@@ -192,53 +191,16 @@ describe.each(backends())('the %s store', (backend) => {
     expect(await second.publishers.get(publisher.id)).toEqual(publisher);
   });
 
-  const conversion = (overrides: Partial<ConversionRecord> = {}): ConversionRecord => ({
-    id: testId('cv_'),
-    offerId: 'off_1',
-    publisherId: 'pub_1',
-    clickId: 'click_1',
-    couponCode: null,
-    transactionId: null,
-    event: null,
-    status: 'approved',
-    reason: null,
-    kind: 'conversion',
-    source: 'postback',
-    amount: 4990,
-    currency: 'USD',
-    payout: 500,
-    revenue: 800,
-    offerCurrency: 'USD',
-    fxRate: null,
-    payoutAccount: 500,
-    revenueAccount: 800,
-    payoutState: 'payable',
-    thresholdPeriod: null,
-    capDay: '2026-03-01',
-    counted: true,
-    country: 'US',
-    sub1: 'a',
-    sub2: null,
-    sub3: null,
-    sub4: null,
-    sub5: null,
-    note: null,
-    paymentId: null,
-    createdAt: new Date('2026-03-01T10:00:00Z'),
-    updatedAt: new Date('2026-03-01T10:00:00Z'),
-    ...overrides,
-  });
-
   it('stores a conversion once per offer, click and dedupe key, and one primary conversion per click', async () => {
     const store = await openFresh();
-    const first = conversion({ transactionId: 'T1' });
+    const first = conversionRecord({ transactionId: 'T1' });
     expect(await store.conversions.insert({ ...first, clickKey: 'click_1', dedupeKey: 'tx:T1', isPrimary: true })).toBe(true);
     expect(await store.conversions.get(first.id)).toEqual(first);
     // The same key again, even as another row, is refused by the database.
-    expect(await store.conversions.insert({ ...conversion(), clickKey: 'click_1', dedupeKey: 'tx:T1', isPrimary: false })).toBe(false);
+    expect(await store.conversions.insert({ ...conversionRecord(), clickKey: 'click_1', dedupeKey: 'tx:T1', isPrimary: false })).toBe(false);
     // A second primary conversion for the click is refused too; a non-primary one (a rebill) is not.
-    expect(await store.conversions.insert({ ...conversion(), clickKey: 'click_1', dedupeKey: 'tx:T2', isPrimary: true })).toBe(false);
-    const rebill = conversion({ kind: 'rebill', transactionId: 'T3' });
+    expect(await store.conversions.insert({ ...conversionRecord(), clickKey: 'click_1', dedupeKey: 'tx:T2', isPrimary: true })).toBe(false);
+    const rebill = conversionRecord({ kind: 'rebill', transactionId: 'T3' });
     expect(await store.conversions.insert({ ...rebill, clickKey: 'click_1', dedupeKey: 'tx:T3', isPrimary: false })).toBe(true);
     expect((await store.conversions.findByKey('off_1', 'click_1', 'tx:T1'))?.id).toBe(first.id);
     expect((await store.conversions.findPrimary('off_1', 'click_1'))?.id).toBe(first.id);
@@ -251,7 +213,7 @@ describe.each(backends())('the %s store', (backend) => {
   it('lets exactly one of many concurrent inserts of the same conversion land', async () => {
     const store = await openFresh();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => store.conversions.insert({ ...conversion(), clickKey: 'click_9', dedupeKey: 'ev:', isPrimary: true })),
+      Array.from({ length: 20 }, () => store.conversions.insert({ ...conversionRecord(), clickKey: 'click_9', dedupeKey: 'ev:', isPrimary: true })),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
   });

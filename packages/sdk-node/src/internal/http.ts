@@ -109,7 +109,7 @@ export class HttpClient {
 
   /** A list endpoint: the first page, which fetches the following ones with the same filters. */
   list<I extends z.ZodType>(
-    path: string,
+    path: string | Path,
     spec: { query: unknown; schema: z.ZodType; item: I },
     options?: RequestOptions,
   ): PagePromise<z.output<I>> {

@@ -1,23 +1,30 @@
-import { CreatePaymentParamsSchema, IdSchema, ListQuerySchema, PaymentSchema, type CreatePaymentParams, type Payment } from '@waypost/schema';
-import { z } from 'zod';
+import {
+  CreatePaymentParamsSchema,
+  ListPaymentsQuerySchema,
+  ListQuerySchema,
+  PaymentItemSchema,
+  PaymentSchema,
+  type CreatePaymentParams,
+  type Payment,
+  type PaymentItem,
+} from '@waypost/schema';
+import type { z } from 'zod';
 import type { RequestOptions } from '../client.js';
 import { type HttpClient, path } from '../internal/http.js';
 import type { ListParams, PagePromise } from '../pagination.js';
 
-// The shared contract has no query schema for this list yet; these are the filters the server is expected to take.
-const PaymentFiltersSchema = z.object({
-  publisherId: IdSchema.optional(),
-  status: PaymentSchema.shape.status.optional(),
-});
-const ListPaymentsParamsSchema = ListQuerySchema.extend(PaymentFiltersSchema.shape);
+const ListPaymentsParamsSchema = ListQuerySchema.extend(ListPaymentsQuerySchema.shape);
 
-export type ListPaymentsParams = z.input<typeof PaymentFiltersSchema> & ListParams;
+export type ListPaymentsParams = z.input<typeof ListPaymentsQuerySchema> & ListParams;
 
 /** Payments: a publisher's approved payouts gathered for payment. */
 export class Payments {
   constructor(private readonly http: HttpClient) {}
 
-  /** `POST /v1/payments` (admin): gathers the publisher's approved, unpaid payouts into a `pending` payment. */
+  /**
+   * `POST /v1/payments` (admin): gathers the publisher's approved, unpaid payouts, and the negative adjustments it
+   * owes, into a `pending` payment. Throws a `WaypostConflictError` (`nothing_payable`) when there is nothing to pay.
+   */
   create(params: CreatePaymentParams, options?: RequestOptions): Promise<Payment> {
     return this.http.post('/v1/payments', { body: params, schema: CreatePaymentParamsSchema, response: PaymentSchema }, options);
   }
@@ -27,7 +34,7 @@ export class Payments {
     return this.http.post(path`/v1/payments/${id}/approve`, { response: PaymentSchema }, options);
   }
 
-  /** `GET /v1/payments`. */
+  /** `GET /v1/payments`, filtered by `publisherId` or `status` (a publisher key sees its own). */
   list(params: ListPaymentsParams = {}, options?: RequestOptions): PagePromise<Payment> {
     return this.http.list('/v1/payments', { query: params, schema: ListPaymentsParamsSchema, item: PaymentSchema }, options);
   }
@@ -35,5 +42,10 @@ export class Payments {
   /** `GET /v1/payments/:id`. */
   retrieve(id: string, options?: RequestOptions): Promise<Payment> {
     return this.http.get(path`/v1/payments/${id}`, { response: PaymentSchema }, options);
+  }
+
+  /** `GET /v1/payments/:id/items`: the payouts and negative adjustments in a payment. */
+  items(id: string, params: ListParams = {}, options?: RequestOptions): PagePromise<PaymentItem> {
+    return this.http.list(path`/v1/payments/${id}/items`, { query: params, schema: ListQuerySchema, item: PaymentItemSchema }, options);
   }
 }

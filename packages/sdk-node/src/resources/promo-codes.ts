@@ -2,6 +2,7 @@ import {
   CreatePromoCodeRequestParamsSchema,
   DecidePromoCodeRequestParamsSchema,
   ListPromoCodeRequestsQuerySchema,
+  ListPromoCodesQuerySchema,
   ListQuerySchema,
   PromoCodeRequestSchema,
   PromoCodeSchema,
@@ -16,8 +17,10 @@ import { type HttpClient, path } from '../internal/http.js';
 import type { ListParams, PagePromise } from '../pagination.js';
 
 const ListPromoCodeRequestsParamsSchema = ListQuerySchema.extend(ListPromoCodeRequestsQuerySchema.shape);
+const ListPromoCodesParamsSchema = ListQuerySchema.extend(ListPromoCodesQuerySchema.shape);
 
 export type ListPromoCodeRequestsParams = z.input<typeof ListPromoCodeRequestsQuerySchema> & ListParams;
+export type ListPromoCodesParams = z.input<typeof ListPromoCodesQuerySchema> & ListParams;
 
 /** Publishers' requests for a promo code, and the merchant's decisions on them. */
 export class PromoCodeRequests {
@@ -31,6 +34,11 @@ export class PromoCodeRequests {
   /** `POST /v1/promo-codes/requests/:id/decision` (admin): `confirm` issues the given or a generated code. */
   decide(id: string, params: DecidePromoCodeRequestParams, options?: RequestOptions): Promise<PromoCodeRequest> {
     return this.http.post(path`/v1/promo-codes/requests/${id}/decision`, { body: params, schema: DecidePromoCodeRequestParamsSchema, response: PromoCodeRequestSchema }, options);
+  }
+
+  /** `GET /v1/promo-codes/requests/:id`. */
+  retrieve(id: string, options?: RequestOptions): Promise<PromoCodeRequest> {
+    return this.http.get(path`/v1/promo-codes/requests/${id}`, { response: PromoCodeRequestSchema }, options);
   }
 
   /** `GET /v1/promo-codes/requests`; decided requests drop out after 14 days unless `includeExpired: 'true'`. */
@@ -47,8 +55,8 @@ export class PromoCodes {
     this.requests = new PromoCodeRequests(http);
   }
 
-  /** `GET /v1/promo-codes`: confirmed codes (a publisher key sees its own). */
-  list(params: ListParams = {}, options?: RequestOptions): PagePromise<PromoCode> {
-    return this.http.list('/v1/promo-codes', { query: params, schema: ListQuerySchema, item: PromoCodeSchema }, options);
+  /** `GET /v1/promo-codes`: confirmed codes, filtered by `offerId` or `publisherId` (a publisher key sees its own). */
+  list(params: ListPromoCodesParams = {}, options?: RequestOptions): PagePromise<PromoCode> {
+    return this.http.list('/v1/promo-codes', { query: params, schema: ListPromoCodesParamsSchema, item: PromoCodeSchema }, options);
   }
 }

@@ -113,7 +113,8 @@ export async function recordConversion(context: AppContext, input: ConversionInp
     if (!code) fail(404, 'unknown_coupon', 'coupon', `no promo code "${couponCode.slice(0, 32)}" on this offer`, known);
     publisherId = code.publisherId;
   }
-  if (input.source === 'manual') {
+  // A manual transaction names its publisher or a coupon; a named publisher wins, as a click does.
+  if (input.source === 'manual' && (input.publisherId !== undefined || couponCode === null)) {
     if (!input.publisherId || !(await store.publishers.get(input.publisherId))) fail(404, 'unknown_publisher', 'publisherId', 'no such publisher', known);
     publisherId = input.publisherId;
   }

@@ -4,17 +4,14 @@ import {
   ConversionCreatedSchema,
   ConversionSchema,
   CreateConversionParamsSchema,
-  CreatePromoCodeParamsSchema,
   CreateTransactionParamsSchema,
   FxRatesSchema,
   ListClicksQuerySchema,
   ListConversionsQuerySchema,
   ListPostbacksQuerySchema,
-  ListPromoCodesQuerySchema,
   ListQuerySchema,
   listOf,
   PostbackLogEntrySchema,
-  PromoCodeSchema,
   PutFxRatesParamsSchema,
   UpdateConversionParamsSchema,
 } from '@waypost/schema';
@@ -25,10 +22,9 @@ import { transition } from '../domain/index.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
-import { newId } from '../ids.js';
-import { UniqueViolationError } from '../storage/index.js';
+import type { ConversionRecord } from '../storage/index.js';
 import { toCsv } from '../tracking/index.js';
-import { scopedPublisherId } from './scope.js';
+import { canSee, scopedPublisherId } from './scope.js';
 
 const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
 
@@ -43,8 +39,13 @@ export function conversionRoutes(api: Api, context: AppContext): void {
 
   const findConversion = async (id: string, auth: Auth) => {
     const conversion = await store.conversions.get(id);
-    if (!conversion || (auth.role === 'publisher' && conversion.publisherId !== auth.publisherId)) throw ApiError.notFound('conversion');
+    if (!conversion || !canSee(auth, conversion.publisherId)) throw ApiError.notFound('conversion');
     return conversion;
+  };
+  // Revenue and the merchant's notes are the merchant's business, as in reports and offers.
+  const view = (auth: Auth) => (conversion: ConversionRecord) => {
+    const wire = conversionToWire(conversion);
+    return auth.role === 'admin' ? wire : { ...wire, revenue: null, note: null };
   };
   const created = (outcome: ConversionOutcome) => ({
     ...outcome.result,
@@ -104,14 +105,14 @@ export function conversionRoutes(api: Api, context: AppContext): void {
       const csv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       if (!csv) {
         const page = await store.conversions.list(scoped, { limit, cursor }, order);
-        return { data: page.data.map(conversionToWire), nextCursor: page.nextCursor };
+        return { data: page.data.map(view(auth)), nextCursor: page.nextCursor };
       }
       // An export follows every page of the same filter.
-      const rows: ReturnType<typeof conversionToWire>[] = [];
+      const rows: ReturnType<ReturnType<typeof view>>[] = [];
       let next: string | undefined = cursor;
       do {
         const page = await store.conversions.list(scoped, { limit: 500, cursor: next }, order);
-        rows.push(...page.data.map(conversionToWire));
+        rows.push(...page.data.map(view(auth)));
         next = page.nextCursor ?? undefined;
       } while (next && rows.length < 1_000_000);
       res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="conversions.csv"');
@@ -122,7 +123,7 @@ export function conversionRoutes(api: Api, context: AppContext): void {
 
   api.route(
     { method: 'get', path: '/v1/conversions/:id', tag: 'Conversions', access: 'key', summary: 'Retrieve a conversion', response: ConversionSchema },
-    async ({ params, auth }) => conversionToWire(await findConversion(params.id!, auth)),
+    async ({ params, auth }) => view(auth)(await findConversion(params.id!, auth)),
   );
 
   api.route(
@@ -169,7 +170,7 @@ export function conversionRoutes(api: Api, context: AppContext): void {
     { method: 'get', path: '/v1/clicks/:id', tag: 'Clicks', access: 'key', summary: 'Retrieve a click', response: ClickSchema },
     async ({ params, auth }) => {
       const click = await store.clicks.get(params.id!);
-      if (!click || (auth.role === 'publisher' && click.publisherId !== auth.publisherId)) throw ApiError.notFound('click');
+      if (!click || !canSee(auth, click.publisherId)) throw ApiError.notFound('click');
       return clickToWire(click);
     },
   );
@@ -199,30 +200,6 @@ export function conversionRoutes(api: Api, context: AppContext): void {
       const { limit, cursor, from, to, ...filter } = query;
       const page = await store.postbackLog.list({ ...filter, from: date(from), to: date(to) }, { limit, cursor });
       return { data: page.data.map(postbackLogToWire), nextCursor: page.nextCursor };
-    },
-  );
-
-  api.route(
-    { method: 'post', path: '/v1/promo-codes', tag: 'Promo codes', access: 'admin', summary: 'Issue a promo code to a publisher', body: CreatePromoCodeParamsSchema, response: PromoCodeSchema, status: 201 },
-    async ({ body }) => {
-      if (!(await store.offers.get(body.offerId))) throw ApiError.field('offerId', `no offer "${body.offerId}"`);
-      if (!(await store.publishers.get(body.publisherId))) throw ApiError.field('publisherId', `no publisher "${body.publisherId}"`);
-      const code = { id: newId('pc_', clock.now()), code: body.code, offerId: body.offerId, publisherId: body.publisherId, createdAt: clock.now().toISOString() };
-      try {
-        await store.promoCodes.insert({ ...code, requestId: null });
-      } catch (error) {
-        if (error instanceof UniqueViolationError) throw ApiError.conflict(`the code "${body.code}" is already taken on this offer`, 'code');
-        throw error;
-      }
-      return code;
-    },
-  );
-
-  api.route(
-    { method: 'get', path: '/v1/promo-codes', tag: 'Promo codes', access: 'key', summary: 'List confirmed promo codes ("my promo codes" for a publisher key)', query: ListQuerySchema.extend(ListPromoCodesQuerySchema.shape), response: listOf(PromoCodeSchema) },
-    async ({ query, auth }) => {
-      const { limit, cursor, ...filter } = query;
-      return store.promoCodes.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId) }, { limit, cursor });
     },
   );
 }

@@ -20,12 +20,15 @@ export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
     if (!publisher) throw ApiError.notFound('publisher');
     return publisher;
   };
+  // The secret that signs the publisher's notifications is the merchant's to hand out (PublisherSchema).
+  const view = (publisher: Publisher, auth: Auth): Publisher => (auth.role === 'admin' ? publisher : { ...publisher, postbackSecret: null });
 
   api.route(
     { method: 'get', path: '/v1/publishers', tag: 'Publishers', access: 'key', summary: 'List publishers (a publisher key sees itself)', query: ListQuerySchema.extend(ListPublishersQuerySchema.shape), response: listOf(PublisherSchema) },
     async ({ query, auth }) => {
       const { limit, cursor, ...filter } = query;
-      return store.publishers.list({ ...filter, id: scopedPublisherId(auth, undefined) }, { limit, cursor });
+      const page = await store.publishers.list({ ...filter, id: scopedPublisherId(auth, undefined) }, { limit, cursor });
+      return { data: page.data.map((publisher) => view(publisher, auth)), nextCursor: page.nextCursor };
     },
   );
 
@@ -40,7 +43,7 @@ export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
 
   api.route(
     { method: 'get', path: '/v1/publishers/:id', tag: 'Publishers', access: 'key', summary: 'Retrieve a publisher', response: PublisherSchema },
-    async ({ params, auth }) => findPublisher(params.id!, auth),
+    async ({ params, auth }) => view(await findPublisher(params.id!, auth), auth),
   );
 
   api.route(

@@ -20,3 +20,8 @@ export function scopedPublisherId(auth: Auth, requested: string | undefined): st
   if (requested !== undefined && requested !== auth.publisherId) throw ApiError.notFound('publisher');
   return auth.publisherId;
 }
+
+/** Whether the caller may see a record that belongs to this publisher: an admin key sees all, a publisher key its own. */
+export function canSee(auth: Auth, publisherId: string | null): boolean {
+  return auth.role === 'admin' || publisherId === auth.publisherId;
+}

@@ -288,6 +288,55 @@ CREATE INDEX ix_outbox_conversion ON outbox (conversion_id, id);
 CREATE INDEX ix_outbox_publisher ON outbox (publisher_id, id);
 `,
   },
+  {
+    version: 4,
+    name: 'promo code requests and payments',
+    sql: `
+CREATE TABLE promo_code_requests (
+  id {{id}} PRIMARY KEY,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}} NOT NULL,
+  platform TEXT NOT NULL,
+  platform_key TEXT NOT NULL,
+  status TEXT NOT NULL,
+  code TEXT,
+  reason TEXT,
+  decided_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+-- One open request per offer, publisher and platform: a second submission is a conflict, not a second request.
+CREATE UNIQUE INDEX ux_promo_code_requests_open ON promo_code_requests (offer_id, publisher_id, platform_key) WHERE status = 'moderation';
+CREATE INDEX ix_promo_code_requests_publisher ON promo_code_requests (publisher_id, id);
+
+CREATE TABLE payments (
+  id {{id}} PRIMARY KEY,
+  publisher_id {{id}} NOT NULL,
+  status TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  total BIGINT NOT NULL,
+  conversion_count INTEGER NOT NULL,
+  adjustment_count INTEGER NOT NULL,
+  adjustment_total BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  approved_at BIGINT
+);
+CREATE INDEX ix_payments_publisher ON payments (publisher_id, id);
+
+-- The lines of each payment, in the payment currency: a conversion's payout, or the negative adjustment of a
+-- conversion rejected after its payout was paid.
+CREATE TABLE payment_items (
+  payment_id {{id}} NOT NULL,
+  conversion_id {{id}} NOT NULL,
+  kind TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (payment_id, conversion_id)
+);
+-- A payout lands in one payment at most, and so does its adjustment: the database refuses a second claim, even
+-- from a payment request racing in another server process.
+CREATE UNIQUE INDEX ux_payment_items_claim ON payment_items (conversion_id, kind);
+`,
+  },
 ];
 
 const TYPES = {

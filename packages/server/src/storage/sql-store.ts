@@ -2,6 +2,8 @@ import type { AffiliateNetwork, ApiKey, Offer, PersonalPayout, Publisher } from 
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
 import { iso, isoOrNull, lazyObjects, paginate, str } from './sql-helpers.js';
 import { outboxRepository } from './sql-outbox.js';
+import { paymentRepository } from './sql-payments.js';
+import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
 import { trackingRepositories } from './sql-tracking.js';
 import { migrate } from './migrations.js';
 import type {
@@ -29,6 +31,8 @@ const bind = lazyObjects<Repositories, [db: SqlExecutor, atomic: Atomic, enqueue
   apiKeys: apiKeyRepository,
   ...trackingRepositories,
   outbox: (db, _atomic, enqueued) => outboxRepository(db, enqueued),
+  promoCodeRequests: promoCodeRequestRepository,
+  payments: paymentRepository,
 });
 
 /** The Store, written once in SQL that both SQLite and PostgreSQL accept. */

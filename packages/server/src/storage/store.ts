@@ -13,7 +13,9 @@ import type {
   List,
   ListQuery,
   Offer,
+  PaymentStatus,
   PersonalPayout,
+  PromoCodeRequest,
   Publisher,
 } from '@waypost/schema';
 import type { RollupMetric } from './migrations.js';
@@ -58,6 +60,8 @@ export interface Repositories {
   postbackLog: PostbackLogRepository;
   idempotency: IdempotencyRepository;
   promoCodes: PromoCodeRepository;
+  promoCodeRequests: PromoCodeRequestRepository;
+  payments: PaymentRepository;
   settings: SettingsRepository;
   outbox: OutboxRepository;
 }
@@ -394,4 +398,75 @@ export interface OutboxRepository {
   recordAttempt(id: string, token: string, attempt: DeliveryAttempt): Promise<boolean>;
   /** Gives a claim back untried (the sender is shutting down), so that the next sender takes it at once. */
   release(id: string, token: string): Promise<void>;
+}
+
+export interface PromoCodeRequestFilter {
+  status?: PromoCodeRequest['status'] | undefined;
+  publisherId?: string | undefined;
+  offerId?: string | undefined;
+  /** Leaves out requests decided before this time; requests in moderation always show. */
+  decidedSince?: Date | undefined;
+}
+
+export interface PromoCodeRequestRepository {
+  /** Refused with `UniqueViolationError` while the publisher has a request for the offer and platform in moderation. */
+  insert(request: PromoCodeRequest): Promise<void>;
+  get(id: string): Promise<PromoCodeRequest | undefined>;
+  list(filter: PromoCodeRequestFilter, page: ListQuery): Promise<List<PromoCodeRequest>>;
+  /** Records the decision on a request still in moderation; false when it was decided already. */
+  decide(id: string, decision: { status: 'confirmed' | 'rejected'; code: string | null; reason: string | null; at: Date }): Promise<boolean>;
+}
+
+/** A payment. Money is in minor units of `currency`, the account currency when it was gathered. */
+export interface PaymentRecord {
+  id: string;
+  publisherId: string;
+  status: PaymentStatus;
+  currency: string;
+  total: number;
+  conversionCount: number;
+  adjustmentCount: number;
+  adjustmentTotal: number;
+  createdAt: Date;
+  approvedAt: Date | null;
+}
+
+export interface PaymentItemRecord {
+  paymentId: string;
+  conversionId: string;
+  kind: 'payout' | 'adjustment';
+  /** Minor units of the payment currency; negative for an adjustment. */
+  amount: number;
+  createdAt: Date;
+}
+
+/** A publisher's money by stage, in minor units of the account currency (see `PaymentRepository.balance`). */
+export interface BalanceTotals {
+  accruing: number;
+  pending: number;
+  approved: number;
+  paid: number;
+}
+
+export interface PaymentRepository {
+  /**
+   * Creates a pending payment holding every approved, payable payout of the publisher that no payment holds yet,
+   * and the negative adjustment of every conversion rejected after an approved payment paid it. Each line is
+   * claimed through the unique index on (conversion, kind), so a line claimed by a concurrent payment is skipped.
+   * Returns the payment with its totals; the caller rolls back a payment that claimed nothing payable.
+   */
+  gather(payment: { id: string; publisherId: string; currency: string; at: Date }): Promise<PaymentRecord>;
+  get(id: string): Promise<PaymentRecord | undefined>;
+  list(filter: { publisherId?: string | undefined; status?: PaymentStatus | undefined }, page: ListQuery): Promise<List<PaymentRecord>>;
+  /** The lines of one payment, newest conversion first; the cursor is a conversion id. */
+  items(paymentId: string, page: ListQuery): Promise<List<PaymentItemRecord>>;
+  /** Marks a pending payment approved and its payouts paid; false when it was not pending. */
+  approve(id: string, at: Date): Promise<boolean>;
+  /**
+   * - `accruing`: non-rejected payouts a threshold still holds;
+   * - `pending`: payouts of pending conversions;
+   * - `approved`: payable, not yet paid: approved payouts in no payment, pending payments, and adjustments owed;
+   * - `paid`: the total of approved payments.
+   */
+  balance(publisherId: string): Promise<BalanceTotals>;
 }

@@ -1,4 +1,5 @@
 import type { Offer, Publisher } from '@waypost/schema';
+import type { ConversionRecord } from '../../src/storage/store.js';
 
 let sequence = 0;
 /** Ids that sort in creation order, as the server's do. */
@@ -54,6 +55,46 @@ export function publisherRecord(overrides: Partial<Publisher> = {}): Publisher {
     postbackSecret: null,
     createdAt: now,
     updatedAt: now,
+    ...overrides,
+  };
+}
+
+/** A stored conversion: approved, on a click, paying 5.00 USD at once. */
+export function conversionRecord(overrides: Partial<ConversionRecord> = {}): ConversionRecord {
+  return {
+    id: testId('cv_'),
+    offerId: 'off_1',
+    publisherId: 'pub_1',
+    clickId: 'click_1',
+    couponCode: null,
+    transactionId: null,
+    event: null,
+    status: 'approved',
+    reason: null,
+    kind: 'conversion',
+    source: 'postback',
+    amount: 4990,
+    currency: 'USD',
+    payout: 500,
+    revenue: 800,
+    offerCurrency: 'USD',
+    fxRate: null,
+    payoutAccount: 500,
+    revenueAccount: 800,
+    payoutState: 'payable',
+    thresholdPeriod: null,
+    capDay: '2026-03-01',
+    counted: true,
+    country: 'US',
+    sub1: 'a',
+    sub2: null,
+    sub3: null,
+    sub4: null,
+    sub5: null,
+    note: null,
+    paymentId: null,
+    createdAt: new Date('2026-03-01T10:00:00Z'),
+    updatedAt: new Date('2026-03-01T10:00:00Z'),
     ...overrides,
   };
 }

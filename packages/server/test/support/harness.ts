@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
-import type { Clock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createApiKey } from '../../src/keys.js';
@@ -146,4 +146,18 @@ export function spawnServer(
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`waypost ${command} exited with ${code}:\n${output}`)));
   });
+}
+
+/**
+ * Real server processes sharing one fresh database, and an admin key: two on PostgreSQL (what several processes
+ * must survive), one on SQLite (embedded, made for one process). The caller kills `children`.
+ */
+export async function spawnSharedServers(backend: Backend): Promise<{ urls: string[]; adminKey: string; children: ChildProcess[] }> {
+  const databaseUrl = await freshDatabaseUrl(backend);
+  const store = openStore(databaseUrl);
+  await store.migrate();
+  const { key } = await createApiKey({ store, clock: systemClock }, { role: 'admin', name: 'server processes' });
+  await store.close();
+  const servers = await Promise.all(Array.from({ length: backend === 'postgres' ? 2 : 1 }, () => spawnServer(databaseUrl)));
+  return { urls: servers.map((server) => server.url), adminKey: key, children: servers.map((server) => server.child) };
 }
