@@ -443,6 +443,12 @@ export async function trackingParams(page: Page): Promise<TrackingParams> {
   return page.evaluate(() => window.waypost!.ready());
 }
 
+/** Yesterday to tomorrow in UTC, for `GET /v1/reports`: a funnel's events are still found when a run crosses midnight. */
+export function aroundToday(): { from: string; to: string } {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  return { from: day(-1), to: day(1) };
+}
+
 /** The `waypost_cid` cookies the browser holds, on any domain. */
 export async function clickCookies(page: Page) {
   return (await page.context().cookies()).filter((cookie) => cookie.name === 'waypost_cid');

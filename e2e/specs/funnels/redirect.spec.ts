@@ -1,4 +1,4 @@
-import { expect, HOSTS, test, trackingParams } from '../../fixtures.js';
+import { aroundToday, expect, HOSTS, test, trackingParams } from '../../fixtures.js';
 
 test.describe('the redirect funnel: an ad, the tracking link, the static lander, the thank-you page on the checkout host', () => {
   test.skip(({ build }) => build !== 'script', 'examples/static-lander is plain pages with the script tag');
@@ -58,9 +58,3 @@ test.describe('the redirect funnel: an ad, the tracking link, the static lander,
     );
   });
 });
-
-/** Yesterday to tomorrow in UTC: the report still finds the funnel's events when the run crosses midnight. */
-function aroundToday(): { from: string; to: string } {
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  return { from: day(-1), to: day(1) };
-}
