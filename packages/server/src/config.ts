@@ -80,9 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const value = overrides[key as keyof Config] ?? env[name];
     raw[key] = value === '' ? undefined : value;
   }
-  // Links point at the port the server listens on unless a public URL is set.
-  if (raw.publicUrl === undefined && raw.port !== undefined && /^\d+$/.test(raw.port) && raw.port !== '0') {
-    raw.publicUrl = `http://localhost:${raw.port}`;
+  // Links point at the port the server listens on unless a public URL is set; port 0 is filled in once listening.
+  if (raw.publicUrl === undefined && raw.port !== undefined && /^\d+$/.test(raw.port)) {
+    raw.publicUrl = `http://localhost:${Number(raw.port)}`;
   }
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {

@@ -43,6 +43,8 @@ export async function startServer(config: Config, options: { clock?: Clock; host
   // Postbacks and e-mails that a previous run left pending (a crash, a down receiver) go out now.
   const outbox = new OutboxDispatcher(context).start();
   const { port } = server.address() as AddressInfo;
+  // A server asked for any free port (0) without a public URL links to the port it got.
+  if (config.publicUrl === 'http://localhost:0') config.publicUrl = `http://localhost:${port}`;
   return {
     server,
     store,

@@ -78,6 +78,19 @@ describe.each(backends())('the tracking endpoints on %s', (backend) => {
     expect(back.status).toBe(409);
   });
 
+  it('prices a lead anew when the sale that approves it carries the amount, and moves the report with it', async () => {
+    const offer = await createOffer({ payout: { model: 'cps', percent: '10' } });
+    const { clickId } = await click(offer.id);
+    const lead = await postback(`click_id=${clickId}&status=lead&transaction_id=L-1&token=${offer.postbackToken}`);
+    expect((await server.json(`/v1/conversions/${lead.body.conversionId}`)).body).toMatchObject({ status: 'pending', payout: '0.00', reason: 'amount_missing' });
+    const sale = await postback(`click_id=${clickId}&status=sale&amount=80.00&transaction_id=L-1&token=${offer.postbackToken}`);
+    expect(sale.body).toEqual({ status: 'updated', conversionId: lead.body.conversionId });
+    const stored = (await server.json(`/v1/conversions/${lead.body.conversionId}`)).body;
+    expect(stored).toMatchObject({ status: 'approved', amount: '80.00', currency: 'USD', payout: '8.00', reason: null });
+    const report = await server.json(`/v1/reports?from=2026-03-01&to=2026-03-01&offerId=${offer.id}`);
+    expect(report.body.totals).toMatchObject({ conversions: { pending: 0, approved: 1 }, payout: '8.00' });
+  });
+
   it('adds a rebill on a rebill offer without counting a new conversion', async () => {
     const offer = await createOffer({ duplicates: 'rebill', payout: { model: 'cps', percent: '10' } });
     const { clickId } = await click(offer.id);

@@ -188,12 +188,17 @@ export async function recordConversion(context: AppContext, input: ConversionInp
   };
   // Identity (SPEC §7): (offer, click, transaction id), else (offer, click, event). Click-less conversions dedupe by
   // transaction id only: a coupon is shared by many buyers.
+  // A report on a known conversion that carries a sale amount or a payout (the sale after a lead) prices it anew.
+  const repriced: MoneyFields =
+    input.amount !== undefined || input.payout !== undefined
+      ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount }) => ({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount }))(conversion)
+      : {};
   const clickKey = click?.id ?? '-';
   const dedupeKey = transactionId !== null ? `tx:${transactionId}` : click ? `ev:${event ?? ''}` : `id:${conversion.id}`;
 
   const decide = async (tx: Repositories): Promise<ConversionOutcome> => {
     const existing = await tx.conversions.findByKey(offer.id, clickKey, dedupeKey);
-    if (existing) return updateExisting(context, tx, offer, existing, status, isRebill);
+    if (existing) return updateExisting(context, tx, offer, existing, status, isRebill, repriced);
 
     const primary = click && offer.duplicates !== 'allow' ? await tx.conversions.findPrimary(offer.id, clickKey) : undefined;
     if (primary) {
@@ -290,19 +295,24 @@ async function updateExisting(
   existing: ConversionRecord,
   status: ConversionStatus,
   isRebill: boolean,
+  repriced: MoneyFields,
 ): Promise<ConversionOutcome> {
   const outcome = isRebill ? 'duplicate' : transition(existing.status, status);
   if (outcome === 'duplicate') return { httpStatus: 200, result: { status: 'duplicate', conversionId: existing.id } };
   if (outcome === 'conflict') {
     fail(409, 'invalid_transition', 'status', `a ${existing.status} conversion cannot become ${status}`, { offerId: offer.id });
   }
-  const updated = await changeStatus(context, tx, offer, existing, status, null);
+  const updated = await changeStatus(context, tx, offer, existing, status, null, repriced);
   return { httpStatus: 200, result: { status: 'updated', conversionId: updated.id }, conversion: updated };
 }
 
+/** The money of a conversion, which a later report with an amount or a payout may set anew. */
+type MoneyFields = Partial<Pick<ConversionRecord, 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount'>>;
+
 /**
  * Applies an allowed status transition: a rejection gives back the conversion's place in the caps and, before
- * release, in the threshold; the rollups move the conversion between status columns.
+ * release, in the threshold; the rollups move the conversion (and, when `money` reprices it, its money) between
+ * status columns.
  */
 export async function changeStatus(
   { config, clock }: AppContext,
@@ -311,8 +321,9 @@ export async function changeStatus(
   existing: ConversionRecord,
   status: ConversionStatus,
   reason: string | null,
+  money: MoneyFields = {},
 ): Promise<ConversionRecord> {
-  const updated: ConversionRecord = { ...existing, status, reason: reason ?? (status === 'rejected' ? existing.reason : null), updatedAt: clock.now() };
+  const updated: ConversionRecord = { ...existing, ...money, status, reason: reason ?? (status === 'rejected' ? existing.reason : null), updatedAt: clock.now() };
   if (status === 'rejected' && existing.counted) {
     if (existing.capDay) {
       await tx.counters.decrement(`cap:${offer.id}:day:${existing.capDay}`);

@@ -1,4 +1,3 @@
-import { lazy } from './sql-helpers.js';
 import type { Repositories, Store } from './store.js';
 
 /**
@@ -77,10 +76,19 @@ export function withConfigCache(store: Store, ttlMs = CONFIG_CACHE_MS): Store {
     try {
       return await store.transaction((tx) => {
         const onWrite = () => ((wrote = true), invalidate());
-        // Inside a transaction reads go to the database (they must see the transaction's own writes). The other
-        // repositories are the transaction's own, reached through the prototype so that they stay lazily built.
-        const overrides = Object.fromEntries(cachedRepositories.map((name) => [name, () => wrap(name, tx[name], false, onWrite)]));
-        return fn(Object.setPrototypeOf(lazy(overrides), tx) as Repositories);
+        // Inside a transaction reads go to the database (they must see the transaction's own writes); the other
+        // repositories pass through untouched.
+        const wrapped = new Map<string, object>();
+        return fn(
+          new Proxy(tx, {
+            get(target, property) {
+              if (typeof property !== 'string' || !(property in CACHED_READS)) return Reflect.get(target, property);
+              let repository = wrapped.get(property);
+              if (!repository) wrapped.set(property, (repository = wrap(property as CachedRepository, target[property as CachedRepository], false, onWrite)));
+              return repository;
+            },
+          }),
+        );
       });
     } finally {
       // Once more after the commit, so that a read made between the write and the commit is not kept.

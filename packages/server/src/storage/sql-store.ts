@@ -1,6 +1,6 @@
 import type { AffiliateNetwork, ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
-import { iso, isoOrNull, lazy, paginate, str } from './sql-helpers.js';
+import { iso, isoOrNull, lazyObjects, paginate, str } from './sql-helpers.js';
 import { outboxRepository } from './sql-outbox.js';
 import { trackingRepositories } from './sql-tracking.js';
 import { migrate } from './migrations.js';
@@ -20,23 +20,26 @@ import type {
 /** Runs several statements as one unit: a transaction of its own, or the caller's when already inside one. */
 export type Atomic = <T>(fn: (db: SqlExecutor) => Promise<T>) => Promise<T>;
 
+/** Every repository, bound to a connection or a transaction (`atomic` runs statements as one unit in it). */
+const bind = lazyObjects<Repositories, [db: SqlExecutor, atomic: Atomic, enqueued: () => void]>({
+  offers: offerRepository,
+  publishers: publisherRepository,
+  affiliateNetworks: affiliateNetworkRepository,
+  personalPayouts: personalPayoutRepository,
+  apiKeys: apiKeyRepository,
+  ...trackingRepositories,
+  outbox: (db, _atomic, enqueued) => outboxRepository(db, enqueued),
+});
+
 /** The Store, written once in SQL that both SQLite and PostgreSQL accept. */
 export function createSqlStore(driver: SqlDriver): Store {
   const outboxListeners = new Set<() => void>();
   const outboxEnqueued = () => outboxListeners.forEach((listener) => listener());
-  const bind = (db: SqlExecutor, atomic: Atomic, enqueued: () => void): Repositories =>
-    lazy<Repositories>({
-      offers: () => offerRepository(db, atomic),
-      publishers: () => publisherRepository(db),
-      affiliateNetworks: () => affiliateNetworkRepository(db),
-      personalPayouts: () => personalPayoutRepository(db),
-      apiKeys: () => apiKeyRepository(db),
-      ...trackingRepositories(db),
-      outbox: () => outboxRepository(db, enqueued),
-    });
   const root = bind(driver, (fn) => driver.transaction(fn), outboxEnqueued);
+  const repositories = {} as Repositories;
+  for (const name in root) Object.assign(repositories, { [name]: root[name as keyof Repositories] });
   return {
-    ...root,
+    ...repositories,
     migrate: () => migrate(driver),
     close: () => driver.close(),
     async isEmpty() {

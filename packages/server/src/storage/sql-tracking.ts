@@ -21,20 +21,18 @@ import type {
   SettingsRepository,
 } from './store.js';
 
-/** Factories of the tracking engine's repositories, over a connection or a transaction (see `lazy`). */
-export function trackingRepositories(db: SqlExecutor) {
-  return {
-    clicks: () => clickRepository(db),
-    conversions: () => conversionRepository(db),
-    counters: () => counterRepository(db),
-    rollups: () => rollupRepository(db),
-    fxRates: () => fxRateRepository(db),
-    postbackLog: () => postbackLogRepository(db),
-    idempotency: () => idempotencyRepository(db),
-    promoCodes: () => promoCodeRepository(db),
-    settings: () => settingsRepository(db),
-  };
-}
+/** The tracking engine's repositories, each made over a connection or a transaction (see `lazyObjects`). */
+export const trackingRepositories = {
+  clicks: clickRepository,
+  conversions: conversionRepository,
+  counters: counterRepository,
+  rollups: rollupRepository,
+  fxRates: fxRateRepository,
+  postbackLog: postbackLogRepository,
+  idempotency: idempotencyRepository,
+  promoCodes: promoCodeRepository,
+  settings: settingsRepository,
+};
 
 const date = (ms: unknown) => new Date(Number(ms));
 const num = (value: unknown) => Number(value ?? 0);
@@ -265,20 +263,20 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
   };
 }
 
+const COUNT_UP = `INSERT INTO counters (scope, count, released) VALUES (?, 1, 0)
+   ON CONFLICT (scope) DO UPDATE SET count = counters.count + 1`;
+
 function counterRepository(db: SqlExecutor): CounterRepository {
-  const increment = async (scope: string, limit?: number) =>
-    db.get<{ count: number; released: number }>(
-      `INSERT INTO counters (scope, count, released) VALUES (?, 1, 0)
-       ON CONFLICT (scope) DO UPDATE SET count = counters.count + 1${limit === undefined ? '' : ' WHERE counters.count < ?'}
-       RETURNING count, released`,
-      limit === undefined ? [scope] : [scope, limit],
-    );
+  const increment = async (scope: string) => db.get<{ count: number; released: number }>(`${COUNT_UP} RETURNING count, released`, [scope]);
+  // Counting under a limit needs no row back: the upsert changes nothing when the count is already at the limit.
+  const countUnder = async (scope: string, limit?: number) =>
+    (await (limit === undefined ? db.run(COUNT_UP, [scope]) : db.run(`${COUNT_UP} WHERE counters.count < ?`, [scope, limit]))) > 0;
   const decrement = (scope: string) => db.run('UPDATE counters SET count = count - 1 WHERE scope = ? AND count > 0', [scope]);
   return {
     async incrementAll(scopes) {
       const done: string[] = [];
       for (const { scope, limit } of scopes) {
-        if (!(await increment(scope, limit))) {
+        if (!(await countUnder(scope, limit))) {
           for (const counted of done) await decrement(counted);
           return false;
         }
