@@ -33,8 +33,8 @@ test.describe("the S2S funnel: a media buyer's ad, the network's offer page, the
 
     const conversions = (await waypost.conversions(offer.id)).reverse();
     expect(conversions).toEqual([
-      // The sale updates the lead's status only: the conversion keeps the lead's amount (none), not the sale's 49.90.
-      expect.objectContaining({ kind: 'conversion', status: 'approved', source: 'postback', clickId, publisherId: publisher.id, payout: '30.00', revenue: '45.00' }),
+      // The sale approves the lead and brings its amount.
+      expect.objectContaining({ kind: 'conversion', status: 'approved', source: 'postback', clickId, publisherId: publisher.id, amount: '49.90', payout: '30.00', revenue: '45.00' }),
       expect.objectContaining({ kind: 'rebill', status: 'approved', source: 'postback', clickId, publisherId: publisher.id, amount: '49.90', payout: '30.00', revenue: '45.00' }),
     ]);
     expect(conversions[1]!.transactionId).toBe(`${conversions[0]!.transactionId}-R1`);
