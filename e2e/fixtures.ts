@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
 import type { Tracker, TrackerOptions, TrackingParams } from '@waypost/browser';
 import {
@@ -16,6 +17,12 @@ import {
   type Publisher,
   Waypost,
 } from '@waypost/node';
+import express from 'express';
+import type Stripe from 'stripe';
+import { createShop, type ShopOptions } from '../examples/express-checkout/shop.js';
+import { createLanderServer, type LanderOptions } from '../examples/static-lander/serve.js';
+import { stripeWebhook } from '../examples/stripe-checkout/webhook.js';
+import { runExample } from '../scripts/test-support/readme.js';
 import { type ExampleServer, startWaypost } from '../scripts/test-support/waypost-server.js';
 
 export { expect };
@@ -29,12 +36,14 @@ declare global {
 /**
  * The host names of the e2e world. Chromium maps every `*.waypost.test` name to 127.0.0.1
  * (`--host-resolver-rules` in playwright.config.ts); the shop's lander and checkout share `.shop.waypost.test`.
+ * `ads` is another site, such as a publisher's; `network` is an affiliate network's offer page.
  */
 export const HOSTS = {
   track: 'track.waypost.test',
   lander: 'lander.shop.waypost.test',
   checkout: 'checkout.shop.waypost.test',
   ads: 'ads.waypost.test',
+  network: 'network.waypost.test',
 } as const;
 
 /** Which build of the browser SDK the pages load: `waypost.js` in a script tag, or the ES module's `createTracker`. */
@@ -338,6 +347,63 @@ export class Site {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The examples of `examples/`, run as their READMEs say, against the test's Waypost server
+
+/**
+ * The examples' servers of one test, each on its own free port of 127.0.0.1 and stopped when the test ends. A page
+ * reaches one under a host name of the e2e world (`http://lander.shop.waypost.test:PORT/`): the examples answer
+ * whatever the Host header says, and cookies ignore ports.
+ */
+export class Examples {
+  private readonly servers: Server[] = [];
+
+  constructor(private readonly waypost: WaypostServer) {}
+
+  /**
+   * examples/static-lander: `createLanderServer()` with its placeholders filled for this server and `offerId`.
+   * Resolves to its base URL under `host`; `lander.html`, `offer.html` and `thank-you.html` are below it.
+   */
+  lander(host: string, options: Omit<LanderOptions, 'trackingUrl'>): Promise<string> {
+    return this.listen(host, createLanderServer({ trackingUrl: this.waypost.publicUrl, ...options }));
+  }
+
+  /**
+   * examples/express-checkout: `createShop()` reporting sales with the admin key. Resolves to its base URL under
+   * `host`; the checkout is `checkout` below it.
+   */
+  shop(host: string, options: Omit<ShopOptions, 'waypost'> = {}): Promise<string> {
+    return this.listen(host, createServer(createShop({ waypost: this.waypost.api, ...options })));
+  }
+
+  /**
+   * examples/stripe-checkout: the `stripeWebhook()` route mounted as its README says, reporting with the admin key.
+   * Resolves to its URL for Node, which posts the signed events: `http://127.0.0.1:PORT/webhooks/stripe`.
+   */
+  async stripeWebhook(options: { stripe: Stripe; webhookSecret: string }): Promise<string> {
+    const app = express();
+    app.use(stripeWebhook({ ...options, waypost: this.waypost.api }));
+    return `${await this.listen('127.0.0.1', createServer(app))}webhooks/stripe`;
+  }
+
+  /**
+   * examples/network-postback: runs `network.ts` as its README says (`node --import tsx`) with `env`, its
+   * `WAYPOST_*` variables; resolves to what it printed, one line per postback.
+   */
+  network(env: Record<string, string>): Promise<string> {
+    return runExample('network.ts', { cwd: fileURLToPath(new URL('../examples/network-postback/', import.meta.url)), env });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.servers.splice(0).map(closeServer));
+  }
+
+  private async listen(host: string, server: Server): Promise<string> {
+    this.servers.push(server);
+    return `http://${host}:${await listenOnFreePort(server)}/`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // What the page reports: console errors, uncaught exceptions and CSP violations
 
 export interface PageProblems {
@@ -377,6 +443,12 @@ export async function trackingParams(page: Page): Promise<TrackingParams> {
   return page.evaluate(() => window.waypost!.ready());
 }
 
+/** Yesterday to tomorrow in UTC, for `GET /v1/reports`: a funnel's events are still found when a run crosses midnight. */
+export function aroundToday(): { from: string; to: string } {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  return { from: day(-1), to: day(1) };
+}
+
 /** The `waypost_cid` cookies the browser holds, on any domain. */
 export async function clickCookies(page: Page) {
   return (await page.context().cookies()).filter((cookie) => cookie.name === 'waypost_cid');
@@ -395,6 +467,8 @@ interface TestFixtures {
   site: Site;
   /** Console errors, page errors and CSP violations of `page`, collected from before the first navigation. */
   problems: PageProblems;
+  /** The examples of `examples/` for this test, against the worker's Waypost server. */
+  examples: Examples;
 }
 
 interface WorkerFixtures {
@@ -427,6 +501,11 @@ export const test = base.extend<WaypostOptions & TestFixtures, WorkerFixtures>({
   },
   problems: async ({ page }, use) => {
     await use(await watchPage(page));
+  },
+  examples: async ({ waypost }, use) => {
+    const examples = new Examples(waypost);
+    await use(examples);
+    await examples.close();
   },
 });
 

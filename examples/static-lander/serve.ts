@@ -12,12 +12,19 @@ export interface LanderOptions {
   trackingUrl: string;
   /** The offer the lander tracks and the thank-you page converts on (`off_…`). */
   offerId: string;
+  /**
+   * Where the offer page's "Buy now" link goes, for a checkout on another host of your site, such as
+   * `https://checkout.yourshop.com/thank-you.html` (the same files uploaded there) or your shop's checkout.
+   * @default 'thank-you.html', on this server
+   */
+  buyUrl?: string;
 }
 
 /** An HTTP server for the pages (`/` is the lander); it does not listen yet. */
-export function createLanderServer({ trackingUrl, offerId }: LanderOptions): Server {
+export function createLanderServer({ trackingUrl, offerId, buyUrl }: LanderOptions): Server {
   const origin = attribute(new URL(trackingUrl).href.replace(/\/+$/, ''));
   const offer = attribute(offerId);
+  const buyLink = `href="${attribute(buyUrl ?? 'thank-you.html')}"`;
   return createServer(async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const page = pathname === '/' ? 'lander.html' : pathname.slice(1);
@@ -27,7 +34,7 @@ export function createLanderServer({ trackingUrl, offerId }: LanderOptions): Ser
     }
     const html = await readFile(new URL(page, import.meta.url), 'utf8');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(html.replaceAll('https://track.example.com', origin).replaceAll('OFFER_ID', offer));
+    res.end(html.replaceAll('https://track.example.com', origin).replaceAll('OFFER_ID', offer).replace('href="thank-you.html"', () => buyLink));
   });
 }
 

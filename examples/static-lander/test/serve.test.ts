@@ -59,6 +59,18 @@ describe('examples/static-lander', () => {
     expect(html).toContain(links.conversionSnippet.replace('ORDER_AMOUNT', '49.90').replace('ORDER_ID', 'ORDER-1001'));
   });
 
+  it('links the offer page to a checkout on another host when given buyUrl', async () => {
+    const buyUrl = 'http://checkout.shop.example/thank-you.html?from=lander&step=2';
+    const other = createLanderServer({ trackingUrl: waypost.url, offerId: links.offerId, buyUrl }).listen(0, '127.0.0.1');
+    try {
+      await once(other, 'listening');
+      const html = await (await fetch(`http://127.0.0.1:${(other.address() as AddressInfo).port}/offer.html`)).text();
+      expect(html).toContain('<a id="buy-link" href="http://checkout.shop.example/thank-you.html?from=lander&#38;step=2">');
+    } finally {
+      other.close();
+    }
+  });
+
   it('fills every placeholder, while the files keep them for copying', async () => {
     for (const name of PAGES) expect((await page(`/${name}`)).html).not.toMatch(/track\.example\.com|OFFER_ID/);
     for (const name of ['lander.html', 'thank-you.html']) {
