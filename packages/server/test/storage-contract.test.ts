@@ -206,8 +206,10 @@ describe.each(backends())('the %s store', (backend) => {
     expect((await store.conversions.findPrimary('off_1', 'click_1'))?.id).toBe(first.id);
     const listed = await store.conversions.list({ offerId: 'off_1' }, { limit: 10 }, 'asc');
     expect(listed.data.map((c) => c.id)).toEqual([first.id, rebill.id]);
-    await store.conversions.update({ ...first, status: 'rejected', reason: 'refund', counted: false });
-    expect(await store.conversions.get(first.id)).toMatchObject({ status: 'rejected', reason: 'refund', counted: false });
+    // A compare-and-set on the status: a change based on a stale read is refused, and fields not named stay.
+    expect(await store.conversions.update(first.id, { status: 'rejected', reason: 'refund', counted: false }, { status: 'pending' })).toBe(false);
+    expect(await store.conversions.update(first.id, { status: 'rejected', reason: 'refund', counted: false }, { status: first.status })).toBe(true);
+    expect(await store.conversions.get(first.id)).toMatchObject({ status: 'rejected', reason: 'refund', counted: false, transactionId: first.transactionId, payoutState: first.payoutState });
   });
 
   it('lets exactly one of many concurrent inserts of the same conversion land', async () => {

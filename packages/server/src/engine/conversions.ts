@@ -325,7 +325,13 @@ export async function changeStatus(
   money: MoneyFields = {},
 ): Promise<ConversionRecord> {
   const updated: ConversionRecord = { ...existing, ...money, status, reason: reason ?? (status === 'rejected' ? existing.reason : null), updatedAt: clock.now() };
-  if (status === 'rejected' && existing.counted) {
+  const givesBack = status === 'rejected' && existing.counted;
+  if (givesBack) updated.counted = false;
+  const { reason: newReason, counted, updatedAt } = updated;
+  if (!(await tx.conversions.update(existing.id, { ...money, status, reason: newReason, counted, updatedAt }, { status: existing.status }))) {
+    throw new ApiError(409, 'conversion_changed', 'the conversion changed while this request ran; send it again');
+  }
+  if (givesBack) {
     if (existing.capDay) {
       await tx.counters.decrement(`cap:${offer.id}:day:${existing.capDay}`);
       await tx.counters.decrement(`cap:${offer.id}:total`);
@@ -334,9 +340,7 @@ export async function changeStatus(
       const scope = `thr:${offer.id}:${existing.publisherId}:${existing.thresholdPeriod}`;
       if (!(await tx.counters.get(scope))?.released) await tx.counters.decrement(scope);
     }
-    updated.counted = false;
   }
-  await tx.conversions.update(updated);
   const dims = existing;
   await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(existing, -1));
   await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(updated, 1));

@@ -34,12 +34,7 @@ export async function runMaintenance(context: AppContext): Promise<{ approved: n
       const accruing = await store.conversions.accruing(offer.id, BATCH);
       const due = forfeitedPayouts(threshold, accruing, now, offerTimezone(offer, config.timezone));
       for (const { id, reason } of due) {
-        await store.transaction(async (tx) => {
-          const current = await tx.conversions.get(id);
-          if (current?.payoutState !== 'accruing') return;
-          await tx.conversions.update({ ...current, payoutState: 'forfeited', reason, updatedAt: now });
-        });
-        forfeited += 1;
+        if (await store.conversions.update(id, { payoutState: 'forfeited', reason, updatedAt: now }, { payoutState: 'accruing' })) forfeited += 1;
       }
     }
   }

@@ -6,6 +6,7 @@ import type {
   ClickFilter,
   ClickRecord,
   ClickRepository,
+  ConversionChanges,
   ConversionFilter,
   ConversionRecord,
   ConversionRepository,
@@ -140,6 +141,21 @@ const CONVERSION_COLUMNS = [
   'payment_id', 'created_at', 'updated_at',
 ] as const;
 
+const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COLUMNS)[number]> = {
+  status: 'status',
+  reason: 'reason',
+  counted: 'counted',
+  payoutState: 'payout_state',
+  amount: 'amount',
+  currency: 'currency',
+  payout: 'payout',
+  revenue: 'revenue',
+  fxRate: 'fx_rate',
+  payoutAccount: 'payout_account',
+  revenueAccount: 'revenue_account',
+  updatedAt: 'updated_at',
+};
+
 function conversionValues(c: ConversionRecord): unknown[] {
   return [
     c.offerId, c.publisherId, c.clickId, c.couponCode, c.transactionId, c.event, c.status, c.reason, c.kind, c.source,
@@ -228,11 +244,18 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
       const data = rows.slice(0, page.limit).map(fromRow);
       return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
     },
-    async update(conversion) {
-      await db.run(
-        `UPDATE conversions SET ${CONVERSION_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
-        [...conversionValues(conversion), conversion.id],
-      );
+    async update(id, changes, expected) {
+      const sets: string[] = [];
+      const params: unknown[] = [];
+      for (const [field, value] of Object.entries(changes)) {
+        sets.push(`${CHANGEABLE_COLUMNS[field as keyof ConversionChanges]} = ?`);
+        params.push(value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value);
+      }
+      const where = ['id = ?'];
+      params.push(id);
+      if (expected.status !== undefined) where.push('status = ?'), params.push(expected.status);
+      if (expected.payoutState !== undefined) where.push('payout_state = ?'), params.push(expected.payoutState);
+      return (await db.run(`UPDATE conversions SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params)) > 0;
     },
     async inThresholdPeriod(offerId, publisherId, period) {
       const rows = await db.all('SELECT * FROM conversions WHERE offer_id = ? AND publisher_id = ? AND threshold_period = ? ORDER BY id', [

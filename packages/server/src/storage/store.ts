@@ -213,6 +213,11 @@ export interface ConversionRecord {
 }
 
 /** The identity the database enforces (SPEC §7): see conversions/identity in the engine. */
+/** What a status change, a repricing or a forfeiture may change on a stored conversion. */
+export type ConversionChanges = Partial<
+  Pick<ConversionRecord, 'status' | 'reason' | 'counted' | 'payoutState' | 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'updatedAt'>
+>;
+
 export interface ConversionIdentity {
   clickKey: string;
   dedupeKey: string;
@@ -238,8 +243,12 @@ export interface ConversionRepository {
   findPrimary(offerId: string, clickKey: string): Promise<ConversionRecord | undefined>;
   get(id: string): Promise<ConversionRecord | undefined>;
   list(filter: ConversionFilter, page: ListQuery, order: 'asc' | 'desc'): Promise<List<ConversionRecord>>;
-  /** Rewrites the mutable fields of a conversion. */
-  update(conversion: ConversionRecord): Promise<void>;
+  /**
+   * Writes `changes` to a conversion if it still has the `expected` status and payout state (a compare-and-set:
+   * two processes changing one conversion at once cannot both succeed). Fields not named, such as the payment a
+   * payout was gathered into, are left as they are. Returns whether it was written.
+   */
+  update(id: string, changes: ConversionChanges, expected: Partial<Pick<ConversionRecord, 'status' | 'payoutState'>>): Promise<boolean>;
   /** Conversions of one publisher on one offer in one threshold period. */
   inThresholdPeriod(offerId: string, publisherId: string, period: string): Promise<ConversionRecord[]>;
   /** Moves accruing payouts to `payable` for one threshold period; returns how many moved. */
