@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { capDay, clickPayout, isCapReached } from '../domain/index.js';
 import { newClickId, newId } from '../ids.js';
 import type { ClickRecord } from '../storage/store.js';
-import { appendQueryParam, expandUrl } from '../tracking/index.js';
+import { appendQueryParam, expandUrl, type MacroValues } from '../tracking/index.js';
 import { loadFx, toAccount } from './money.js';
 import { addToRollups, clickMetrics } from './rollups.js';
 
@@ -118,23 +118,36 @@ export async function recordVisit(context: AppContext, click: ClickRecord, landi
   await context.store.clicks.addVisit({ id: newId('vis_', context.clock.now()), clickId: click.id, landingUrl, referrer, createdAt: context.clock.now() });
 }
 
+/**
+ * The click macros of SPEC §6, for a click or for a conversion (which carries its click's id, publisher, sub ids and
+ * country); `click` gives the source and device, `at` the timestamp.
+ */
+export function clickMacroValues(
+  offer: Offer,
+  subject: Pick<ClickRecord, 'publisherId' | 'sub1' | 'sub2' | 'sub3' | 'sub4' | 'sub5' | 'country'> & { clickId: string | null },
+  click: Pick<ClickRecord, 'source' | 'device'> | undefined,
+  at: Date,
+): MacroValues {
+  return {
+    click_id: subject.clickId,
+    offer_id: offer.id,
+    publisher_id: subject.publisherId,
+    sub1: subject.sub1,
+    sub2: subject.sub2,
+    sub3: subject.sub3,
+    sub4: subject.sub4,
+    sub5: subject.sub5,
+    source: click?.source,
+    country_code: subject.country,
+    device: click?.device,
+    timestamp: Math.floor(at.getTime() / 1000),
+    offer_static_url: offer.staticUrl,
+  };
+}
+
 /** The destination of a click: the offer URL with its macros expanded, plus the network's click-id parameter. */
 export async function destinationFor(context: AppContext, offer: Offer, click: ClickRecord): Promise<string | null> {
-  const url = expandUrl(offer.url, {
-    click_id: click.id,
-    offer_id: offer.id,
-    publisher_id: click.publisherId,
-    sub1: click.sub1,
-    sub2: click.sub2,
-    sub3: click.sub3,
-    sub4: click.sub4,
-    sub5: click.sub5,
-    source: click.source,
-    country_code: click.country,
-    device: click.device,
-    timestamp: Math.floor(click.createdAt.getTime() / 1000),
-    offer_static_url: offer.staticUrl,
-  });
+  const url = expandUrl(offer.url, clickMacroValues(offer, { ...click, clickId: click.id }, click, click.createdAt));
   if (!url || !offer.appendClickId || !offer.affiliateNetworkId) return url;
   const network = await context.store.affiliateNetworks.get(offer.affiliateNetworkId);
   return network ? appendQueryParam(url, network.clickIdParam, click.id) : url;

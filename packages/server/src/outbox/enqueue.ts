@@ -1,5 +1,6 @@
 import { type DeliveryTrigger, formatMoney, type Offer } from '@waypost/schema';
 import type { AppContext } from '../context.js';
+import { clickMacroValues } from '../engine/clicks.js';
 import { newId } from '../ids.js';
 import type { ClickRecord, ConversionRecord, DeliveryMessage, DeliveryRecord, Repositories } from '../storage/store.js';
 import { expandMacros, expandUrl, type MacroValues } from '../tracking/index.js';
@@ -28,19 +29,7 @@ export const SMTP_MISSING = 'waiting for WAYPOST_SMTP_URL: no SMTP server is con
  */
 export function conversionMacroValues(offer: Offer, conversion: ConversionRecord, click: ClickRecord | undefined): MacroValues {
   return {
-    click_id: conversion.clickId,
-    offer_id: conversion.offerId,
-    publisher_id: conversion.publisherId,
-    sub1: conversion.sub1,
-    sub2: conversion.sub2,
-    sub3: conversion.sub3,
-    sub4: conversion.sub4,
-    sub5: conversion.sub5,
-    source: click?.source,
-    country_code: conversion.country,
-    device: click?.device,
-    timestamp: Math.floor(conversion.updatedAt.getTime() / 1000),
-    offer_static_url: offer.staticUrl,
+    ...clickMacroValues(offer, conversion, click, conversion.updatedAt),
     transaction_id: conversion.transactionId,
     amount: conversion.amount === null ? null : formatMoney(conversion.amount, conversion.currency),
     payout: formatMoney(conversion.payout, conversion.offerCurrency),
