@@ -98,18 +98,21 @@ function parseDate(date: string): { year: number; month: number; day: number } {
 }
 
 const QUARTER_HOUR = 15 * 60 * 1000;
-let lastLocalDate = { timeZone: '', quarter: Number.NaN, date: '' };
+const lastLocalDates = new Map<string, { quarter: number; date: string }>();
 
 /** The calendar date, 'YYYY-MM-DD', of `instant` in `timeZone`. */
 export function localDate(instant: Instant, timeZone: string): string {
   const ms = toMs(instant);
   // Every event of a quarter hour shares its date: UTC offsets in use are whole quarter hours, so local midnight
-  // never falls inside one (the rollups rely on the same fact). Recomputing it per click was measurable.
+  // never falls inside one (the rollups rely on the same fact). Working it out per click and per postback, once
+  // for the account's zone and once for the offer's, was measurable.
   const quarter = Math.floor(ms / QUARTER_HOUR);
-  if (quarter === lastLocalDate.quarter && timeZone === lastLocalDate.timeZone) return lastLocalDate.date;
+  const last = lastLocalDates.get(timeZone);
+  if (last?.quarter === quarter) return last.date;
   const wall = wallClock(ms, timeZone);
   const date = formatDate(wall.year, wall.month, wall.day);
-  lastLocalDate = { timeZone, quarter, date };
+  if (lastLocalDates.size >= 64) lastLocalDates.clear();
+  lastLocalDates.set(timeZone, { quarter, date });
   return date;
 }
 

@@ -49,14 +49,15 @@ export function withConfigCache(store: Store, ttlMs = CONFIG_CACHE_MS): Store {
     });
   };
 
-  /** The repository with its writes made to invalidate, and with its cached reads when `cache` is set. */
-  const wrap = <R extends object>(name: CachedRepository, repository: R, cache: boolean, onWrite: () => void): R =>
+  /** The repository with its writes made to invalidate, and with its reads cached while `cache()` says so. */
+  const wrap = <R extends object>(name: CachedRepository, repository: R, cache: () => boolean, onWrite: () => void): R =>
     new Proxy(repository, {
       get(target, property, receiver) {
         const member = Reflect.get(target, property, receiver);
         if (typeof member !== 'function' || typeof property !== 'string' || UNCACHED_READS.has(property)) return member;
         if ((CACHED_READS[name] as readonly string[]).includes(property)) {
-          return cache ? (...args: unknown[]) => cachedRead(`${name}.${property}:${args.join('\u0000')}`, () => member.apply(target, args)) : member;
+          return (...args: unknown[]) =>
+            cache() ? cachedRead(`${name}.${property}:${args.join('\u0000')}`, () => member.apply(target, args)) : member.apply(target, args);
         }
         return async (...args: unknown[]) => {
           onWrite();
@@ -70,21 +71,22 @@ export function withConfigCache(store: Store, ttlMs = CONFIG_CACHE_MS): Store {
     });
 
   const cached = { ...store } as Store;
-  for (const name of cachedRepositories) (cached as unknown as Record<string, object>)[name] = wrap(name, store[name], true, invalidate);
+  for (const name of cachedRepositories) (cached as unknown as Record<string, object>)[name] = wrap(name, store[name], () => true, invalidate);
   cached.transaction = async (fn) => {
     let wrote = false;
     try {
       return await store.transaction((tx) => {
         const onWrite = () => ((wrote = true), invalidate());
-        // Inside a transaction reads go to the database (they must see the transaction's own writes); the other
-        // repositories pass through untouched.
+        // Inside a transaction the cache serves reads (a miss reads through the transaction) until the transaction
+        // writes configuration; from then on they go to the database, to see its own writes. The other repositories
+        // pass through untouched.
         const wrapped = new Map<string, object>();
         return fn(
           new Proxy(tx, {
             get(target, property) {
               if (typeof property !== 'string' || !(property in CACHED_READS)) return Reflect.get(target, property);
               let repository = wrapped.get(property);
-              if (!repository) wrapped.set(property, (repository = wrap(property as CachedRepository, target[property as CachedRepository], false, onWrite)));
+              if (!repository) wrapped.set(property, (repository = wrap(property as CachedRepository, target[property as CachedRepository], () => !wrote, onWrite)));
               return repository;
             },
           }),

@@ -12,6 +12,7 @@ export interface SqlExecutor {
   /**
    * An additive upsert: `sql` takes the row's `key` and then `values` as parameters, and adds the values to the row's
    * counters. A driver may hold such writes until the commit and merge those of one row; the row ends the same.
+   * Key values are strings and numbers (write an absent dimension as '').
    */
   accumulate(sql: string, key: readonly unknown[], values: readonly number[]): Promise<void>;
 }
