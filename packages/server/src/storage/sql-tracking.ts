@@ -141,6 +141,14 @@ const CONVERSION_COLUMNS = [
   'payment_id', 'created_at', 'updated_at',
 ] as const;
 
+const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`)([
+  'id',
+  'click_key',
+  'dedupe_key',
+  'is_primary',
+  ...CONVERSION_COLUMNS,
+]);
+
 const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COLUMNS)[number]> = {
   status: 'status',
   reason: 'reason',
@@ -207,11 +215,13 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
   };
   return {
     async insert(conversion) {
-      const columns = ['id', 'click_key', 'dedupe_key', 'is_primary', ...CONVERSION_COLUMNS];
-      const inserted = await db.run(
-        `INSERT INTO conversions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
-        [conversion.id, conversion.clickKey, conversion.dedupeKey, conversion.isPrimary ? 1 : 0, ...conversionValues(conversion)],
-      );
+      const inserted = await db.run(INSERT_CONVERSION, [
+        conversion.id,
+        conversion.clickKey,
+        conversion.dedupeKey,
+        conversion.isPrimary ? 1 : 0,
+        ...conversionValues(conversion),
+      ]);
       return inserted > 0;
     },
     findByKey: (offerId, clickKey, dedupeKey) =>

@@ -11,6 +11,12 @@ interface Statement {
   run(...params: unknown[]): { changes: number };
 }
 
+/** A prepared statement, with whether it returns rows (asking libsql costs a native call each time). */
+interface Prepared {
+  statement: Statement;
+  reader: boolean;
+}
+
 /**
  * Embedded SQLite through libsql's synchronous binding, one connection per process.
  *
@@ -30,14 +36,15 @@ export function openSqlite(path: string): SqlDriver {
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
 
-  const statements = new Map<string, Statement>();
-  const prepare = (sql: string): Statement => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql) as unknown as Statement;
-      statements.set(sql, statement);
+  const statements = new Map<string, Prepared>();
+  const prepare = (sql: string): Prepared => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      const statement = db.prepare(sql) as unknown as Statement;
+      prepared = { statement, reader: statement.reader };
+      statements.set(sql, prepared);
     }
-    return statement;
+    return prepared;
   };
   const lock = new Mutex();
 
@@ -46,19 +53,19 @@ export function openSqlite(path: string): SqlDriver {
   };
   const direct: SqlExecutor = {
     async all<T>(sql: string, params: readonly unknown[] = []) {
-      return translate(() => (prepare(sql).all(...params.map(toSqlite)) as Row[]).map(clean) as T[]);
+      return translate(() => (prepare(sql).statement.all(...params.map(toSqlite)) as Row[]).map(clean) as T[]);
     },
     async get<T>(sql: string, params: readonly unknown[] = []) {
       return translate(() => {
-        const row = prepare(sql).get(...params.map(toSqlite)) as Row | undefined;
+        const row = prepare(sql).statement.get(...params.map(toSqlite)) as Row | undefined;
         return (row ? clean(row) : undefined) as T | undefined;
       });
     },
     async run(sql: string, params: readonly unknown[] = []) {
       return translate(() => {
-        const statement = prepare(sql);
+        const { statement, reader } = prepare(sql);
         // Statements with RETURNING are readers; run them through all() so the rows are consumed.
-        return statement.reader ? statement.all(...params.map(toSqlite)).length : statement.run(...params.map(toSqlite)).changes;
+        return reader ? statement.all(...params.map(toSqlite)).length : statement.run(...params.map(toSqlite)).changes;
       });
     },
     async accumulate(sql, key, values) {
