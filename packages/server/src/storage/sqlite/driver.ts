@@ -89,11 +89,15 @@ export function openSqlite(path: string): SqlDriver {
    * Additive upserts held until the batch commits, one per row: a busy offer's clicks all land on a few rollup rows,
    * and one write per row per batch replaces one per click. A transaction's own are merged in only once it succeeds.
    */
-  type Held = Map<string, { sql: string; key: readonly unknown[]; values: number[] }>;
-  const hold = (held: Held, sql: string, key: readonly unknown[], values: readonly number[]) => {
-    const id = `${sql}\u0000${key.join('\u0001')}`;
-    const row = held.get(id);
-    if (!row) held.set(id, { sql, key, values: [...values] });
+  type Delta = { sql: string; key: readonly unknown[]; values: readonly number[] };
+  /** Held deltas by statement, then by row key. */
+  type Held = Map<string, Map<string, { key: readonly unknown[]; values: number[] }>>;
+  const hold = (held: Held, { sql, key, values }: Delta) => {
+    let rows = held.get(sql);
+    if (!rows) held.set(sql, (rows = new Map()));
+    const id = key.join('\u0001');
+    const row = rows.get(id);
+    if (!row) rows.set(id, { key, values: [...values] });
     else for (let i = 0; i < values.length; i++) row.values[i]! += values[i]!;
   };
 
@@ -121,11 +125,11 @@ export function openSqlite(path: string): SqlDriver {
       try {
         for (const item of batch) {
           db.exec('SAVEPOINT waypost_tx');
-          const itemHeld: Held = new Map();
+          const itemDeltas: Delta[] = [];
           try {
-            const result = await item.fn({ ...direct, accumulate: async (sql, key, values) => hold(itemHeld, sql, key, values) });
+            const result = await item.fn({ ...direct, accumulate: async (sql, key, values) => void itemDeltas.push({ sql, key, values }) });
             db.exec('RELEASE waypost_tx');
-            for (const row of itemHeld.values()) hold(batchHeld, row.sql, row.key, row.values);
+            for (const delta of itemDeltas) hold(batchHeld, delta);
             settled.push(() => item.resolve(result));
           } catch (error) {
             db.exec('ROLLBACK TO waypost_tx');
@@ -133,8 +137,8 @@ export function openSqlite(path: string): SqlDriver {
             settled.push(() => item.reject(error));
           }
         }
-        for (const { sql, key, values } of batchHeld.values()) {
-          if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
+        for (const [sql, rows] of batchHeld) {
+          for (const { key, values } of rows.values()) if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
         }
         db.exec('COMMIT');
       } catch (error) {
