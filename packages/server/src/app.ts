@@ -35,6 +35,8 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   const context: AppContext = { store, config, clock };
   const app = express();
   app.disable('x-powered-by');
+  // Answers are per request (tracking, fresh API reads); hashing every body for an ETag nobody revalidates costs CPU.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 

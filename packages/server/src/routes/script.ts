@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RequestHandler } from 'express';
@@ -9,10 +10,13 @@ import { ApiError } from '../http/errors.js';
  */
 export function browserScript(): RequestHandler {
   let script: Buffer | null | undefined;
+  let etag = '';
   return (_req, res) => {
     if (script === undefined) {
       try {
         script = readFileSync(createRequire(import.meta.url).resolve('@waypost/browser/waypost.js'));
+        // The app sends no automatic ETags; this file is the one answer worth revalidating.
+        etag = `"${createHash('sha256').update(script).digest('base64url').slice(0, 32)}"`;
       } catch {
         script = null;
       }
@@ -24,6 +28,7 @@ export function browserScript(): RequestHandler {
       'Access-Control-Allow-Origin': '*',
       'Cross-Origin-Resource-Policy': 'cross-origin',
       'X-Content-Type-Options': 'nosniff',
+      ETag: etag,
     });
     res.send(script);
   };
