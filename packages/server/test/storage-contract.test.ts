@@ -238,6 +238,11 @@ describe.each(backends())('the %s store', (backend) => {
     await store.transaction((tx) => tx.counters.increment('thr:x'));
     expect(await store.transaction((tx) => tx.counters.release('thr:x'))).toBe(true);
     expect(await store.transaction((tx) => tx.counters.release('thr:x'))).toBe(false);
+    // Without limits every scope counts, new or not.
+    const uncapped = [{ scope: 'cap:u:day:2026-03-01' }, { scope: 'cap:o:total' }];
+    expect(await store.transaction((tx) => tx.counters.incrementAll(uncapped))).toBe(true);
+    expect(await store.counters.get('cap:u:day:2026-03-01')).toEqual({ count: 1, released: false });
+    expect((await store.counters.get('cap:o:total'))?.count).toBe(3);
   });
 
   it('never lets concurrent increments pass a limit', async () => {

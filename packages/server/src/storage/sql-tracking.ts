@@ -307,6 +307,16 @@ function counterRepository(db: SqlExecutor): CounterRepository {
   const decrement = (scope: string) => db.run('UPDATE counters SET count = count - 1 WHERE scope = ? AND count > 0', [scope]);
   return {
     async incrementAll(scopes) {
+      // Without limits (an offer with no cap still counts, so that a cap set later knows its day) one statement
+      // counts every scope.
+      if (scopes.length > 1 && scopes.every((scope) => scope.limit === undefined)) {
+        await db.run(
+          `INSERT INTO counters (scope, count, released) VALUES ${scopes.map(() => '(?, 1, 0)').join(', ')}
+           ON CONFLICT (scope) DO UPDATE SET count = counters.count + 1`,
+          scopes.map((scope) => scope.scope),
+        );
+        return true;
+      }
       const done: string[] = [];
       for (const { scope, limit } of scopes) {
         if (!(await countUnder(scope, limit))) {
