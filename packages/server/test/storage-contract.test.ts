@@ -202,8 +202,10 @@ describe.each(backends())('the %s store', (backend) => {
     expect(await store.conversions.insert({ ...conversionRecord(), clickKey: 'click_1', dedupeKey: 'tx:T2', isPrimary: true })).toBe(false);
     const rebill = conversionRecord({ kind: 'rebill', transactionId: 'T3' });
     expect(await store.conversions.insert({ ...rebill, clickKey: 'click_1', dedupeKey: 'tx:T3', isPrimary: false })).toBe(true);
-    expect((await store.conversions.findByKey('off_1', 'click_1', 'tx:T1'))?.id).toBe(first.id);
-    expect((await store.conversions.findPrimary('off_1', 'click_1'))?.id).toBe(first.id);
+    expect(await store.conversions.findTwins('off_1', 'click_1', 'tx:T1')).toEqual({ sameKey: first, primary: first });
+    expect(await store.conversions.findTwins('off_1', 'click_1', 'tx:T3')).toEqual({ sameKey: rebill, primary: first });
+    expect(await store.conversions.findTwins('off_1', 'click_1', 'tx:T9')).toEqual({ primary: first });
+    expect(await store.conversions.findTwins('off_1', 'click_2', 'tx:T1')).toEqual({});
     const listed = await store.conversions.list({ offerId: 'off_1' }, { limit: 10 }, 'asc');
     expect(listed.data.map((c) => c.id)).toEqual([first.id, rebill.id]);
     // A compare-and-set on the status: a change based on a stale read is refused, and fields not named stay.

@@ -198,10 +198,10 @@ export async function recordConversion(context: AppContext, input: ConversionInp
   const dedupeKey = transactionId !== null ? `tx:${transactionId}` : click ? `ev:${event ?? ''}` : `id:${conversion.id}`;
 
   const decide = async (tx: Repositories): Promise<ConversionOutcome> => {
-    const existing = await tx.conversions.findByKey(offer.id, clickKey, dedupeKey);
-    if (existing) return updateExisting(context, tx, offer, existing, status, isRebill, repriced);
+    const twins = await tx.conversions.findTwins(offer.id, clickKey, dedupeKey);
+    if (twins.sameKey) return updateExisting(context, tx, offer, twins.sameKey, status, isRebill, repriced);
 
-    const primary = click && offer.duplicates !== 'allow' ? await tx.conversions.findPrimary(offer.id, clickKey) : undefined;
+    const primary = click && offer.duplicates !== 'allow' ? twins.primary : undefined;
     if (primary) {
       if (offer.duplicates === 'ignore' || transactionId === null || status !== 'approved') {
         return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id, reason: 'click_already_converted' } };
@@ -234,7 +234,8 @@ export async function recordConversion(context: AppContext, input: ConversionInp
     if (!(error instanceof LostRace)) throw error;
     // A concurrent twin got there first (the unique keys decided, and everything this report counted was rolled
     // back); answer as the twin's duplicate.
-    const twin = (await store.conversions.findByKey(offer.id, clickKey, dedupeKey)) ?? (await store.conversions.findPrimary(offer.id, clickKey));
+    const twins = await store.conversions.findTwins(offer.id, clickKey, dedupeKey);
+    const twin = twins.sameKey ?? twins.primary;
     const outcome: ConversionOutcome = { httpStatus: 200, result: { status: 'duplicate', ...(twin ? { conversionId: twin.id } : {}) }, ...ids };
     if (options.log) await store.postbackLog.insert(options.log(outcome));
     return outcome;

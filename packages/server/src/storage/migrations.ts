@@ -337,6 +337,19 @@ CREATE TABLE payment_items (
 CREATE UNIQUE INDEX ux_payment_items_claim ON payment_items (conversion_id, kind);
 `,
   },
+  {
+    version: 5,
+    name: 'partial conversion indexes',
+    sql: `
+-- Most conversions carry no transaction id and no threshold period; indexing only those that do leaves two index
+-- writes off every other conversion. A lookup of a value (column = ?) still uses its index. The threshold index
+-- ends with the id, so that a period's conversions come out in order without the publisher's other conversions.
+DROP INDEX ix_conversions_transaction;
+CREATE INDEX ix_conversions_transaction ON conversions (transaction_id) WHERE transaction_id IS NOT NULL;
+DROP INDEX ix_conversions_threshold;
+CREATE INDEX ix_conversions_threshold ON conversions (offer_id, publisher_id, threshold_period, id) WHERE threshold_period IS NOT NULL;
+`,
+  },
 ];
 
 const TYPES = {

@@ -149,6 +149,9 @@ const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join
   ...CONVERSION_COLUMNS,
 ]);
 
+const FIND_TWINS = `SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND dedupe_key = ?
+  UNION ALL SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND is_primary = 1`;
+
 const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COLUMNS)[number]> = {
   status: 'status',
   reason: 'reason',
@@ -224,10 +227,17 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
       ]);
       return inserted > 0;
     },
-    findByKey: (offerId, clickKey, dedupeKey) =>
-      one('SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND dedupe_key = ?', [offerId, clickKey, dedupeKey]),
-    findPrimary: (offerId, clickKey) =>
-      one('SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND is_primary = 1', [offerId, clickKey]),
+    async findTwins(offerId, clickKey, dedupeKey) {
+      // Two index lookups (the key, the primary), each at most one row; the primary may also be the one with the key.
+      const rows = await db.all(FIND_TWINS, [offerId, clickKey, dedupeKey, offerId, clickKey]);
+      const twins: { sameKey?: ConversionRecord; primary?: ConversionRecord } = {};
+      for (const row of rows) {
+        const conversion = fromRow(row);
+        if (row.dedupe_key === dedupeKey) twins.sameKey = conversion;
+        if (num(row.is_primary) === 1) twins.primary = conversion;
+      }
+      return twins;
+    },
     get: (id) => one('SELECT * FROM conversions WHERE id = ?', [id]),
     async list(filter: ConversionFilter, page: ListQuery, order): Promise<List<ConversionRecord>> {
       const { where: clauses, params } = where([

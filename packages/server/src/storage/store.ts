@@ -239,8 +239,11 @@ export interface ConversionFilter {
 export interface ConversionRepository {
   /** Inserts unless a unique key already holds; false when it did. */
   insert(conversion: ConversionRecord & ConversionIdentity): Promise<boolean>;
-  findByKey(offerId: string, clickKey: string, dedupeKey: string): Promise<ConversionRecord | undefined>;
-  findPrimary(offerId: string, clickKey: string): Promise<ConversionRecord | undefined>;
+  /**
+   * The conversions a new report for (offer, click, dedupe key) could be: the one with that key, and the click's
+   * primary conversion. One statement, so PostgreSQL reads both from one snapshot.
+   */
+  findTwins(offerId: string, clickKey: string, dedupeKey: string): Promise<{ sameKey?: ConversionRecord; primary?: ConversionRecord }>;
   get(id: string): Promise<ConversionRecord | undefined>;
   list(filter: ConversionFilter, page: ListQuery, order: 'asc' | 'desc'): Promise<List<ConversionRecord>>;
   /**
