@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_CACHE_MS } from '../src/storage/cache.js';
 import { MIGRATIONS } from '../src/storage/migrations.js';
 import { openStore, type Store, UniqueViolationError } from '../src/storage/index.js';
-import { conversionRecord, offerRecord, publisherRecord, testId } from './support/fixtures.js';
+import { clickRecord, conversionRecord, offerRecord, publisherRecord, testId } from './support/fixtures.js';
 import { backends, freshDatabaseUrl, runCli } from './support/harness.js';
 
 const ALL_VERSIONS = MIGRATIONS.map((migration) => migration.version);
@@ -268,6 +268,36 @@ describe.each(backends())('the %s store', (backend) => {
     ).rejects.toThrow('boom');
     expect(await store.publishers.get(publisher.id)).toBeUndefined();
     expect(await store.counters.get('cap:rollback')).toBeUndefined();
+  });
+
+  it('keeps the clicks and log entries of the transactions that commit, however many share a batch', async () => {
+    const store = await openFresh();
+    const kept: string[] = [];
+    const dropped: string[] = [];
+    // Started together, so that SQLite commits them as one batch, its appended rows as multi-row inserts.
+    const results = await Promise.allSettled(
+      Array.from({ length: 90 }, (_, i) => {
+        const click = clickRecord();
+        (i % 5 === 4 ? dropped : kept).push(click.id);
+        return store.transaction(async (tx) => {
+          await tx.clicks.insert(click);
+          await tx.postbackLog.insert({
+            id: testId('pbl_'), channel: 'postback', method: 'GET', params: { click_id: click.id }, ip: null, httpStatus: 200,
+            outcome: 'accepted', reason: null, offerId: 'off_1', clickId: click.id, conversionId: null, createdAt: new Date(),
+          });
+          // One in five fails: some after a write made through a read (an upsert with RETURNING), some after appends only.
+          if (i % 10 === 9) await tx.counters.increment(`cap:append:${i}`);
+          if (i % 5 === 4) throw new Error('boom');
+        });
+      }),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toHaveLength(18);
+    expect(await store.clicks.count({ offerId: 'off_1' })).toBe(72);
+    for (const id of kept) expect(await store.clicks.get(id)).toEqual(clickRecord({ id }));
+    for (const id of dropped) expect(await store.clicks.get(id)).toBeUndefined();
+    expect(await store.counters.get('cap:append:9')).toBeUndefined();
+    const log = await store.postbackLog.list({ offerId: 'off_1' }, { limit: 100 });
+    expect(log.data.map((entry) => entry.clickId).sort()).toEqual([...kept].sort());
   });
 
   it('adds rollup deltas and answers grouped queries from both rollups', async () => {

@@ -15,6 +15,12 @@ export interface SqlExecutor {
    * Key values are strings and numbers (write an absent dimension as '').
    */
   accumulate(sql: string, key: readonly unknown[], values: readonly number[]): Promise<void>;
+  /**
+   * An insert of a row that nothing reads back in the same transaction and that cannot conflict (its key is a fresh
+   * random id). A driver may hold it until the commit and write a table's held rows as multi-row INSERTs; it
+   * commits or rolls back with the transaction either way.
+   */
+  append(table: string, columns: readonly string[], values: readonly unknown[]): Promise<void>;
 }
 
 export interface SqlDriver extends SqlExecutor {
@@ -39,6 +45,10 @@ export class UniqueViolationError extends Error {
     super(`unique constraint failed${field ? ` on ${field}` : ''}`, options);
   }
 }
+
+/** The single-row INSERT that `append` stands for. */
+export const insertSql = (table: string, columns: readonly string[], rows = 1): string =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`;
 
 /** A FIFO async lock. */
 export class Mutex {

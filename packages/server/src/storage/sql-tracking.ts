@@ -85,10 +85,9 @@ function clickRepository(db: SqlExecutor): ClickRepository {
     ]);
   return {
     async insert(click) {
-      await db.run(
-        `INSERT INTO clicks (id, offer_id, requested_offer_id, publisher_id, sub1, sub2, sub3, sub4, sub5, source, country, device,
-           referrer, landing_url, ad_click_ids, ip_prefix, status, reason, payout, revenue, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      await db.append(
+        'clicks',
+        CLICK_COLUMNS,
         [
           click.id,
           click.offerId,
@@ -148,6 +147,12 @@ const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join
   'is_primary',
   ...CONVERSION_COLUMNS,
 ]);
+
+// prettier-ignore
+const CLICK_COLUMNS = [
+  'id', 'offer_id', 'requested_offer_id', 'publisher_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'source', 'country', 'device',
+  'referrer', 'landing_url', 'ad_click_ids', 'ip_prefix', 'status', 'reason', 'payout', 'revenue', 'created_at',
+] as const;
 
 const FIND_TWINS = `SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND dedupe_key = ?
   UNION ALL SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND is_primary = 1`;
@@ -491,9 +496,9 @@ function postbackLogRepository(db: SqlExecutor): PostbackLogRepository {
   });
   return {
     async insert(entry) {
-      await db.run(
-        `INSERT INTO postback_log (id, channel, method, params, ip, http_status, outcome, reason, offer_id, click_id, conversion_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      await db.append(
+        'postback_log',
+        ['id', 'channel', 'method', 'params', 'ip', 'http_status', 'outcome', 'reason', 'offer_id', 'click_id', 'conversion_id', 'created_at'],
         [
           entry.id,
           entry.channel,

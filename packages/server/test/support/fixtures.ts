@@ -1,5 +1,5 @@
 import type { Offer, Publisher } from '@waypost/schema';
-import type { ConversionRecord } from '../../src/storage/store.js';
+import type { ClickRecord, ConversionRecord } from '../../src/storage/store.js';
 
 let sequence = 0;
 /** Ids that sort in creation order, as the server's do. */
@@ -95,6 +95,34 @@ export function conversionRecord(overrides: Partial<ConversionRecord> = {}): Con
     paymentId: null,
     createdAt: new Date('2026-03-01T10:00:00Z'),
     updatedAt: new Date('2026-03-01T10:00:00Z'),
+    ...overrides,
+  };
+}
+
+/** A stored click: accepted, by redirect, with one ad click id. */
+export function clickRecord(overrides: Partial<ClickRecord> = {}): ClickRecord {
+  return {
+    id: testId('ck_'),
+    offerId: 'off_1',
+    requestedOfferId: null,
+    publisherId: 'pub_1',
+    sub1: 'a',
+    sub2: null,
+    sub3: null,
+    sub4: null,
+    sub5: null,
+    source: 'redirect',
+    country: 'US',
+    device: 'desktop',
+    referrer: 'https://news.example/',
+    landingUrl: null,
+    adClickIds: { gclid: 'G-1' },
+    ipPrefix: '203.0.113.0/24',
+    status: 'accepted',
+    reason: null,
+    payout: 0,
+    revenue: 0,
+    createdAt: new Date('2026-03-01T10:00:00Z'),
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+import { insertSql, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
 
 // BIGINT (int8) and NUMERIC sums come back as strings by default; every value we store fits a JS number exactly.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -23,6 +23,9 @@ export function openPostgres(connectionString: string): SqlDriver {
     },
     async accumulate(sql, key, values) {
       await query(client, sql, [...key, ...values]);
+    },
+    async append(table, columns, values) {
+      await query(client, insertSql(table, columns), values);
     },
   });
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
-import { Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+import { insertSql, Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
 
 /** The part of a prepared statement we use (libsql mirrors better-sqlite3). */
 interface Statement {
@@ -22,14 +22,17 @@ interface Prepared {
   statement: Statement;
   reader: boolean;
   columns: string[];
+  /** Whether it may write: anything but a SELECT (an upsert with RETURNING is a reader that writes). */
+  writes: boolean;
 }
 
 /**
  * Embedded SQLite through libsql's synchronous binding, one connection per process.
  *
  * Writes are durable before they are acknowledged (WAL, synchronous=FULL) and group-committed: every transaction
- * queued during one turn of the event loop runs in one SQLite transaction, each inside its own savepoint, and one
- * fsync commits them all. A failing transaction rolls back to its savepoint without touching its neighbours.
+ * queued during one turn of the event loop runs in one SQLite transaction, and one fsync commits them all. A
+ * transaction opens its own savepoint before its first write, so a failing one rolls back without touching its
+ * neighbours; one that only reads, accumulates and appends (a click) needs none, as what it holds is simply dropped.
  * Every call goes through one FIFO lock, so an async transaction never interleaves with another request's queries.
  */
 export function openSqlite(path: string): SqlDriver {
@@ -49,7 +52,12 @@ export function openSqlite(path: string): SqlDriver {
     if (!prepared) {
       const statement = db.prepare(sql) as unknown as Statement;
       const reader = statement.reader;
-      prepared = { statement: reader ? statement.raw(true) : statement, reader, columns: reader ? statement.columns().map((column) => column.name) : [] };
+      prepared = {
+        statement: reader ? statement.raw(true) : statement,
+        reader,
+        columns: reader ? statement.columns().map((column) => column.name) : [],
+        writes: !/^\s*SELECT\b/i.test(sql),
+      };
       statements.set(sql, prepared);
     }
     return prepared;
@@ -83,6 +91,9 @@ export function openSqlite(path: string): SqlDriver {
     async accumulate(sql, key, values) {
       await direct.run(sql, [...key, ...values]);
     },
+    async append(table, columns, values) {
+      await direct.run(insertSql(table, columns), values);
+    },
   };
 
   /**
@@ -99,6 +110,18 @@ export function openSqlite(path: string): SqlDriver {
     const row = rows.get(id);
     if (!row) rows.set(id, { key, values: [...values] });
     else for (let i = 0; i < values.length; i++) row.values[i]! += values[i]!;
+  };
+
+  /** Held appends by table and columns: one multi-row INSERT per chunk of rows at commit. */
+  type Appended = Map<string, { table: string; columns: readonly string[]; rows: (readonly unknown[])[] }>;
+  const APPEND_CHUNK = 32;
+  const writeAppended = async (appended: Appended) => {
+    for (const { table, columns, rows } of appended.values()) {
+      for (let start = 0; start < rows.length; start += APPEND_CHUNK) {
+        const chunk = rows.slice(start, start + APPEND_CHUNK);
+        await direct.run(insertSql(table, columns, chunk.length), chunk.flat());
+      }
+    }
   };
 
   interface Pending {
@@ -121,22 +144,45 @@ export function openSqlite(path: string): SqlDriver {
       }
       const settled: (() => void)[] = [];
       const batchHeld: Held = new Map();
+      const batchAppended: Appended = new Map();
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const item of batch) {
-          db.exec('SAVEPOINT waypost_tx');
           const itemDeltas: Delta[] = [];
+          const itemAppended: { table: string; columns: readonly string[]; values: readonly unknown[] }[] = [];
+          let savepoint = false;
+          const beforeWrite = () => {
+            if (!savepoint) db.exec('SAVEPOINT waypost_tx');
+            savepoint = true;
+          };
+          const tx: ItemExecutor = {
+            all: (sql, params) => (prepare(sql).writes && beforeWrite(), direct.all(sql, params)),
+            get: (sql, params) => (prepare(sql).writes && beforeWrite(), direct.get(sql, params)),
+            run: (sql, params) => (beforeWrite(), direct.run(sql, params)),
+            accumulate: async (sql, key, values) => void itemDeltas.push({ sql, key, values }),
+            append: async (table, columns, values) => void itemAppended.push({ table, columns, values }),
+            [BEFORE_WRITE]: beforeWrite,
+          };
           try {
-            const result = await item.fn({ ...direct, accumulate: async (sql, key, values) => void itemDeltas.push({ sql, key, values }) });
-            db.exec('RELEASE waypost_tx');
+            const result = await item.fn(tx);
+            if (savepoint) db.exec('RELEASE waypost_tx');
             for (const delta of itemDeltas) hold(batchHeld, delta);
+            for (const { table, columns, values } of itemAppended) {
+              const id = `${table}(${columns.join()})`;
+              let group = batchAppended.get(id);
+              if (!group) batchAppended.set(id, (group = { table, columns, rows: [] }));
+              group.rows.push(values);
+            }
             settled.push(() => item.resolve(result));
           } catch (error) {
-            db.exec('ROLLBACK TO waypost_tx');
-            db.exec('RELEASE waypost_tx');
+            if (savepoint) {
+              db.exec('ROLLBACK TO waypost_tx');
+              db.exec('RELEASE waypost_tx');
+            }
             settled.push(() => item.reject(error));
           }
         }
+        await writeAppended(batchAppended);
         for (const [sql, rows] of batchHeld) {
           for (const { key, values } of rows.values()) if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
         }
@@ -166,10 +212,13 @@ export function openSqlite(path: string): SqlDriver {
     get: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.get(sql, params))) : (open(), direct.get(sql, params))),
     run: (sql, params) => transaction((tx) => tx.run(sql, params)),
     accumulate: (sql, key, values) => transaction((tx) => tx.accumulate(sql, key, values)),
+    append: (table, columns, values) => transaction((tx) => tx.append(table, columns, values)),
     transaction,
     async exec(script, tx) {
-      if (tx) db.exec(script);
-      else await lock.run(() => db.exec(script));
+      if (tx) {
+        (tx as Partial<ItemExecutor>)[BEFORE_WRITE]?.();
+        db.exec(script);
+      } else await lock.run(() => db.exec(script));
     },
     async lockForMigrations() {
       // BEGIN IMMEDIATE already holds SQLite's single write lock.
@@ -185,6 +234,10 @@ export function openSqlite(path: string): SqlDriver {
     },
   };
 }
+
+/** A transaction's executor inside a batch, and how a script run through it (a migration) opens its savepoint. */
+const BEFORE_WRITE = Symbol('beforeWrite');
+type ItemExecutor = SqlExecutor & { [BEFORE_WRITE]: () => void };
 
 function toSqlite(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
