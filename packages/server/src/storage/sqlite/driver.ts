@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
 import { insertSql, Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+import { startCheckpointer } from './checkpointer.js';
 
 /** The part of a prepared statement we use (libsql mirrors better-sqlite3). */
 interface Statement {
@@ -45,6 +46,11 @@ export function openSqlite(path: string): SqlDriver {
   // through a memory map keep those lookups off the read() path.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
+  // The WAL is checkpointed by a worker thread rather than inside a COMMIT on the event loop (see checkpointer.ts).
+  const checkpointer =
+    path === ':memory:'
+      ? undefined
+      : (db.pragma('wal_autocheckpoint = 0'), startCheckpointer(path, () => db.pragma('wal_autocheckpoint = 1000')));
 
   const statements = new Map<string, Prepared>();
   const prepare = (sql: string): Prepared => {
@@ -133,7 +139,11 @@ export function openSqlite(path: string): SqlDriver {
   let scheduled = false;
   let closed = false;
 
-  const flush = () =>
+  const flush = async () => {
+    await checkpointer?.beforeCommit();
+    await commitBatch();
+  };
+  const commitBatch = () =>
     lock.run(async () => {
       scheduled = false;
       const batch = queue;
@@ -187,6 +197,7 @@ export function openSqlite(path: string): SqlDriver {
           for (const { key, values } of rows.values()) if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
         }
         db.exec('COMMIT');
+        checkpointer?.committed();
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         for (const item of batch) item.reject(error);
@@ -226,6 +237,7 @@ export function openSqlite(path: string): SqlDriver {
     async close() {
       // Writes already queued are committed first; later ones are refused.
       if (scheduled) await flush();
+      await checkpointer?.close();
       await lock.run(() => {
         closed = true;
         statements.clear();

@@ -1,0 +1,45 @@
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Database from 'libsql';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../src/storage/index.js';
+import { clickRecord } from './support/fixtures.js';
+import { freshDatabaseUrl } from './support/harness.js';
+
+// The WAL is checkpointed by a worker thread (storage/sqlite/checkpointer.ts), not inside commits.
+describe('the SQLite write-ahead log', () => {
+  const open: Store[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close().catch(() => {})));
+  });
+
+  it('is copied into the database and started over while writes go on, so it stays short', async () => {
+    const url = await freshDatabaseUrl('sqlite');
+    const path = fileURLToPath(url.replace(/^file:/, 'file://'));
+    const store = openStore(url);
+    open.push(store);
+    await store.migrate();
+    // About 60 MB of rows, one batch at a time: with no checkpoint the WAL would hold all of them.
+    const ids: string[] = [];
+    for (let batch = 0; batch < 300; batch++) {
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 50; i++) {
+          const click = clickRecord({ landingUrl: `https://shop.example/${'x'.repeat(4000)}` });
+          ids.push(click.id);
+          await tx.clicks.insert(click);
+        }
+      });
+    }
+    expect(statSync(`${path}-wal`).size).toBeLessThan(32 * 1024 * 1024);
+    await store.close();
+    open.length = 0;
+
+    // Everything is in the database file, read by a connection of its own.
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM clicks').get()).toMatchObject({ n: ids.length });
+    } finally {
+      db.close();
+    }
+  });
+});
