@@ -341,9 +341,12 @@ CREATE UNIQUE INDEX ux_payment_items_claim ON payment_items (conversion_id, kind
     version: 5,
     name: 'partial conversion indexes',
     sql: `
--- Most conversions carry no transaction id and no threshold period; indexing only those that do leaves two index
--- writes off every other conversion. A lookup of a value (column = ?) still uses its index. The threshold index
--- ends with the id, so that a period's conversions come out in order without the publisher's other conversions.
+-- Most conversions carry no transaction id and no threshold period, and are not pending for long; indexing only
+-- those that are leaves three index writes off most conversions. A lookup of a value (column = ?) still uses its
+-- index. The threshold index ends with the id, so that a period's conversions come out in order without the
+-- publisher's other conversions; the pending index serves the approval sweep (approval.holdDays).
+DROP INDEX ix_conversions_status;
+CREATE INDEX ix_conversions_pending ON conversions (offer_id, created_at) WHERE status = 'pending';
 DROP INDEX ix_conversions_transaction;
 CREATE INDEX ix_conversions_transaction ON conversions (transaction_id) WHERE transaction_id IS NOT NULL;
 DROP INDEX ix_conversions_threshold;
