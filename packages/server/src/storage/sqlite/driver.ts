@@ -9,9 +9,11 @@ interface Statement {
   readonly reader: boolean;
   raw(raw?: boolean): Statement;
   columns(): { name: string }[];
-  all(...params: unknown[]): unknown[];
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): { changes: number };
+  // Parameters go as one array: libsql hands it to the binding as it is, where spread arguments are copied and
+  // flattened first (a third of the cost of a 40-column insert).
+  all(params: unknown[]): unknown[];
+  get(params: unknown[]): unknown;
+  run(params: unknown[]): { changes: number };
 }
 
 /**
@@ -77,13 +79,13 @@ export function openSqlite(path: string): SqlDriver {
     async all<T>(sql: string, params: readonly unknown[] = []) {
       return translate(() => {
         const { statement, columns } = prepare(sql);
-        return (statement.all(...params.map(toSqlite)) as unknown[][]).map((values) => toRow(columns, values)) as T[];
+        return (statement.all(params.map(toSqlite)) as unknown[][]).map((values) => toRow(columns, values)) as T[];
       });
     },
     async get<T>(sql: string, params: readonly unknown[] = []) {
       return translate(() => {
         const { statement, columns } = prepare(sql);
-        const values = statement.get(...params.map(toSqlite)) as unknown[] | undefined;
+        const values = statement.get(params.map(toSqlite)) as unknown[] | undefined;
         return (values ? toRow(columns, values) : undefined) as T | undefined;
       });
     },
@@ -91,7 +93,7 @@ export function openSqlite(path: string): SqlDriver {
       return translate(() => {
         const { statement, reader } = prepare(sql);
         // Statements with RETURNING are readers; run them through all() so the rows are consumed.
-        return reader ? statement.all(...params.map(toSqlite)).length : statement.run(...params.map(toSqlite)).changes;
+        return reader ? statement.all(params.map(toSqlite)).length : statement.run(params.map(toSqlite)).changes;
       });
     },
     async accumulate(sql, key, values) {
