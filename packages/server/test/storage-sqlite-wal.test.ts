@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/storage/index.js';
+import { startCheckpointer } from '../src/storage/sqlite/checkpointer.js';
 import { clickRecord } from './support/fixtures.js';
 import { freshDatabaseUrl } from './support/harness.js';
 
@@ -41,5 +42,19 @@ describe('the SQLite write-ahead log', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('hands checkpoints back to SQLite when its worker cannot run, and never leaves a commit waiting', async () => {
+    let fellBack = 0;
+    // The worker's own connection cannot open a database in a folder that does not exist.
+    const checkpointer = startCheckpointer('/nonexistent/waypost/waypost.db', () => fellBack++);
+    await new Promise<void>((resolve) => {
+      const wait = () => (fellBack > 0 ? resolve() : setTimeout(wait, 10));
+      wait();
+    });
+    checkpointer.committed();
+    expect(await checkpointer.beforeCommit()).toBeUndefined();
+    await checkpointer.close();
+    expect(fellBack).toBe(1);
   });
 });

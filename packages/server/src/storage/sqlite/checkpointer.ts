@@ -57,12 +57,17 @@ export function startCheckpointer(path: string, fallback: () => void): Checkpoin
     waiting = undefined;
     done?.('error' in message ? undefined : message);
   });
-  worker.on('error', () => {
-    if (!failed) fallback();
+  // A worker that fails or stops (a crash, or one that could not open the database) hands checkpoints back to SQLite;
+  // a checkpoint it was running counts as not done, so nothing waits on it for ever.
+  let closing = false;
+  const stopped = () => {
+    if (!failed && !closing) fallback();
     failed = true;
     waiting?.(undefined);
     waiting = undefined;
-  });
+  };
+  worker.on('error', stopped);
+  worker.on('exit', stopped);
 
   let running: Promise<{ log: number; checkpointed: number } | undefined> | undefined;
   let lastStart = 0;
@@ -70,6 +75,7 @@ export function startCheckpointer(path: string, fallback: () => void): Checkpoin
   const checkpoint = () => {
     lastStart = performance.now();
     const run = new Promise<{ log: number; checkpointed: number } | undefined>((resolve) => {
+      if (failed) return resolve(undefined);
       waiting = resolve;
       worker.postMessage('checkpoint');
     }).then((result) => {
@@ -97,6 +103,7 @@ export function startCheckpointer(path: string, fallback: () => void): Checkpoin
     async close() {
       while (running) await running;
       if (failed) return;
+      closing = true;
       await new Promise<void>((resolve) => {
         // Held open until its connection is closed, even by a process that has nothing else left to do.
         worker.ref();
