@@ -15,7 +15,7 @@ export async function load(
   url: string,
   options: { connections?: number; seconds?: number; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; requests?: autocannon.Request[] } = {},
 ): Promise<LoadResult> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url)) throw new Error(`benchmarks only load loopback addresses, not ${url}`);
+  assertLoopback(url);
   const result = await autocannon({
     url,
     connections: options.connections ?? 50,
@@ -46,7 +46,7 @@ export function report(name: string, figure: string): void {
  * second opens the sockets and is not counted.
  */
 export async function steadyLatency(url: string, { rate, seconds }: { rate: number; seconds: number }): Promise<{ p50: number; p99: number; answered: number; failed: number }> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url)) throw new Error(`benchmarks only load loopback addresses, not ${url}`);
+  assertLoopback(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
   const latencies: number[] = [];
   let answered = 0;
@@ -88,4 +88,8 @@ export async function steadyLatency(url: string, { rate, seconds }: { rate: numb
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1));
   return { p50: at(0.5), p99: at(0.99), answered, failed };
+}
+
+function assertLoopback(url: string): void {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url)) throw new Error(`benchmarks only load loopback addresses, not ${url}`);
 }

@@ -46,9 +46,23 @@ export class UniqueViolationError extends Error {
   }
 }
 
-/** The single-row INSERT that `append` stands for. */
-export const insertSql = (table: string, columns: readonly string[], rows = 1): string =>
-  `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`;
+const insertSqlCache = new WeakMap<readonly string[], Map<string, string>>();
+/**
+ * The INSERT of `rows` rows that `append` stands for; made once per column list (pass a constant), table and row
+ * count, as appends are on the hot path.
+ */
+export function insertSql(table: string, columns: readonly string[], rows = 1): string {
+  let byTable = insertSqlCache.get(columns);
+  if (!byTable) insertSqlCache.set(columns, (byTable = new Map()));
+  const key = `${table}:${rows}`;
+  let sql = byTable.get(key);
+  if (sql === undefined) {
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+    byTable.set(key, sql);
+  }
+  return sql;
+}
 
 /** A FIFO async lock. */
 export class Mutex {

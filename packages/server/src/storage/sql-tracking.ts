@@ -154,6 +154,11 @@ const CLICK_COLUMNS = [
   'referrer', 'landing_url', 'ad_click_ids', 'ip_prefix', 'status', 'reason', 'payout', 'revenue', 'created_at',
 ] as const;
 
+// prettier-ignore
+const POSTBACK_LOG_COLUMNS = [
+  'id', 'channel', 'method', 'params', 'ip', 'http_status', 'outcome', 'reason', 'offer_id', 'click_id', 'conversion_id', 'created_at',
+] as const;
+
 const FIND_TWINS = `SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND dedupe_key = ?
   UNION ALL SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND is_primary = 1`;
 
@@ -498,7 +503,7 @@ function postbackLogRepository(db: SqlExecutor): PostbackLogRepository {
     async insert(entry) {
       await db.append(
         'postback_log',
-        ['id', 'channel', 'method', 'params', 'ip', 'http_status', 'outcome', 'reason', 'offer_id', 'click_id', 'conversion_id', 'created_at'],
+        POSTBACK_LOG_COLUMNS,
         [
           entry.id,
           entry.channel,

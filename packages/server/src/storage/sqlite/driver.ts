@@ -120,14 +120,19 @@ export function openSqlite(path: string): SqlDriver {
     else for (let i = 0; i < values.length; i++) row.values[i]! += values[i]!;
   };
 
-  /** Held appends by table and columns: one multi-row INSERT per chunk of rows at commit. */
-  type Appended = Map<string, { table: string; columns: readonly string[]; rows: (readonly unknown[])[] }>;
+  /**
+   * Held appends by column list (callers pass a constant, so this is one lookup; a fresh list only costs a
+   * separate INSERT) and table: one multi-row INSERT per chunk of rows at commit.
+   */
+  type Appended = Map<readonly string[], Map<string, (readonly unknown[])[]>>;
   const APPEND_CHUNK = 32;
   const writeAppended = async (appended: Appended) => {
-    for (const { table, columns, rows } of appended.values()) {
-      for (let start = 0; start < rows.length; start += APPEND_CHUNK) {
-        const chunk = rows.slice(start, start + APPEND_CHUNK);
-        await direct.run(insertSql(table, columns, chunk.length), chunk.flat());
+    for (const [columns, tables] of appended) {
+      for (const [table, rows] of tables) {
+        for (let start = 0; start < rows.length; start += APPEND_CHUNK) {
+          const chunk = rows.slice(start, start + APPEND_CHUNK);
+          await direct.run(insertSql(table, columns, chunk.length), chunk.flat());
+        }
       }
     }
   };
@@ -180,10 +185,11 @@ export function openSqlite(path: string): SqlDriver {
             if (savepoint) db.exec('RELEASE waypost_tx');
             for (const delta of itemDeltas) hold(batchHeld, delta);
             for (const { table, columns, values } of itemAppended) {
-              const id = `${table}(${columns.join()})`;
-              let group = batchAppended.get(id);
-              if (!group) batchAppended.set(id, (group = { table, columns, rows: [] }));
-              group.rows.push(values);
+              let tables = batchAppended.get(columns);
+              if (!tables) batchAppended.set(columns, (tables = new Map()));
+              let rows = tables.get(table);
+              if (!rows) tables.set(table, (rows = []));
+              rows.push(values);
             }
             settled.push(() => item.resolve(result));
           } catch (error) {
