@@ -44,7 +44,7 @@ export interface ConversionInput {
   payout?: string | undefined;
   country?: string | undefined;
   note?: string | undefined;
-  /** Postbacks only: the offer's token and the caller's address. */
+  /** Postbacks, and pixels that carry a token: the offer's token and the caller's address. */
   token?: string | undefined;
   ip?: string | undefined;
 }
@@ -75,7 +75,8 @@ export interface RecordOptions {
   log?: (outcome: ConversionOutcome) => PostbackLogRecord;
 }
 
-const TRUSTED: readonly ConversionSource[] = ['postback', 'api', 'manual'];
+// Channels that carry a secret (the offer's token, an API key). The pixel joins them only with the offer's token.
+const KEYED: readonly ConversionSource[] = ['postback', 'api', 'manual'];
 
 /**
  * Records one conversion report: attribution, token and status checks, payout, dedupe, caps and thresholds, in one
@@ -99,7 +100,9 @@ export async function recordConversion(context: AppContext, input: ConversionInp
   const known = { offerId, ...(click ? { clickId: click.id } : {}) };
   if (!offer) fail(404, 'unknown_offer', 'offer_id', `no offer "${offerId.slice(0, 64)}"`, known);
 
-  if (input.source === 'postback') {
+  // A pixel that carries a token is checked like a postback and, with the right one, trusted like one.
+  const tokened = input.source === 'postback' || (input.source === 'pixel' && input.token !== undefined);
+  if (tokened) {
     if (!input.token || !safeEqual(input.token, offer.postbackToken)) fail(403, 'invalid_token', 'token', 'is missing or wrong', known);
     if (offer.postbackIpAllowlist.length > 0 && !(input.ip && ipAllowed(input.ip, offer.postbackIpAllowlist))) {
       fail(403, 'ip_not_allowed', undefined, `postbacks from ${input.ip ?? 'this address'} are not allowed for this offer`, known);
@@ -119,9 +122,14 @@ export async function recordConversion(context: AppContext, input: ConversionInp
     publisherId = input.publisherId;
   }
 
+  // Channels without a secret can be fired by anyone (SPEC §5): they never set a status or a payout, and never change
+  // a conversion that exists; what they report is recorded with the offer's browserStatus, for the merchant to decide.
+  const trusted = KEYED.includes(input.source) || tokened;
+  const reportedStatus = trusted ? input.status : undefined;
+  const reportedPayout = trusted ? input.payout : undefined;
   const network = offer.affiliateNetworkId ? await store.affiliateNetworks.get(offer.affiliateNetworkId) : undefined;
-  const defaultStatus = TRUSTED.includes(input.source) ? offer.approval.defaultStatus : (offer.approval.browserStatus ?? 'pending');
-  const parsedStatus = parsePostbackStatus(input.status, { statusMap: network?.statusMap, defaultStatus });
+  const defaultStatus = trusted ? offer.approval.defaultStatus : (offer.approval.browserStatus ?? 'pending');
+  const parsedStatus = parsePostbackStatus(reportedStatus, { statusMap: network?.statusMap, defaultStatus });
   if (!parsedStatus.ok) fail(422, 'unknown_status', 'status', `"${(input.status ?? '').slice(0, 32)}" is not a known status`, known);
   const isRebill = parsedStatus.status === 'rebill';
   const status: ConversionStatus = parsedStatus.status === 'rebill' ? 'approved' : parsedStatus.status;
@@ -130,8 +138,8 @@ export async function recordConversion(context: AppContext, input: ConversionInp
   if (!isCurrencyCode(currency)) fail(422, 'unknown_currency', 'currency', `"${currency.slice(0, 16)}" is not an ISO 4217 currency`, known);
   const amount = input.amount === undefined ? null : parseMoney(input.amount, currency);
   if (amount && !amount.ok) fail(422, 'invalid_amount', 'amount', amount.message, known);
-  if (input.payout !== undefined) {
-    const payout = parseMoney(input.payout, currency);
+  if (reportedPayout !== undefined) {
+    const payout = parseMoney(reportedPayout, currency);
     if (!payout.ok) fail(422, 'invalid_amount', 'payout', payout.message, known);
   }
   let country = click?.country ?? null;
@@ -144,7 +152,7 @@ export async function recordConversion(context: AppContext, input: ConversionInp
   const fx = await loadFx(context);
   const money = computeConversionPayout(
     offer,
-    { publisherId, couponCode, country, amount: input.amount ?? null, payout: input.payout ?? null, currency },
+    { publisherId, couponCode, country, amount: input.amount ?? null, payout: reportedPayout ?? null, currency },
     await store.personalPayouts.allForOffer(offer.id),
     fx,
   );
@@ -163,7 +171,8 @@ export async function recordConversion(context: AppContext, input: ConversionInp
     status,
     reason: money.reason,
     kind: 'conversion',
-    source: input.source,
+    // A pixel with the offer's token is a postback (SPEC §5), and is recorded as one.
+    source: tokened ? 'postback' : input.source,
     amount: amount?.ok ? amount.minor : null,
     currency,
     payout: money.payout,
@@ -191,7 +200,7 @@ export async function recordConversion(context: AppContext, input: ConversionInp
   // transaction id only: a coupon is shared by many buyers.
   // A report on a known conversion that carries a sale amount or a payout (the sale after a lead) prices it anew.
   const repriced: MoneyFields =
-    input.amount !== undefined || input.payout !== undefined
+    input.amount !== undefined || reportedPayout !== undefined
       ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount }) => ({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount }))(conversion)
       : {};
   const clickKey = click?.id ?? '-';
@@ -199,11 +208,14 @@ export async function recordConversion(context: AppContext, input: ConversionInp
 
   const decide = async (tx: Repositories): Promise<ConversionOutcome> => {
     const twins = await tx.conversions.findTwins(offer.id, clickKey, dedupeKey);
-    if (twins.sameKey) return updateExisting(context, tx, offer, twins.sameKey, status, isRebill, repriced);
+    if (twins.sameKey) {
+      if (!trusted) return { httpStatus: 200, result: { status: 'duplicate', conversionId: twins.sameKey.id } };
+      return updateExisting(context, tx, offer, twins.sameKey, status, isRebill, repriced);
+    }
 
     const primary = click && offer.duplicates !== 'allow' ? twins.primary : undefined;
     if (primary) {
-      if (offer.duplicates === 'ignore' || transactionId === null || status !== 'approved') {
+      if (!trusted || offer.duplicates === 'ignore' || transactionId === null || status !== 'approved') {
         return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id, reason: 'click_already_converted' } };
       }
       const rebill = await admit(context, tx, offer, { ...conversion, kind: 'rebill' }, { clickKey, dedupeKey, isPrimary: false });

@@ -19,6 +19,18 @@ Coupon: {coupon}
 Country: {country_code}
 `;
 
+/** Channels that anyone can fire: their e-mails say so first, since what they report is the sender's word. */
+const UNVERIFIED_SOURCES: ReadonlySet<ConversionRecord['source']> = new Set(['pixel', 'browser']);
+export const UNVERIFIED_NOTE =
+  'Reported by a browser or pixel without the offer\'s token: anyone can send such a report, so its values are unverified and it waits as pending for your decision unless the offer says otherwise.';
+
+const MAX_EMAIL_VALUE = 200;
+
+/** A value on one line, without control characters, cut to a length a notification needs. */
+function oneLine(value: string): string {
+  return value.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_EMAIL_VALUE);
+}
+
 /** Why an e-mail is waiting when no SMTP server is configured; shown in the delivery log until one sends it. */
 export const SMTP_MISSING = 'waiting for WAYPOST_SMTP_URL: no SMTP server is configured on the server that recorded it';
 
@@ -90,8 +102,11 @@ export async function enqueueSideEffects(
     }
   }
   if (email) {
-    const subject = expandMacros(email.subject, values, { encode: false }).replace(/[\r\n]+/g, ' ').trim();
-    const text = expandMacros(email.template || DEFAULT_EMAIL_TEMPLATE, values, { encode: false });
+    // Values reach the e-mail as one short line each, so a reported value cannot lay out a message of its own.
+    const lines = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'string' ? oneLine(value) : value]));
+    const subject = oneLine(expandMacros(email.subject, lines, { encode: false }));
+    const body = expandMacros(email.template || DEFAULT_EMAIL_TEMPLATE, lines, { encode: false });
+    const text = UNVERIFIED_SOURCES.has(conversion.source) ? `${UNVERIFIED_NOTE}\n\n${body}` : body;
     deliveries.push(delivery({ kind: 'email', to: email.to, subject, text }, config.smtpUrl ? null : SMTP_MISSING));
   }
   await tx.outbox.enqueue(deliveries);

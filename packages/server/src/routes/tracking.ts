@@ -208,7 +208,9 @@ export function trackingRoutes(router: Router, context: AppContext): void {
       const normalized = normalizeConversionParams(query);
       if (!normalized.ok) throw new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`);
       const p = normalized.params;
-      await convert(req, 'pixel', query, () => ({ ...fromParams(p), source: 'pixel', clickId: p.click_id ?? clickFromCookie }));
+      // Without the offer's token the pixel's status and payout are ignored (SPEC §5); with it, it is a postback.
+      const token = p.token ?? req.get('x-waypost-token');
+      await convert(req, 'pixel', query, () => ({ ...fromParams(p), source: 'pixel', clickId: p.click_id ?? clickFromCookie, token, ip: req.ip }));
     } catch (error) {
       if (!toApiError(error)) throw error;
       // Already logged; a pixel never breaks the page.
