@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Self-bootstrapping entry points: `npm start` and `npm test` on a machine with only Node 20 and npm.
 //   node scripts/bootstrap.mjs start [server args...]  install pnpm + deps, build, run the reference server
-//   node scripts/bootstrap.mjs test  [vitest args...]  also PostgreSQL + Chromium, then lint, vitest, playwright
+//   node scripts/bootstrap.mjs test  [vitest args...]  also PostgreSQL + Chromium + Node 24, then lint, vitest (on
+//                                                      this Node, then the server, SDK and example suites on Node 24),
+//                                                      playwright
 // Plain Node ESM with no dependencies: it runs before anything is installed.
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, run, runStep, step } from './lib/proc.mjs';
+import { ensureNode24 } from './lib/node24.mjs';
 import { ensurePnpm } from './lib/pnpm.mjs';
 import { ensureSystemDeps } from './lib/system-deps.mjs';
 
@@ -16,8 +19,9 @@ const [mode, ...extraArgs] = process.argv.slice(2);
 if (mode !== 'start' && mode !== 'test') {
   fail('usage: node scripts/bootstrap.mjs start|test [args...]   (or: npm start / npm test -- [args...])', 2);
 }
-const nodeMajor = Number(process.versions.node.split('.')[0]);
-if (nodeMajor < 20) fail(`Node.js 20 or newer is needed; this is ${process.version}.`);
+const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
+// The floor of the build and test tools (Vite); `engines` in package.json and "Supported runtimes" in README.md.
+if (nodeMajor < 20 || (nodeMajor === 20 && nodeMinor < 19)) fail(`Node.js 20.19 or newer is needed; this is ${process.version}.`);
 
 const startedAt = Date.now();
 const env = { ...process.env };
@@ -29,6 +33,11 @@ if (mode === 'test') {
   env.WAYPOST_PG_BIN = systemDeps.pgBin;
   env.CHROMIUM_PATH = systemDeps.chromium;
 }
+// The suites that run on a server (server, Node SDK, examples) run a second time on Node 24, the current LTS line.
+// Extra arguments select a subset of the first run only; a run that is on Node 24 already needs no second one.
+const NODE24_PROJECTS = ['server', 'node-sdk', 'example-*'];
+let node24;
+if (mode === 'test' && extraArgs.length === 0 && nodeMajor !== 24) node24 = await ensureNode24(root, env);
 
 const pnpm = await ensurePnpm(root);
 // Nested `pnpm` calls in package scripts must find the same pnpm.
@@ -47,8 +56,27 @@ if (mode === 'start') {
 }
 
 console.log(`\nPostgreSQL: ${systemDeps.pgBin}\nChromium:   ${systemDeps.chromium}`);
+if (node24?.node) console.log(`Node 24:    ${node24.node}`);
 await runStep('pnpm lint (typecheck)', pnpm, ['run', 'lint'], opts);
 await runStep(`vitest run ${extraArgs.join(' ')}`.trimEnd(), pnpm, ['exec', 'vitest', 'run', ...extraArgs], opts);
+if (extraArgs.length > 0) {
+  console.log('\n(skipping the Node 24 vitest run: extra arguments select a subset of the vitest suite)');
+} else if (nodeMajor === 24) {
+  console.log(`\n(no second vitest run on Node 24: this run was on Node ${process.versions.node} already)`);
+} else if (node24.skipped) {
+  console.log(`\n(skipping the Node 24 vitest run: ${node24.skipped})`);
+} else {
+  // Node 24's directory comes first on PATH too, so that what the tests start by name (pnpm's scripts, npm) runs
+  // on it as well; what they start through process.execPath (the server CLI, examples, vitest's workers) does anyway.
+  const node24Env = { ...env, PATH: `${dirname(node24.node)}${delimiter}${env.PATH}` };
+  const projects = NODE24_PROJECTS.flatMap((name) => ['--project', name]);
+  await runStep(
+    `vitest run on Node ${node24.version} (projects ${NODE24_PROJECTS.join(', ')})`,
+    node24.node,
+    [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...projects],
+    { env: node24Env, cwd: root },
+  );
+}
 if (existsSync(join(root, 'e2e', 'playwright.config.ts'))) {
   if (extraArgs.length > 0) {
     console.log('\n(skipping the Playwright e2e run: extra arguments select a subset of the vitest suite)');

@@ -1,0 +1,67 @@
+// Node 24 (the current LTS line) for the second vitest run of `npm test`, installed under <repo>/.tools/node24
+// from the npm registry, which ships Node binaries as `node-<os>-<arch>` packages: no download from elsewhere.
+// Plain Node ESM with no dependencies: this runs before `pnpm install`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fail, isExecutableFile, run, step, which } from './proc.mjs';
+
+export const NODE24_VERSION = '24.22.3';
+
+// The registry has `node-<os>-<arch>@24.x` only for these; node-darwin-* and node-win-* stop at other majors.
+const PUBLISHED = new Set(['linux-x64', 'linux-arm64']);
+
+function versionOf(executable) {
+  const result = spawnSync(executable, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.error || result.status !== 0) return undefined;
+  return result.stdout.trim().replace(/^v/, '');
+}
+
+/**
+ * Resolves to `{ node, version }`, a Node 24 executable (absolute path) and its version, or to `{ skipped }`, a
+ * sentence saying why there is none. WAYPOST_NODE24 names one of your own (any 24.x); otherwise NODE24_VERSION is
+ * installed into .tools/node24 and reused while it is there at that version. With CI=true, none is an error: CI
+ * must not pass without the Node 24 run.
+ */
+export async function ensureNode24(root, env = process.env) {
+  if (env.WAYPOST_NODE24) {
+    const version = isExecutableFile(env.WAYPOST_NODE24) ? versionOf(env.WAYPOST_NODE24) : undefined;
+    if (!version?.startsWith('24.')) {
+      fail(`WAYPOST_NODE24=${env.WAYPOST_NODE24} is not a Node 24 executable (${version ? `it is ${version}` : 'it does not run'}): fix or unset it.`);
+    }
+    return { node: env.WAYPOST_NODE24, version };
+  }
+
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const local = join(root, '.tools', 'node24', 'node_modules', pkg, 'bin', 'node');
+  if (isExecutableFile(local) && versionOf(local) === NODE24_VERSION) return { node: local, version: NODE24_VERSION };
+  if (!PUBLISHED.has(`${process.platform}-${process.arch}`)) {
+    const skipped =
+      `the npm registry has no ${pkg}@${NODE24_VERSION} for this platform. ` +
+      'Set WAYPOST_NODE24=/path/to/node (a Node 24 executable) to run the Node 24 suites here.';
+    if (env.CI === 'true') fail(`CI=true, and ${skipped}`);
+    return { skipped };
+  }
+
+  step(`installing Node ${NODE24_VERSION} (${pkg}) into .tools/node24/`);
+  const npm = [join(dirname(process.execPath), 'npm')].find((p) => existsSync(p)) ?? which('npm');
+  if (!npm) fail('npm was not found next to node or on PATH; it is needed to install Node 24.');
+  const started = Date.now();
+  const code = await run(npm, [
+    'install',
+    '--prefix',
+    join(root, '.tools', 'node24'),
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    '--no-package-lock',
+    `${pkg}@${NODE24_VERSION}`,
+  ]);
+  if (code !== 0) fail(`could not install ${pkg}@${NODE24_VERSION} (npm exit code ${code}).`, code);
+  const installed = isExecutableFile(local) ? versionOf(local) : undefined;
+  if (installed !== NODE24_VERSION) {
+    fail(`installed ${pkg} into .tools/node24/ but \`${local} --version\` printed ${installed ?? 'nothing'}, not ${NODE24_VERSION}.`);
+  }
+  console.log(`    ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  return { node: local, version: NODE24_VERSION };
+}
