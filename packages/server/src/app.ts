@@ -48,7 +48,7 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
   const router = express.Router();
-  trackingRoutes(router, context);
+  const trackingBodyErrors = trackingRoutes(router, context);
   const api = new Api(router, store);
   offerRoutes(api, context);
   publisherRoutes(api, context);
@@ -70,6 +70,8 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   });
   app.use(router);
   app.use(notFoundHandler);
+  // Mounted on the app, not the router: the app-wide JSON parser fails before the router is entered.
+  app.use(trackingBodyErrors);
   app.use(errorHandler(log));
   return app;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Store } from '../storage/index.js';
 import { type Auth, authenticate } from './auth.js';
 import { ApiError } from './errors.js';
+import { findNul } from './nul.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -69,6 +70,7 @@ export class Api {
     this.router[spec.method](spec.path, ...middleware, async (req: Request, res: Response) => {
       const auth = res.locals.auth as Auth;
       if (spec.access === 'admin' && auth.role !== 'admin') throw ApiError.forbidden('this endpoint needs an admin key');
+      refuseNul(req);
       const params: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.params as Record<string, string>)) {
         // A malformed id can name nothing that exists.
@@ -139,6 +141,17 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, status: number): 
   const result = schema.safeParse(input);
   if (!result.success) throw ApiError.validation(toErrorIssues(result.error), status);
   return result.data;
+}
+
+/** NUL cannot be stored (see nul.ts): the API refuses it in the path, the query or the body, naming the field. */
+function refuseNul(req: Request): void {
+  for (const source of [req.params, req.query, req.body]) {
+    const found = findNul(source);
+    if (found === undefined) continue;
+    const path = found || 'body';
+    const message = 'must not contain the character U+0000 (NUL)';
+    throw new ApiError(400, 'invalid_character', `${path}: ${message}`, [{ path, code: 'invalid_character', message }]);
+  }
 }
 
 /** The parsed JSON body; a body in any other format is refused rather than read as empty. */

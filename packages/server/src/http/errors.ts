@@ -49,15 +49,31 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'request.aborted': [400, 'request_aborted', 'the request was aborted'],
   'request.size.invalid': [400, 'invalid_body', 'the request body size does not match Content-Length'],
   'stream.encoding.set': [500, 'internal_error', 'internal error'],
+  'parameters.too.many': [413, 'too_many_parameters', 'the form has more than 1,000 fields'],
+  'querystring.parse.rangeError': [400, 'invalid_body', 'the form nests deeper than accepted'],
 };
+const CORRUPT_BODY: [number, string, string] = [400, 'invalid_body', 'the request body cannot be decompressed; check its Content-Encoding'];
+
+/**
+ * The 4xx for a request body that cannot be read or parsed, or undefined when `error` is not a body parser's. A
+ * corrupt gzip, deflate or br body fails in zlib, whose error body-parser passes on without a `type`: only an
+ * `errno` and the client-error mark (`expose`) of http-errors tell it apart.
+ */
+export function bodyError(error: unknown): ApiError | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const { type, expose, errno } = error as { type?: unknown; expose?: unknown; errno?: unknown };
+  let entry: [number, string, string] | undefined;
+  if (typeof type === 'string' && Object.hasOwn(BODY_ERRORS, type)) entry = BODY_ERRORS[type];
+  else if (type === undefined && expose === true && typeof errno === 'number') entry = CORRUPT_BODY;
+  if (!entry) return undefined;
+  const [status, code, message] = entry;
+  return new ApiError(status, code, message, [{ path: 'body', code, message }]);
+}
 
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
-  const type = (error as { type?: unknown })?.type;
-  if (typeof type === 'string' && type in BODY_ERRORS) {
-    const [status, code, message] = BODY_ERRORS[type]!;
-    return new ApiError(status, code, message, [{ path: 'body', code, message }]);
-  }
+  const body = bodyError(error);
+  if (body) return body;
   // A URI that cannot be decoded (`/v1/offers/%E0%A4%A`) is the client's fault.
   if (error instanceof URIError) return new ApiError(400, 'malformed_url', 'the request URL is not valid');
   return undefined;
@@ -67,12 +83,19 @@ export function toApiError(error: unknown): ApiError | undefined {
 export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     const apiError = toApiError(error);
-    if (!apiError) log(error);
+    if (!apiError) log(withoutBody(error));
     const known = apiError ?? new ApiError(500, 'internal_error', 'internal error; the request can be retried');
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
     res.status(known.status).json(known.toBody());
   };
+}
+
+/** A body parser's error carries the raw body, tokens and all; the log gets a copy without it. */
+function withoutBody(error: unknown): unknown {
+  if (error === null || typeof error !== 'object' || !Object.hasOwn(error, 'body')) return error;
+  const { body: _, ...rest } = Object.getOwnPropertyDescriptors(error);
+  return Object.create(Object.getPrototypeOf(error), rest);
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

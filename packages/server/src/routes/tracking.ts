@@ -5,12 +5,13 @@ import {
   toErrorIssues,
   type VisitResponse,
 } from '@waypost/schema';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { AppContext } from '../context.js';
 import { adClickIdsFrom, destinationFor, recordClick, recordVisit, resolveTarget, subIdsFrom } from '../engine/clicks.js';
 import { type ConversionInput, type ConversionOutcome, ConversionError, recordConversion } from '../engine/conversions.js';
 import { addToRollups } from '../engine/rollups.js';
-import { ApiError, toApiError } from '../http/errors.js';
+import { ApiError, bodyError, toApiError } from '../http/errors.js';
+import { withoutNul } from '../http/nul.js';
 import { newId } from '../ids.js';
 import type { PostbackLogRecord } from '../storage/store.js';
 import {
@@ -29,8 +30,11 @@ import {
 export const CLICK_COOKIE = 'waypost_cid';
 const COOKIE_DAYS = 90;
 
-/** The public tracking endpoints of SPEC §5: no API key, each with its own guard. */
-export function trackingRoutes(router: Router, context: AppContext): void {
+/**
+ * The public tracking endpoints of SPEC §5: no API key, each with its own guard. Returns the error handler for their
+ * requests whose body cannot be read, to mount after every route.
+ */
+export function trackingRoutes(router: Router, context: AppContext): ErrorRequestHandler {
   const { store, config, clock } = context;
   const countryOf = (req: Request) => {
     const value = req.get(config.countryHeader)?.trim().toUpperCase();
@@ -87,7 +91,8 @@ export function trackingRoutes(router: Router, context: AppContext): void {
 
   // GET /c/:offerId — the tracking link.
   router.get('/c/:offerId', async (req, res) => {
-    const query = req.query as Record<string, unknown>;
+    // NUL cannot be stored (http/nul.ts): a tracking parameter loses it rather than the visitor being lost.
+    const query = withoutNul(req.query as Record<string, unknown>);
     const requested = IdSchema.safeParse(req.params.offerId).success ? await store.offers.get(req.params.offerId) : undefined;
     if (!requested) return notFoundPage(res);
     const pub = typeof query.pub === 'string' && query.pub !== '' ? query.pub : undefined;
@@ -121,10 +126,10 @@ export function trackingRoutes(router: Router, context: AppContext): void {
   const browserBody = express.text({ type: ['text/plain', 'application/json'], limit: '16kb' });
   const parseJson = (req: Request): unknown => {
     // application/json was already parsed by the app's JSON parser.
-    if (req.body !== undefined && typeof req.body === 'object') return req.body;
+    if (req.body !== undefined && typeof req.body === 'object') return withoutNul(req.body);
     if (typeof req.body !== 'string') throw new ApiError(415, 'unsupported_media_type', 'send JSON as text/plain or application/json');
     try {
-      return JSON.parse(req.body);
+      return withoutNul(JSON.parse(req.body));
     } catch {
       throw new ApiError(400, 'malformed_json', 'the request body is not valid JSON', [{ path: 'body', code: 'malformed_json', message: 'not valid JSON' }]);
     }
@@ -202,7 +207,7 @@ export function trackingRoutes(router: Router, context: AppContext): void {
 
   // GET /pixel.gif — an image-pixel conversion; it always answers with the GIF.
   router.get('/pixel.gif', async (req, res) => {
-    const query = req.query as Record<string, unknown>;
+    const query = withoutNul(req.query as Record<string, unknown>);
     const clickFromCookie = readCookie(req.get('cookie'), CLICK_COOKIE);
     try {
       const normalized = normalizeConversionParams(query);
@@ -221,7 +226,7 @@ export function trackingRoutes(router: Router, context: AppContext): void {
   // GET|POST /postback — server-to-server conversions.
   const postback = async (req: Request, res: Response) => {
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
-    const params = { ...(req.query as Record<string, unknown>), ...body };
+    const params = withoutNul({ ...(req.query as Record<string, unknown>), ...body });
     let outcome: ConversionOutcome;
     try {
       const normalized = normalizeConversionParams(params);
@@ -259,6 +264,25 @@ export function trackingRoutes(router: Router, context: AppContext): void {
     );
     sendGif(res);
   });
+
+  // A body that cannot be read (corrupt gzip, deflate or br; a form of over 1,000 fields) fails in a body parser,
+  // before the route runs: the report still goes to the postback log, and the pixel still answers with its GIF.
+  const channels = new Map<string, PostbackLogRecord['channel']>([
+    ['GET /postback', 'postback'],
+    ['POST /postback', 'postback'],
+    ['GET /pixel.gif', 'pixel'],
+    ['POST /v1/conversions/browser', 'browser'],
+  ]);
+  return async (error, req, res, next) => {
+    const apiError = bodyError(error);
+    const channel = channels.get(`${req.method} ${req.path.toLowerCase().replace(/\/$/, '')}`);
+    if (!apiError || !channel) return next(error);
+    await log(req, channel, withoutNul(req.query as Record<string, unknown>), { httpStatus: apiError.status, status: 'error', reason: apiError.code });
+    if (channel === 'pixel') return sendGif(res);
+    if (channel === 'postback') return res.status(apiError.status).json({ status: 'rejected', reason: apiError.code, ...apiError.toBody() });
+    cors(req, res);
+    next(apiError);
+  };
 }
 
 /** Postback and pixel parameters, under their canonical names, as a conversion report. */

@@ -70,7 +70,7 @@ export interface TestServer {
 /** A real server on port 0 over a real database, with an admin key. */
 export async function startTestServer(
   backend: Backend,
-  options: { databaseUrl?: string; clock?: TestClock; env?: Record<string, string> } = {},
+  options: { databaseUrl?: string; clock?: TestClock; env?: Record<string, string>; log?: (error: unknown) => void } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl(backend));
   const store = openStore(databaseUrl);
@@ -78,7 +78,7 @@ export async function startTestServer(
   const clock = options.clock ?? new TestClock();
   const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl, WAYPOST_PUBLIC_URL: 'http://track.waypost.test', ...options.env });
   await ensureRollupTimezone({ store, config });
-  const app = createApp({ store, config, clock, log: () => {} });
+  const app = createApp({ store, config, clock, log: options.log ?? (() => {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { key: adminKey } = await createApiKey({ store, clock }, { role: 'admin', name: 'test admin' });
