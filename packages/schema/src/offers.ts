@@ -219,7 +219,11 @@ export const OfferSchema = z.object({
 });
 export type Offer = z.infer<typeof OfferSchema>;
 
-/** What a publisher key sees of an offer: what it needs to promote it, none of the merchant's configuration. */
+/**
+ * What a publisher key sees of an offer: what it needs to promote it, none of the merchant's configuration. Its own
+ * tracking link stands in for the destination `url`, which is the merchant's (a publisher who had it could skip the
+ * tracking link).
+ */
 export const PublisherOfferSchema = OfferSchema.pick({
   id: true,
   name: true,
@@ -234,6 +238,9 @@ export const PublisherOfferSchema = OfferSchema.pick({
   tags: true,
   directTracking: true,
   createdAt: true,
+}).extend({
+  /** The publisher's own tracking link (`/c/:offerId?pub=`). */
+  trackingUrl: z.string(),
 });
 export type PublisherOffer = z.infer<typeof PublisherOfferSchema>;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
+import helmet from 'helmet';
 import packageJson from '../package.json' with { type: 'json' };
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -43,6 +44,12 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
     res.setHeader('X-Request-Id', incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID());
+    next();
+  });
+  // API answers are per key and per moment: never cached, never sniffed (SPEC §13). The browser endpoints under /v1
+  // are called cross-origin by design, so no Cross-Origin-Resource-Policy.
+  app.use('/v1', helmet({ crossOriginResourcePolicy: false }), (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));

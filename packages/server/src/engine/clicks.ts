@@ -85,7 +85,8 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
   const now = clock.now();
   const { offer } = input;
   const accepted = input.rejectedReason === null;
-  const payout = accepted ? clickPayout(offer, { publisherId: input.publisherId, country: input.country }, await store.personalPayouts.allForOffer(offer.id)) : 0;
+  // Bots are recorded (a source may charge for them) but never earn a CPC payout (SPEC §13).
+  const payout = accepted && input.device !== 'bot' ? clickPayout(offer, { publisherId: input.publisherId, country: input.country }, await store.personalPayouts.allForOffer(offer.id)) : 0;
   const fx = payout > 0 ? await loadFx(context) : undefined;
   const click: ClickRecord = {
     id: newClickId(now),

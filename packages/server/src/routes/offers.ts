@@ -34,7 +34,10 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
     if (!offer || (auth.role === 'publisher' && !offerVisibleTo(offer, auth.publisherId))) throw ApiError.notFound('offer');
     return offer;
   };
-  const view = (offer: Offer, auth: Auth) => (auth.role === 'admin' ? offer : PublisherOfferSchema.parse(offer));
+  const view = (offer: Offer, auth: Auth) =>
+    auth.role === 'admin'
+      ? offer
+      : PublisherOfferSchema.parse({ ...offer, trackingUrl: offerLinks(config.publicUrl, offer, undefined, auth.publisherId).trackingUrl });
 
   /** Checks the merged configuration as a whole and that every id it names exists. */
   const checkOffer = async (offer: Offer): Promise<void> => {

@@ -17,7 +17,6 @@ import type { PostbackLogRecord } from '../storage/store.js';
 import {
   type ConversionParams,
   corsHeaders,
-  deviceFromUserAgent,
   normalizeConversionParams,
   originAllowed,
   readCookie,
@@ -25,6 +24,7 @@ import {
   serializeCookie,
   TRANSPARENT_GIF,
   truncateIp,
+  visitDevice,
 } from '../tracking/index.js';
 
 export const CLICK_COOKIE = 'waypost_cid';
@@ -95,6 +95,8 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const query = withoutNul(req.query as Record<string, unknown>);
     const requested = IdSchema.safeParse(req.params.offerId).success ? await store.offers.get(req.params.offerId) : undefined;
     if (!requested) return notFoundPage(res);
+    // A repeated pub names no one publisher: refused like an unknown one rather than recorded without any (SPEC §13).
+    if (Array.isArray(query.pub)) return notFoundPage(res);
     const pub = typeof query.pub === 'string' && query.pub !== '' ? query.pub : undefined;
     const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
     if (pub && !publisher) return notFoundPage(res);
@@ -108,7 +110,7 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
       subs: subIdsFrom(query),
       source: 'redirect',
       country: countryOf(req),
-      device: deviceFromUserAgent(req.get('user-agent')),
+      device: visitDevice(req),
       referrer: req.get('referer')?.slice(0, 2048) ?? null,
       landingUrl: null,
       adClickIds: adClickIdsFrom(query),
@@ -177,7 +179,7 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
       subs: subIdsFrom(body),
       source: 'direct',
       country: countryOf(req),
-      device: deviceFromUserAgent(req.get('user-agent')),
+      device: visitDevice(req),
       referrer: body.referrer?.slice(0, 2048) ?? null,
       landingUrl: body.landingUrl,
       adClickIds: body.adClickIds ?? {},
@@ -257,7 +259,9 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const offer = IdSchema.safeParse(req.params.offerId).success ? await store.offers.get(req.params.offerId) : undefined;
     const pub = typeof req.query.pub === 'string' ? req.query.pub : undefined;
     const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
-    if (!offer || (pub && !publisher)) return sendGif(res, 404);
+    if (!offer || Array.isArray(req.query.pub) || (pub && !publisher)) return sendGif(res, 404);
+    // A bot's impression is nobody's view: it is not counted, so it never earns a CPM payout (SPEC §13).
+    if (visitDevice(req) === 'bot') return sendGif(res);
     const now = clock.now();
     await store.transaction((tx) =>
       addToRollups(tx, config.timezone, now, { offerId: offer.id, publisherId: publisher?.id ?? null, country: countryOf(req), sub1: null, sub2: null, sub3: null, sub4: null, sub5: null }, { impressions: 1 }),

@@ -6,7 +6,7 @@ export { toCsv } from './csv.js';
 export type { CsvColumn } from './csv.js';
 export { readCookie, serializeCookie } from './cookies.js';
 export type { SerializeCookieOptions } from './cookies.js';
-export { deviceFromUserAgent } from './device.js';
+export { deviceFromUserAgent, visitDevice } from './device.js';
 export { TRANSPARENT_GIF } from './gif.js';
 export { ipAllowed, isIpRule, truncateIp } from './ip.js';
 export { appendQueryParam, expandMacros, expandUrl, MACRO_NAMES } from './macros.js';

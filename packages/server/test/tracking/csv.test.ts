@@ -46,6 +46,11 @@ describe('toCsv', () => {
     { title: 'keeps a signed decimal string numeric', value: '+12.5', cell: '+12.5' },
     { title: 'keeps a bare minus sign protected', value: '-', cell: "'-" },
     { title: 'does not protect "=" inside a cell', value: 'a=b', cell: 'a=b' },
+    { title: 'quotes a field with a semicolon', value: 'a;b', cell: '"a;b"' },
+    { title: 'protects a formula after a semicolon, for spreadsheets that split on it', value: "x;=cmd|' /C calc'!A0", cell: `"x;'=cmd|' /C calc'!A0"` },
+    { title: 'protects a formula after a comma inside quotes', value: 'x,+1+cmd', cell: `"x,'+1+cmd"` },
+    { title: 'protects every formula start after a separator', value: 'a;@b,-c;d', cell: `"a;'@b,'-c;d"` },
+    { title: 'leaves a separator followed by anything else alone', value: 'a; b,c', cell: '"a; b,c"' },
   ])('$title', ({ value, cell }) => {
     expect(toCsv(column, [{ v: value }])).toBe(`value\r\n${cell}\r\n`);
   });
