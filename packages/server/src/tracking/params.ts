@@ -1,4 +1,5 @@
 import { POSTBACK_PARAM_ALIASES } from '@waypost/schema';
+import { isUnfilledPlaceholder, withDecimalPoint } from './network-values.js';
 
 /** A postback or pixel parameter under its canonical name (SPEC §5). */
 export type CanonicalParam = keyof typeof POSTBACK_PARAM_ALIASES;
@@ -49,9 +50,10 @@ export function normalizeConversionParams(input: Record<string, unknown>): Norma
     if (value.length > MAX_PARAM_LENGTH) {
       return fail(canonical, 'parameter_too_long', `${canonical} is longer than ${MAX_PARAM_LENGTH} characters`);
     }
-    if (value === '') continue;
+    if (value === '' || isUnfilledPlaceholder(value)) continue;
+    const read = canonical === 'amount' || canonical === 'payout' ? withDecimalPoint(value) : value;
     const earlier = params[canonical];
-    if (earlier !== undefined && earlier !== value) {
+    if (earlier !== undefined && earlier !== read) {
       const names = `"${givenAs.get(canonical) ?? canonical}" and "${name}"`;
       return fail(canonical, 'repeated_parameter', `${canonical} is given twice with different values, as ${names}; send it once`);
     }

@@ -19,6 +19,18 @@ describe('normalizeConversionParams', () => {
     { title: 'accepts the same value under two aliases', input: { click_id: 'c1', subid: 'c1' }, params: { click_id: 'c1' } },
     { title: 'lets a filled alias stand beside an empty one', input: { click_id: '', subid: 'c1' }, params: { click_id: 'c1' } },
     { title: 'accepts a value of exactly 1,024 characters', input: { event: 'e'.repeat(1024) }, params: { event: 'e'.repeat(1024) } },
+    { title: 'treats an unfilled {macro} as absent', input: { click_id: 'c1', amount: '{amount}', payout: '{payout}' }, params: { click_id: 'c1' } },
+    { title: 'treats a {{macro}} as absent', input: { click_id: 'c1', transaction_id: '{{order_id}}' }, params: { click_id: 'c1' } },
+    { title: 'treats a [macro] as absent', input: { click_id: 'c1', currency: '[currency]' }, params: { click_id: 'c1' } },
+    { title: 'treats a #macro# as absent', input: { click_id: 'c1', status: '#status#' }, params: { click_id: 'c1' } },
+    { title: 'treats a still-encoded %7Bmacro%7D as absent', input: { click_id: 'c1', coupon: '%7Bcoupon%7D' }, params: { click_id: 'c1' } },
+    { title: 'keeps a value that only contains braces', input: { click_id: 'c1', event: 'a{b}' }, params: { click_id: 'c1', event: 'a{b}' } },
+    { title: 'reads a decimal comma before two digits', input: { amount: '12,34' }, params: { amount: '12.34' } },
+    { title: 'reads a decimal comma before one digit', input: { payout: '0,5' }, params: { payout: '0.5' } },
+    { title: 'leaves a thousands comma for the money parser to refuse', input: { amount: '1,234' }, params: { amount: '1,234' } },
+    { title: 'leaves a comma beside a point for the money parser to refuse', input: { amount: '1,234.50' }, params: { amount: '1,234.50' } },
+    { title: 'leaves a comma in other parameters alone', input: { transaction_id: '12,34' }, params: { transaction_id: '12,34' } },
+    { title: 'accepts one amount with a decimal comma and a point under two aliases', input: { payout: '3,50', revenue: '3.50' }, params: { payout: '3.50' } },
   ])('$title', ({ input, params }) => {
     expect(normalizeConversionParams(input)).toEqual({ ok: true, params, unknown: [] });
   });
@@ -78,11 +90,12 @@ describe('redactParams', () => {
     });
   });
 
-  it('keeps at most 50 keys', () => {
+  it('keeps at most 50 keys and says how many it left out', () => {
     const input = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${i}`, String(i)]));
     const logged = redactParams(input);
-    expect(Object.keys(logged)).toHaveLength(50);
+    expect(Object.keys(logged)).toHaveLength(51);
     expect(logged.k49).toBe('49');
+    expect(logged['…']).toBe('30 more parameters');
   });
 
   it('returns a copy that survives JSON unchanged', () => {

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, startTestServer, type TestServer } from './support/harness.js';
+
+// SPEC §5 "Values as networks send them".
+describe.each(backends())('postback values as networks send them on %s', (backend) => {
+  let server: TestServer;
+  let offer: { id: string; postbackToken: string };
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const created = await server.json('/v1/offers', {
+      method: 'POST',
+      json: { name: 'Network values', url: 'https://shop.example.com/?c={click_id}', currency: 'EUR', payout: { model: 'cps', percent: '10' } },
+    });
+    offer = created.body;
+  });
+  afterAll(() => server.close());
+
+  const click = async () => {
+    const response = await server.request(`/c/${offer.id}`, { key: null, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' } });
+    return /waypost_cid=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
+  };
+  const postback = async (query: string) => server.json(`/postback?click_id=${await click()}&token=${offer.postbackToken}&${query}`, { key: null });
+
+  it('takes unfilled placeholders as absent instead of refusing the postback', async () => {
+    const reply = await postback('amount=50.00&transaction_id={transaction_id}&payout=%7Bpayout%7D&currency=[currency]&status=%23status%23&coupon={{coupon}}');
+    expect(reply.status).toBe(200);
+    const conversion = (await server.json(`/v1/conversions/${reply.body.conversionId}`)).body;
+    expect(conversion).toMatchObject({ amount: '50.00', currency: 'EUR', transactionId: null, couponCode: null, payout: '5.00' });
+  });
+
+  it('reads a decimal comma and refuses a thousands comma', async () => {
+    const comma = await postback('amount=12,34');
+    expect(comma.status).toBe(200);
+    expect((await server.json(`/v1/conversions/${comma.body.conversionId}`)).body).toMatchObject({ amount: '12.34' });
+    for (const amount of ['1,234', '1,234.50']) {
+      const refused = await postback(`amount=${amount}`);
+      expect([amount, refused.status, refused.body.reason]).toEqual([amount, 422, 'invalid_amount']);
+    }
+  });
+
+  it('reads a currency code in any case', async () => {
+    const reply = await postback('amount=10.00&currency=eur');
+    expect(reply.status).toBe(200);
+    expect((await server.json(`/v1/conversions/${reply.body.conversionId}`)).body).toMatchObject({ currency: 'EUR', amount: '10.00' });
+  });
+});
