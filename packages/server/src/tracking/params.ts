@@ -22,7 +22,8 @@ function fail(field: string, code: string, message: string): ConversionParamsErr
 
 /**
  * A postback's or pixel's parameters under their canonical names, from Express's parsed query or a body. Names match
- * case-insensitively, aliases included. Values are trimmed and an empty one counts as absent. A parameter sent twice
+ * case-insensitively, aliases included. Values are trimmed; an empty one or an unfilled placeholder counts as absent,
+ * and an amount or payout with a decimal comma gets a point. A parameter sent twice
  * with different values is refused rather than guessed at; parameters we do not know are listed, not refused, because
  * networks send extras.
  */
@@ -57,7 +58,7 @@ export function normalizeConversionParams(input: Record<string, unknown>): Norma
       const names = `"${givenAs.get(canonical) ?? canonical}" and "${name}"`;
       return fail(canonical, 'repeated_parameter', `${canonical} is given twice with different values, as ${names}; send it once`);
     }
-    params[canonical] = value;
+    params[canonical] = read;
     givenAs.set(canonical, name);
   }
   return { ok: true, params, unknown };
