@@ -1,5 +1,6 @@
 import { describeIssues, type ErrorIssue, type ErrorResponse } from '@waypost/schema';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DatabaseBusyError } from '../storage/index.js';
 
 /** An error with an HTTP status and a stable code: everything a handler throws on purpose. */
 export class ApiError extends Error {
@@ -76,6 +77,10 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (body) return body;
   // A URI that cannot be decoded (`/v1/offers/%E0%A4%A`) is the client's fault.
   if (error instanceof URIError) return new ApiError(400, 'malformed_url', 'the request URL is not valid');
+  // Another process held SQLite's write lock for too long (SPEC §13): nothing was written, and the client may retry.
+  if (error instanceof DatabaseBusyError) {
+    return new ApiError(503, 'database_busy', 'the database is busy; retry shortly', undefined, { 'Retry-After': '1' });
+  }
   return undefined;
 }
 

@@ -83,6 +83,8 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     } catch (error) {
       const apiError = toApiError(error);
       if (!apiError) throw error;
+      // The log entry would wait for the same write lock; the sender is told to retry instead.
+      if (apiError.code === 'database_busy') throw apiError;
       const known = error instanceof ConversionError ? error : undefined;
       await log(req, channel, params, { httpStatus: apiError.status, status: 'error', reason: apiError.code, offerId: known?.offerId, clickId: known?.clickId });
       throw apiError;
@@ -247,6 +249,7 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     } catch (error) {
       const apiError = toApiError(error);
       if (!apiError) throw error;
+      for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);
       return res.status(apiError.status).json({ status: 'rejected', reason: apiError.code, ...apiError.toBody() });
     }
     res.status(outcome.httpStatus).json(outcome.result);

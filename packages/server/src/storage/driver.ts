@@ -46,6 +46,17 @@ export class UniqueViolationError extends Error {
   }
 }
 
+/**
+ * Another connection held SQLite's write lock (or, rarely, a read lock) for longer than the driver waits. Nothing
+ * of the refused work was written; it may be sent again.
+ */
+export class DatabaseBusyError extends Error {
+  override readonly name = 'DatabaseBusyError';
+  constructor(options?: { cause?: unknown }) {
+    super('the database is busy', options);
+  }
+}
+
 const insertSqlCache = new WeakMap<readonly string[], Map<string, string>>();
 /**
  * The INSERT of `rows` rows that `append` stands for; made once per column list (pass a constant), table and row

@@ -5,7 +5,7 @@ import { createSqlStore } from './sql-store.js';
 import { openSqlite } from './sqlite/driver.js';
 import type { Store } from './store.js';
 
-export { UniqueViolationError } from './driver.js';
+export { DatabaseBusyError, UniqueViolationError } from './driver.js';
 export type * from './store.js';
 
 /**

@@ -18,7 +18,9 @@ export interface Checkpointer {
 }
 
 // The worker's code: its own connection to the database, which checkpoints when asked. It is plain CommonJS run
-// from a string, so that it works the same from the sources and from the build.
+// from a string, so that it works the same from the sources and from the build. Its busy timeout blocks only this
+// thread, and a PASSIVE checkpoint never waits for a writer (another process may hold the write lock for long): it
+// copies what it can, and one that is refused (another connection checkpointing) counts as not done.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.libsql);

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'libsql';
-import { insertSql, Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+import { DatabaseBusyError, insertSql, Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
 import { startCheckpointer } from './checkpointer.js';
 
 /** The part of a prepared statement we use (libsql mirrors better-sqlite3). */
@@ -37,12 +38,18 @@ interface Prepared {
  * transaction opens its own savepoint before its first write, so a failing one rolls back without touching its
  * neighbours; one that only reads, accumulates and appends (a click) needs none, as what it holds is simply dropped.
  * Every call goes through one FIFO lock, so an async transaction never interleaves with another request's queries.
+ *
+ * Another process may hold SQLite's write lock (a backup, the CLI, a second server). SQLite's own busy handler
+ * would sleep on the event loop, so it is off: a batch that cannot start tries again after a timer, and its
+ * transactions fail with DatabaseBusyError once each has waited `busyTimeoutMs` (the HTTP layer answers 503 with
+ * Retry-After). The FIFO lock is only held while an attempt runs, so reads (in WAL they need no write lock) go on
+ * from the last commit meanwhile; the transactions still commit in the order they were queued.
  */
-export function openSqlite(path: string): SqlDriver {
+export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions = {}): SqlDriver {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = 0');
   db.pragma('synchronous = FULL');
   // A tracking database is read at random (a postback's click, the dedupe keys): 64 MB of page cache and reads
   // through a memory map keep those lookups off the read() path.
@@ -74,6 +81,21 @@ export function openSqlite(path: string): SqlDriver {
 
   const open = () => {
     if (closed) throw new Error('the database is closed');
+  };
+  /**
+   * A read outside a transaction. In WAL mode it is refused only in rare moments (another connection recovering
+   * the WAL, or holding the file in exclusive mode); it then tries again after a timer rather than in a busy loop.
+   */
+  const read = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const deadline = performance.now() + busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await (lock.busy ? lock.run(() => (open(), fn())) : (open(), fn()));
+      } catch (error) {
+        if (!(error instanceof DatabaseBusyError) || performance.now() >= deadline) throw error;
+      }
+      await sleep(backoff(attempt));
+    }
   };
   const direct: SqlExecutor = {
     async all<T>(sql: string, params: readonly unknown[] = []) {
@@ -141,28 +163,68 @@ export function openSqlite(path: string): SqlDriver {
     fn: (tx: SqlExecutor) => Promise<unknown>;
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
+    /** When it stops waiting for the write lock (performance.now()). */
+    deadline: number;
   }
   let queue: Pending[] = [];
-  let scheduled = false;
+  /** The one flush scheduled or running: batches are committed one after the other, in the order they queued. */
+  let flushing: Promise<void> | undefined;
   let closed = false;
+
+  const schedule = () => {
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(flush)
+      .catch((error: unknown) => {
+        // What escapes flush (a failed ROLLBACK) fails the transactions queued after it; it must not end the process.
+        for (const item of queue.splice(0)) item.reject(error);
+      })
+      .finally(() => {
+        flushing = undefined;
+        if (queue.length) schedule();
+      });
+  };
 
   const flush = async () => {
     await checkpointer?.beforeCommit();
-    await commitBatch();
+    for (let attempt = 0; ; attempt++) {
+      if (await commitBatch()) return;
+      // Another connection holds the write lock. Whoever has waited long enough is refused; the rest, and whatever
+      // is queued meanwhile, wait for the next attempt. The FIFO lock is free until then, so reads go on.
+      const now = performance.now();
+      const expired = queue.filter((item) => item.deadline <= now);
+      if (expired.length) {
+        queue = queue.filter((item) => item.deadline > now);
+        const error = new DatabaseBusyError();
+        for (const item of expired) item.reject(error);
+      }
+      if (!queue.length) return;
+      await sleep(backoff(attempt));
+    }
   };
+
+  /**
+   * Runs every queued transaction in one SQLite transaction and commits them together. Resolves to false, with
+   * nothing run, when another connection holds the write lock.
+   */
   const commitBatch = () =>
-    lock.run(async () => {
-      scheduled = false;
+    lock.run(async (): Promise<boolean> => {
+      if (closed) {
+        for (const item of queue.splice(0)) item.reject(new Error('the database is closed'));
+        return true;
+      }
+      if (!queue.length) return true;
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        if (isBusy(error)) return false;
+        for (const item of queue.splice(0)) item.reject(error);
+        return true;
+      }
       const batch = queue;
       queue = [];
-      if (closed) {
-        for (const item of batch) item.reject(new Error('the database is closed'));
-        return;
-      }
       const settled: (() => void)[] = [];
       const batchHeld: Held = new Map();
       const batchAppended: Appended = new Map();
-      db.exec('BEGIN IMMEDIATE');
       try {
         for (const item of batch) {
           const itemDeltas: Delta[] = [];
@@ -204,31 +266,48 @@ export function openSqlite(path: string): SqlDriver {
         for (const [sql, rows] of batchHeld) {
           for (const { key, values } of rows.values()) if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
         }
-        db.exec('COMMIT');
+        await commit();
         checkpointer?.committed();
       } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
         for (const item of batch) item.reject(error);
-        return;
+        // Should ROLLBACK itself fail, its error goes to the transactions queued next (see schedule).
+        if (db.inTransaction) db.exec('ROLLBACK');
+        return true;
       }
       // Acknowledge only after the commit is on disk.
       for (const settle of settled) settle();
+      return true;
     });
+
+  /**
+   * COMMIT holds the write lock already, so in WAL mode it is not refused; should it be (a journal mode that needs
+   * readers gone), the transaction stays open and COMMIT is tried again after a timer, with the FIFO lock held as
+   * nothing else may use the connection mid-transaction. Past the deadline the caller rolls back.
+   */
+  const commit = async () => {
+    const deadline = performance.now() + busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return db.exec('COMMIT');
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (performance.now() >= deadline) throw new DatabaseBusyError({ cause: error });
+      }
+      await sleep(backoff(attempt));
+    }
+  };
 
   const transaction = <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(() => void flush());
-      }
+      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, deadline: performance.now() + busyTimeoutMs });
+      schedule();
     });
 
   return {
     dialect: 'sqlite',
     // A read needs the lock only while a batch holds a transaction open; otherwise it runs at once.
-    all: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.all(sql, params))) : (open(), direct.all(sql, params))),
-    get: (sql, params) => (lock.busy ? lock.run(() => (open(), direct.get(sql, params))) : (open(), direct.get(sql, params))),
+    all: (sql, params) => read(() => direct.all(sql, params)),
+    get: (sql, params) => read(() => direct.get(sql, params)),
     run: (sql, params) => transaction((tx) => tx.run(sql, params)),
     accumulate: (sql, key, values) => transaction((tx) => tx.accumulate(sql, key, values)),
     append: (table, columns, values) => transaction((tx) => tx.append(table, columns, values)),
@@ -244,7 +323,7 @@ export function openSqlite(path: string): SqlDriver {
     },
     async close() {
       // Writes already queued are committed first; later ones are refused.
-      if (scheduled) await flush();
+      while (flushing) await flushing;
       await checkpointer?.close();
       await lock.run(() => {
         closed = true;
@@ -254,6 +333,21 @@ export function openSqlite(path: string): SqlDriver {
     },
   };
 }
+
+export interface SqliteOptions {
+  /**
+   * How long a transaction waits for another connection to release the write lock before it fails with
+   * DatabaseBusyError. Waiting never blocks the event loop.
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+/** The delay before the next try at a lock: short at first, as most locks are brief, then every 50 ms. */
+const backoff = (attempt: number): number => Math.min(2 ** attempt, 50);
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, SQLITE_BUSY_SNAPSHOT…). */
+const isBusy = (error: unknown): boolean => String((error as { code?: unknown } | undefined)?.code).startsWith('SQLITE_BUSY');
 
 /** A transaction's executor inside a batch, and how a script run through it (a migration) opens its savepoint. */
 const BEFORE_WRITE = Symbol('beforeWrite');
@@ -280,6 +374,7 @@ function translate<T>(fn: () => T): T {
       const match = /UNIQUE constraint failed: \w+\.(\w+)/.exec((error as Error).message);
       throw new UniqueViolationError(match?.[1], { cause: error });
     }
+    if (isBusy(error)) throw new DatabaseBusyError({ cause: error });
     throw error;
   }
 }
