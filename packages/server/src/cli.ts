@@ -33,6 +33,7 @@ Options (each overrides its environment variable):
   --delivery-backoff-max-ms MS   WAYPOST_DELIVERY_BACKOFF_MAX_MS  longest retry wait (default 21600000)
   --delivery-timeout-ms MS       WAYPOST_DELIVERY_TIMEOUT_MS      time limit of one try (default 10000)
   --delivery-poll-ms MS          WAYPOST_DELIVERY_POLL_MS         outbox poll interval (default 5000)
+  --log-retention-days N         WAYPOST_LOG_RETENTION_DAYS       days the postback and delivery logs are kept (default 90)
 `;
 
 const CONFIG_FLAGS = {
@@ -50,6 +51,7 @@ const CONFIG_FLAGS = {
   'delivery-backoff-max-ms': 'deliveryBackoffMaxMs',
   'delivery-timeout-ms': 'deliveryTimeoutMs',
   'delivery-poll-ms': 'deliveryPollMs',
+  'log-retention-days': 'logRetentionDays',
 } as const satisfies Record<string, keyof Config>;
 
 /** Opens and migrates the store, runs `fn`, closes. `fn` gets the versions the migration applied. */

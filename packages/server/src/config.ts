@@ -47,6 +47,11 @@ export const ConfigSchema = z.object({
   deliveryTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** How often the outbox is polled for due deliveries; new ones are sent at once anyway. @default 5000 (5 s) */
   deliveryPollMs: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  /**
+   * Days the postback log and finished deliveries are kept; older ones are pruned in the background (SPEC §13), so
+   * that what strangers can write does not grow without end. @default 90
+   */
+  logRetentionDays: z.coerce.number().int().min(1).max(36_500).default(90),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -67,6 +72,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   deliveryBackoffMaxMs: 'WAYPOST_DELIVERY_BACKOFF_MAX_MS',
   deliveryTimeoutMs: 'WAYPOST_DELIVERY_TIMEOUT_MS',
   deliveryPollMs: 'WAYPOST_DELIVERY_POLL_MS',
+  logRetentionDays: 'WAYPOST_LOG_RETENTION_DAYS',
 };
 
 export class ConfigError extends Error {

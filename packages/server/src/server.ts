@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { runMaintenance } from './engine/maintenance.js';
+import { scheduleLogRetention } from './engine/retention.js';
 import { ensureRollupTimezone } from './engine/reports.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { systemClock } from './clock.js';
@@ -40,6 +41,8 @@ export async function startServer(config: Config, options: { clock?: Clock; host
     runMaintenance(context).catch((error: unknown) => console.error('maintenance failed:', error));
   }, 60_000);
   maintenance.unref();
+  // The postback log and the delivery log are pruned shortly after start, then hourly (WAYPOST_LOG_RETENTION_DAYS).
+  const retention = scheduleLogRetention(context);
   // Postbacks and e-mails that a previous run left pending (a crash, a down receiver) go out now.
   const outbox = new OutboxDispatcher(context).start();
   const { port } = server.address() as AddressInfo;
@@ -52,6 +55,7 @@ export async function startServer(config: Config, options: { clock?: Clock; host
     url: `http://localhost:${port}`,
     async close() {
       clearInterval(maintenance);
+      await retention.stop();
       await outbox.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -49,7 +49,9 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     channel,
     method: req.method,
     params: redactParams(params),
-    ip: req.ip ?? null,
+    // A visitor's address is cut as a click's is (SPEC §13); a postback comes from a network's server, whose full
+    // address is what an operator checks against the offer's IP allowlist.
+    ip: channel === 'postback' ? (req.ip ?? null) : truncateIp(req.ip),
     httpStatus: outcome.httpStatus,
     outcome: outcome.status,
     reason: outcome.reason ?? null,

@@ -353,6 +353,17 @@ DROP INDEX ix_conversions_threshold;
 CREATE INDEX ix_conversions_threshold ON conversions (offer_id, publisher_id, threshold_period, id) WHERE threshold_period IS NOT NULL;
 `,
   },
+  {
+    version: 6,
+    name: 'log retention indexes',
+    sql: `
+-- The retention prune (engine/retention.ts) deletes the oldest postback-log entries and finished deliveries a few
+-- hundred at a time; these indexes find them without scanning the tables. A finished delivery is dated by its last
+-- change, and pending ones, which the prune never deletes, stay out of the index.
+CREATE INDEX ix_postback_log_created ON postback_log (created_at);
+CREATE INDEX ix_outbox_finished ON outbox (updated_at) WHERE status IN ('delivered', 'failed');
+`,
+  },
 ];
 
 const TYPES = {

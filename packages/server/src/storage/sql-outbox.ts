@@ -127,5 +127,14 @@ export function outboxRepository(db: SqlExecutor, enqueued: () => void): OutboxR
     async release(id, token) {
       await db.run('UPDATE outbox SET locked_until = NULL, lock_token = NULL WHERE id = ? AND lock_token = ?', [id, token]);
     },
+    deleteFinishedBefore(before, limit) {
+      // The status is checked again on the row itself, so a delivery made pending meanwhile is kept.
+      return db.run(
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE status IN ('delivered', 'failed') AND updated_at < ? ORDER BY updated_at LIMIT ?
+         ) AND status IN ('delivered', 'failed')`,
+        [before.getTime(), limit],
+      );
+    },
   };
 }

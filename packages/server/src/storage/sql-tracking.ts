@@ -536,6 +536,13 @@ function postbackLogRepository(db: SqlExecutor): PostbackLogRepository {
         fromRow,
       );
     },
+    deleteBefore(before, limit) {
+      // Neither database has DELETE … LIMIT; the subquery walks ix_postback_log_created.
+      return db.run(
+        'DELETE FROM postback_log WHERE id IN (SELECT id FROM postback_log WHERE created_at < ? ORDER BY created_at LIMIT ?)',
+        [before.getTime(), limit],
+      );
+    },
   };
 }
 

@@ -334,6 +334,8 @@ export interface PostbackLogRecord {
 export interface PostbackLogRepository {
   insert(entry: PostbackLogRecord): Promise<void>;
   list(filter: { offerId?: string | undefined; outcome?: string | undefined; from?: Date | undefined; to?: Date | undefined }, page: ListQuery): Promise<List<PostbackLogRecord>>;
+  /** Deletes up to `limit` entries created before `before`, oldest first, in one statement; returns how many. */
+  deleteBefore(before: Date, limit: number): Promise<number>;
 }
 
 export interface IdempotencyRepository {
@@ -410,6 +412,11 @@ export interface OutboxRepository {
   recordAttempt(id: string, token: string, attempt: DeliveryAttempt): Promise<boolean>;
   /** Gives a claim back untried (the sender is shutting down), so that the next sender takes it at once. */
   release(id: string, token: string): Promise<void>;
+  /**
+   * Deletes up to `limit` finished deliveries (`delivered` or `failed`) last changed before `before`, oldest first,
+   * in one statement; returns how many. Pending deliveries are never deleted, however old.
+   */
+  deleteFinishedBefore(before: Date, limit: number): Promise<number>;
 }
 
 export interface PromoCodeRequestFilter {
