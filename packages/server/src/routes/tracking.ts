@@ -223,8 +223,14 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
       const token = p.token ?? req.get('x-waypost-token');
       await convert(req, 'pixel', query, () => ({ ...fromParams(p), source: 'pixel', clickId: p.click_id ?? clickFromCookie, token, ip: req.ip }));
     } catch (error) {
-      if (!toApiError(error)) throw error;
-      // Already logged; a pixel never breaks the page.
+      const apiError = toApiError(error);
+      if (!apiError) throw error;
+      // Already logged; a pixel never breaks the page. A busy database still says so, with the GIF, so that nothing
+      // claims the conversion was taken.
+      if (apiError.status === 503) {
+        for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);
+        return sendGif(res, 503);
+      }
     }
     sendGif(res);
   });
