@@ -35,6 +35,10 @@ export const DeliverySchema = z.object({
   lastAttemptAt: TimestampSchema.nullable(),
   /** The receiver's HTTP status on the last try (postbacks). */
   lastResponseStatus: z.number().int().nullable(),
+  /**
+   * Why the last try failed: a short reason ("HTTP 500", "timeout", "destination refused: loopback address"). Admin
+   * keys also see a sanitised excerpt of the reply after it; a publisher key never sees what the reply said.
+   */
   lastError: z.string().nullable(),
   deliveredAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,

@@ -104,13 +104,33 @@ export function checkMoney(
   if (message) ctx.addIssue({ code: 'custom', path, message });
 }
 
-/** An absolute http(s) URL that may contain `{macro}` placeholders. */
+/**
+ * Whether a URL template has a macro (or a brace, or an encoded one) before its path: in the scheme, user info, host or
+ * port. Tabs and line breaks are dropped first, as URL parsers drop them.
+ */
+export function hasMacroBeforePath(template: string): boolean {
+  const text = template.replace(/[\t\n\r]/g, '');
+  const scheme = /^[\x00-\x20]*[A-Za-z][A-Za-z0-9+.-]*:[/\\]*/.exec(text)?.[0].length ?? 0;
+  const authority = text.slice(scheme).search(/[/\\?#]/);
+  const head = authority < 0 ? text : text.slice(0, scheme + authority);
+  return /[{}]|%7B|%7D/i.test(head);
+}
+
+/**
+ * An absolute http(s) URL that may contain `{macro}` placeholders in its path, query and fragment. Never in its
+ * scheme, host or port (SPEC §13): whoever controls a macro's value (a visitor's sub id) would choose where the
+ * server's requests go.
+ */
 export const UrlSchema = z
   .string()
   .trim()
   .min(1)
   .max(2048)
   .superRefine((value, ctx) => {
+    if (hasMacroBeforePath(value)) {
+      ctx.addIssue({ code: 'custom', message: 'macros may only fill the path, query and fragment, not the scheme, host or port' });
+      return;
+    }
     try {
       const url = new URL(value.replace(/\{[^{}]*\}/g, 'x'));
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {

@@ -33,6 +33,7 @@ Options (each overrides its environment variable):
   --delivery-backoff-max-ms MS   WAYPOST_DELIVERY_BACKOFF_MAX_MS  longest retry wait (default 21600000)
   --delivery-timeout-ms MS       WAYPOST_DELIVERY_TIMEOUT_MS      time limit of one try (default 10000)
   --delivery-poll-ms MS          WAYPOST_DELIVERY_POLL_MS         outbox poll interval (default 5000)
+  --allow-private-destinations B WAYPOST_ALLOW_PRIVATE_DESTINATIONS  true lets postbacks reach loopback and private addresses (default false)
   --log-retention-days N         WAYPOST_LOG_RETENTION_DAYS       days the postback and delivery logs are kept (default 90)
 `;
 
@@ -51,6 +52,7 @@ const CONFIG_FLAGS = {
   'delivery-backoff-max-ms': 'deliveryBackoffMaxMs',
   'delivery-timeout-ms': 'deliveryTimeoutMs',
   'delivery-poll-ms': 'deliveryPollMs',
+  'allow-private-destinations': 'allowPrivateDestinations',
   'log-retention-days': 'logRetentionDays',
 } as const satisfies Record<string, keyof Config>;
 

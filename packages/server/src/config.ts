@@ -48,6 +48,11 @@ export const ConfigSchema = z.object({
   /** How often the outbox is polled for due deliveries; new ones are sent at once anyway. @default 5000 (5 s) */
   deliveryPollMs: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   /**
+   * Let outbound requests (publisher postbacks, feeds) reach loopback, private, link-local, CGNAT and metadata
+   * addresses (SPEC §13): for a tracker on the operator's own network, and for tests. @default false
+   */
+  allowPrivateDestinations: z.stringbool().default(false),
+  /**
    * Days the postback log and finished deliveries are kept; older ones are pruned in the background (SPEC §13), so
    * that what strangers can write does not grow without end. @default 90
    */
@@ -72,6 +77,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   deliveryBackoffMaxMs: 'WAYPOST_DELIVERY_BACKOFF_MAX_MS',
   deliveryTimeoutMs: 'WAYPOST_DELIVERY_TIMEOUT_MS',
   deliveryPollMs: 'WAYPOST_DELIVERY_POLL_MS',
+  allowPrivateDestinations: 'WAYPOST_ALLOW_PRIVATE_DESTINATIONS',
   logRetentionDays: 'WAYPOST_LOG_RETENTION_DAYS',
 };
 

@@ -133,5 +133,6 @@ it('refuses an SMTP URL that is not smtp:// or smtps://, naming the variable, an
     smtpUrl: undefined,
     smtpFrom: 'Waypost <waypost@track.shop.example>',
     batchSize: 20,
+    allowPrivateDestinations: false,
   });
 });

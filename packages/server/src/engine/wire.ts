@@ -1,4 +1,5 @@
 import { type Click, type Conversion, type Delivery, formatMoney, type PostbackLogEntry } from '@waypost/schema';
+import { adminDeliveryError, publisherDeliveryError } from '../outbox/delivery-error.js';
 import type { ClickRecord, ConversionRecord, DeliveryRecord, PostbackLogRecord } from '../storage/store.js';
 
 /** Stored records in their wire shape: money as decimal strings, times as ISO 8601. */
@@ -46,7 +47,8 @@ export function postbackLogToWire(entry: PostbackLogRecord): PostbackLogEntry {
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
-export function deliveryToWire(d: DeliveryRecord): Delivery {
+/** A publisher key sees a failed try's short reason only, never what the destination replied (SPEC §13). */
+export function deliveryToWire(d: DeliveryRecord, role: 'admin' | 'publisher'): Delivery {
   return {
     id: d.id,
     kind: d.message.kind,
@@ -62,7 +64,7 @@ export function deliveryToWire(d: DeliveryRecord): Delivery {
     nextAttemptAt: iso(d.nextAttemptAt),
     lastAttemptAt: iso(d.lastAttemptAt),
     lastResponseStatus: d.lastResponseStatus,
-    lastError: d.lastError,
+    lastError: d.lastError === null ? null : role === 'admin' ? adminDeliveryError(d.lastError) : publisherDeliveryError(d.lastError),
     deliveredAt: iso(d.deliveredAt),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),

@@ -6,6 +6,8 @@ import type { AppContext } from '../context.js';
 import { postbackSignature, type RetryPolicy, retryDelay } from '../domain/index.js';
 import { newSecret } from '../ids.js';
 import type { DeliveryMessage, DeliveryRecord } from '../storage/store.js';
+import { deliveryError } from './delivery-error.js';
+import { isOutboundError, outboundGet, type Resolver } from './outbound.js';
 
 /** How the dispatcher sends; every field comes from the configuration (`WAYPOST_DELIVERY_*`, `WAYPOST_SMTP_*`). */
 export interface OutboxOptions extends RetryPolicy {
@@ -18,6 +20,10 @@ export interface OutboxOptions extends RetryPolicy {
   smtpFrom: string;
   /** Deliveries claimed and sent together. @default 20 */
   batchSize: number;
+  /** Postbacks may reach loopback and private addresses (`WAYPOST_ALLOW_PRIVATE_DESTINATIONS`). */
+  allowPrivateDestinations: boolean;
+  /** How postback hosts are resolved; tests inject one. @default the system resolver */
+  resolve?: Resolver;
 }
 
 export function outboxOptions(config: Config): OutboxOptions {
@@ -30,6 +36,7 @@ export function outboxOptions(config: Config): OutboxOptions {
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom ?? `Waypost <waypost@${new URL(config.publicUrl).hostname}>`,
     batchSize: 20,
+    allowPrivateDestinations: config.allowPrivateDestinations,
   };
 }
 
@@ -146,7 +153,7 @@ export class OutboxDispatcher {
         await store.outbox.release(delivery.id, token);
         return undefined;
       }
-      tried = { ok: false, responseStatus: null, error: describe(error) };
+      tried = { ok: false, responseStatus: null, error: failure(delivery.message, error) };
     }
     const at = clock.now();
     const attempts = delivery.attempts + 1;
@@ -168,20 +175,23 @@ export class OutboxDispatcher {
     return message.kind === 'postback' ? this.#sendPostback(delivery, message.url) : this.#sendEmail(delivery, message);
   }
 
-  /** A GET to the publisher's URL, signed with its current secret; any 2xx answer is a delivery. */
+  /**
+   * A GET to the publisher's URL, signed with its current secret; any 2xx answer is a delivery, and a redirect is
+   * not an answer from the tracker: it is retried like any other non-2xx answer.
+   */
   async #sendPostback(delivery: DeliveryRecord, url: string): Promise<TryResult> {
     const publisher = delivery.publisherId ? await this.#context.store.publishers.get(delivery.publisherId) : undefined;
     const headers: Record<string, string> = { 'user-agent': `Waypost/${VERSION}`, 'x-waypost-delivery': delivery.id };
     if (publisher?.postbackSecret) headers['x-waypost-signature'] = postbackSignature(url, publisher.postbackSecret, this.#context.clock.now());
-    const response = await fetch(url, {
+    const reply = await outboundGet(url, {
       headers,
-      // A redirect is not an answer from the tracker: it is retried like any other non-2xx answer.
-      redirect: 'manual',
+      allowPrivate: this.#options.allowPrivateDestinations,
+      resolve: this.#options.resolve,
       signal: AbortSignal.any([this.#shutdown.signal, AbortSignal.timeout(this.#options.timeoutMs)]),
     });
-    const body = await response.text();
-    if (response.status >= 200 && response.status < 300) return { ok: true, responseStatus: response.status, error: null };
-    return { ok: false, responseStatus: response.status, error: `HTTP ${response.status}${body ? `: ${body.slice(0, 200)}` : ''}` };
+    if (reply.status >= 200 && reply.status < 300) return { ok: true, responseStatus: reply.status, error: null };
+    // The body stays out of the reason: publisher keys see the reason, admin keys also a sanitised excerpt.
+    return { ok: false, responseStatus: reply.status, error: deliveryError(`HTTP ${reply.status}`, reply.body.subarray(0, 2048).toString('utf8')) };
   }
 
   /** The rendered e-mail through SMTP. Its Message-ID is the delivery id, so a retried e-mail is recognisably the same. */
@@ -218,7 +228,13 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** A short, readable reason for the delivery log: fetch hides the socket error in `cause`. */
+/** Why a try failed, for the delivery log; a postback's reason is shown to its publisher, so it holds no reply text. */
+function failure(message: DeliveryMessage, error: unknown): string {
+  if (isOutboundError(error)) return deliveryError(error.reason, error.detail);
+  return message.kind === 'postback' ? deliveryError('internal error', describe(error)) : describe(error);
+}
+
+/** A short, readable reason for the delivery log, with the cause that a wrapped error hides. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : undefined;

@@ -31,7 +31,7 @@ export function deliveryRoutes(api: Api, { store }: AppContext): void {
       if (auth.role === 'publisher' && filter.kind === 'email') return { data: [], nextCursor: null };
       const kind = auth.role === 'publisher' ? 'postback' : filter.kind;
       const page = await store.outbox.list({ ...filter, publisherId, kind }, { limit, cursor });
-      return { data: page.data.map(deliveryToWire), nextCursor: page.nextCursor };
+      return { data: page.data.map((delivery) => deliveryToWire(delivery, auth.role)), nextCursor: page.nextCursor };
     },
   );
 
@@ -40,7 +40,7 @@ export function deliveryRoutes(api: Api, { store }: AppContext): void {
     async ({ params, auth }) => {
       const delivery = await store.outbox.get(params.id!);
       if (!delivery || !visibleTo(delivery, auth)) throw ApiError.notFound('delivery');
-      return deliveryToWire(delivery);
+      return deliveryToWire(delivery, auth.role);
     },
   );
 }

@@ -11,10 +11,11 @@ import type { AppContext } from '../context.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
+import { refusedHost } from '../outbox/addresses.js';
 import { newPublisher } from '../records.js';
 import { scopedPublisherId } from './scope.js';
 
-export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
+export function publisherRoutes(api: Api, { store, clock, config }: AppContext): void {
   const findPublisher = async (id: string, auth: Auth): Promise<Publisher> => {
     const publisher = await store.publishers.get(scopedPublisherId(auth, id)!);
     if (!publisher) throw ApiError.notFound('publisher');
@@ -22,6 +23,13 @@ export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
   };
   // The secret that signs the publisher's notifications is the merchant's to hand out (PublisherSchema).
   const view = (publisher: Publisher, auth: Auth): Publisher => (auth.role === 'admin' ? publisher : { ...publisher, postbackSecret: null });
+  // A host that is `localhost` or a private address is refused at once (SPEC §13); a name that resolves to one is
+  // refused by the outbox when it connects.
+  const checkDestination = (postbackUrl: string | null | undefined) => {
+    if (!postbackUrl || config.allowPrivateDestinations) return;
+    const kind = refusedHost(new URL(postbackUrl.replace(/\{[^{}]*\}/g, 'x')).hostname);
+    if (kind) throw ApiError.field('postbackUrl', `must not point at a ${kind} address (WAYPOST_ALLOW_PRIVATE_DESTINATIONS=true allows it)`);
+  };
 
   api.route(
     { method: 'get', path: '/v1/publishers', tag: 'Publishers', access: 'key', summary: 'List publishers (a publisher key sees itself)', query: ListQuerySchema.extend(ListPublishersQuerySchema.shape), response: listOf(PublisherSchema) },
@@ -35,6 +43,7 @@ export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
   api.route(
     { method: 'post', path: '/v1/publishers', tag: 'Publishers', access: 'admin', summary: 'Create a publisher', body: CreatePublisherParamsSchema, response: PublisherSchema, status: 201 },
     async ({ body }) => {
+      checkDestination(body.postbackUrl);
       const publisher = newPublisher(body, clock.now());
       await store.publishers.insert(publisher);
       return publisher;
@@ -49,6 +58,7 @@ export function publisherRoutes(api: Api, { store, clock }: AppContext): void {
   api.route(
     { method: 'patch', path: '/v1/publishers/:id', tag: 'Publishers', access: 'admin', summary: 'Update a publisher', body: UpdatePublisherParamsSchema, response: PublisherSchema },
     async ({ params, body, auth }) => {
+      checkDestination(body.postbackUrl);
       const publisher = { ...(await findPublisher(params.id!, auth)), ...body, updatedAt: clock.now().toISOString() };
       await store.publishers.update(publisher);
       return publisher;

@@ -67,6 +67,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Test servers send postbacks to receivers on loopback, which the outbound policy refuses by default (SPEC §13). */
+export const LOOPBACK_RECEIVERS = { WAYPOST_ALLOW_PRIVATE_DESTINATIONS: 'true' };
+
 /** A real server on port 0 over a real database, with an admin key. */
 export async function startTestServer(
   backend: Backend,
@@ -76,7 +79,7 @@ export async function startTestServer(
   const store = openStore(databaseUrl);
   await store.migrate();
   const clock = options.clock ?? new TestClock();
-  const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl, WAYPOST_PUBLIC_URL: 'http://track.waypost.test', ...options.env });
+  const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl, WAYPOST_PUBLIC_URL: 'http://track.waypost.test', ...LOOPBACK_RECEIVERS, ...options.env });
   await ensureRollupTimezone({ store, config });
   const app = createApp({ store, config, clock, log: options.log ?? (() => {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
@@ -134,7 +137,7 @@ export function spawnServer(
 ): Promise<{ child: ChildProcess; output: string; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command, '--port', '0', '--database-url', databaseUrl], {
     cwd: SERVER_ROOT,
-    env: { ...process.env, WAYPOST_PUBLIC_URL: '', ...env },
+    env: { ...process.env, WAYPOST_PUBLIC_URL: '', ...LOOPBACK_RECEIVERS, ...env },
   });
   return new Promise((resolve, reject) => {
     let output = '';
