@@ -46,6 +46,7 @@ export type {
   Balance,
   Click,
   Conversion,
+  ConversionCreated,
   ConversionResult,
   ConversionStatus,
   CreateConversionParams,

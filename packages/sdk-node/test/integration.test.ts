@@ -52,6 +52,14 @@ describe('the Node SDK against the real server', () => {
     await expect(waypost.conversions.create({ ...params, amount: '50.00' }, { idempotencyKey: 'order-1001' })).rejects.toMatchObject({ status: 409 });
   });
 
+  it('returns the conversion the API recorded along with the outcome, as the API answers', async () => {
+    const { clickId } = await newClick();
+    const created = await waypost.conversions.create({ clickId, amount: '49.90', currency: 'USD', transactionId: 'order-1002' });
+    expect(created).toMatchObject({ status: 'accepted', conversionId: expect.any(String) });
+    expect(created.conversion).toMatchObject({ id: created.conversionId, clickId, offerId: offer.id, publisherId, amount: '49.90', payout: '4.99', status: 'approved', transactionId: 'order-1002' });
+    expect(created.conversion).toEqual(await waypost.conversions.retrieve(created.conversionId!));
+  });
+
   it("books a manual transaction with the offer's payout", async () => {
     const conversion = await waypost.transactions.create({ publisherId, offerId: offer.id, amount: '120.00', note: 'phone order' });
     expect(conversion).toMatchObject({ source: 'manual', publisherId, clickId: null, amount: '120.00', payout: '12.00', note: 'phone order' });

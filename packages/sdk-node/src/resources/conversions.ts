@@ -1,12 +1,12 @@
 import {
-  ConversionResultSchema,
+  ConversionCreatedSchema,
   ConversionSchema,
   CreateConversionParamsSchema,
   ListConversionsQuerySchema,
   ListQuerySchema,
   UpdateConversionParamsSchema,
   type Conversion,
-  type ConversionResult,
+  type ConversionCreated,
   type CreateConversionParams,
   type UpdateConversionParams,
 } from '@waypost/schema';
@@ -27,10 +27,11 @@ export class Conversions {
 
   /**
    * `POST /v1/conversions`, from checkout code: needs a `clickId` or a `couponCode` (with an `offerId` when
-   * alone). Retries are safe: the `Idempotency-Key` makes the server record the conversion once.
+   * alone). Retries are safe: the `Idempotency-Key` makes the server record the conversion once. Resolves to the
+   * outcome (`status`, `conversionId`, `reason`) and, when one was recorded or changed, the `conversion` itself.
    */
-  create(params: CreateConversionParams, options?: RequestOptions): Promise<ConversionResult> {
-    return this.http.post('/v1/conversions', { body: params, schema: CreateConversionParamsSchema, response: ConversionResultSchema }, options);
+  create(params: CreateConversionParams, options?: RequestOptions): Promise<ConversionCreated> {
+    return this.http.post('/v1/conversions', { body: params, schema: CreateConversionParamsSchema, response: ConversionCreatedSchema }, options);
   }
 
   /** `GET /v1/conversions`, filtered by offer, publisher, status, country, transaction id, coupon or dates. */
