@@ -136,8 +136,9 @@ describe('resources', () => {
   });
 
   it('returns what a publisher key sees of an offer', async () => {
-    const { id, name, url: offerUrl, status, expiresAt, leadType, currency, payout, countries, group, tags, directTracking, createdAt } = fixtures.offer;
-    const publisherView = { id, name, url: offerUrl, status, expiresAt, leadType, currency, payout, countries, group, tags, directTracking, createdAt };
+    const { id, name, status, expiresAt, leadType, currency, payout, countries, group, tags, directTracking, createdAt } = fixtures.offer;
+    const trackingUrl = 'https://track.example.com/c/off_1?pub=pub_1';
+    const publisherView = { id, name, status, expiresAt, leadType, currency, payout, countries, group, tags, directTracking, createdAt, trackingUrl };
     mock.server.use(http.get(url('/v1/offers/off_1'), () => HttpResponse.json(publisherView)));
     const offer = await client().offers.retrieve('off_1');
     expect(offer).toEqual(publisherView);
