@@ -262,7 +262,19 @@ export const OfferLinksSchema = z.object({
   postbackUrl: z.string().nullable(),
   pixelUrl: z.string(),
   impressionUrl: z.string(),
-  directTrackingSnippet: z.string(),
+  /**
+   * The script tag for a lander that visitors reach through the tracking link: it keeps the click id the link brought
+   * in a first-party cookie, for the thank-you page. Works on every offer.
+   */
+  landerSnippet: z.string(),
+  /**
+   * The script tag for a lander that visitors may also reach without the tracking link: it records such a visit as a
+   * click (`source: "direct"`). Null unless the offer has `directTracking`, since `POST /v1/visits` refuses every
+   * view of an offer without it; `directTrackingSnippetUnavailable` then says why.
+   */
+  directTrackingSnippet: z.string().nullable(),
+  /** Why `directTrackingSnippet` is null: `direct_tracking_disabled` (set the offer's `directTracking` to true). */
+  directTrackingSnippetUnavailable: z.enum(['direct_tracking_disabled']).nullable(),
   conversionSnippet: z.string(),
 });
 export type OfferLinks = z.infer<typeof OfferLinksSchema>;

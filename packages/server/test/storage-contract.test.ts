@@ -31,7 +31,11 @@ describe.each(backends())('the %s store', (backend) => {
   it('lets two processes migrate the same database at once without applying anything twice', async () => {
     const url = await freshDatabaseUrl(backend);
     const outputs = await Promise.all([runCli(['migrate', '--database-url', url]), runCli(['migrate', '--database-url', url])]);
-    expect(outputs.sort()).toEqual([`applied migrations ${ALL_VERSIONS.join(', ')}`, 'database is up to date']);
+    // Each migration takes the lock in its own transaction, so the two may share the work: what matters is that
+    // every migration is applied by exactly one of them.
+    for (const output of outputs) expect(output).toMatch(/^(applied migrations \d+(, \d+)*|database is up to date)$/);
+    const applied = outputs.flatMap((output) => output.replace(/^applied migrations |^database is up to date$/g, '').split(', ').filter(Boolean));
+    expect(applied.map(Number).sort((a, b) => a - b)).toEqual(ALL_VERSIONS);
     const store = await openFresh(url);
     expect(await store.migrate()).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'libsql';
-import { DatabaseBusyError, insertSql, Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+import { DatabaseBusyError, DriverObservers, insertSql, Mutex, type Row, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
 import { startCheckpointer } from './checkpointer.js';
 
 /** The part of a prepared statement we use (libsql mirrors better-sqlite3). */
@@ -48,6 +48,10 @@ interface Prepared {
 export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions = {}): SqlDriver {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // Opening waits for the lock in SQLite's own busy handler: switching a new file to WAL takes it exclusively, and a
+  // second process opening the file at that moment (two `migrate` runs at once) failed at once with SQLITE_BUSY.
+  // This runs once, before anything is served; after it, lock waits are ours (below) and leave the event loop free.
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 0');
   db.pragma('synchronous = FULL');
@@ -78,6 +82,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
     return prepared;
   };
   const lock = new Mutex();
+  const observers = new DriverObservers();
 
   const open = () => {
     if (closed) throw new Error('the database is closed');
@@ -92,27 +97,31 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
       try {
         return await (lock.busy ? lock.run(() => (open(), fn())) : (open(), fn()));
       } catch (error) {
-        if (!(error instanceof DatabaseBusyError) || performance.now() >= deadline) throw error;
+        if (!(error instanceof DatabaseBusyError)) throw error;
+        if (performance.now() >= deadline) {
+          observers.failed(error);
+          throw error;
+        }
       }
       await sleep(backoff(attempt));
     }
   };
   const direct: SqlExecutor = {
     async all<T>(sql: string, params: readonly unknown[] = []) {
-      return translate(() => {
+      return translate(observers, () => {
         const { statement, columns } = prepare(sql);
         return (statement.all(params.map(toSqlite)) as unknown[][]).map((values) => toRow(columns, values)) as T[];
       });
     },
     async get<T>(sql: string, params: readonly unknown[] = []) {
-      return translate(() => {
+      return translate(observers, () => {
         const { statement, columns } = prepare(sql);
         const values = statement.get(params.map(toSqlite)) as unknown[] | undefined;
         return (values ? toRow(columns, values) : undefined) as T | undefined;
       });
     },
     async run(sql: string, params: readonly unknown[] = []) {
-      return translate(() => {
+      return translate(observers, () => {
         const { statement, reader } = prepare(sql);
         // Statements with RETURNING are readers; run them through all() so the rows are consumed.
         return reader ? statement.all(params.map(toSqlite)).length : statement.run(params.map(toSqlite)).changes;
@@ -176,6 +185,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
       .then(flush)
       .catch((error: unknown) => {
         // What escapes flush (a failed ROLLBACK) fails the transactions queued after it; it must not end the process.
+        observers.failed(error);
         for (const item of queue.splice(0)) item.reject(error);
       })
       .finally(() => {
@@ -195,7 +205,10 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
       if (expired.length) {
         queue = queue.filter((item) => item.deadline > now);
         const error = new DatabaseBusyError();
-        for (const item of expired) item.reject(error);
+        for (const item of expired) {
+          item.reject(error);
+          observers.failed(error);
+        }
       }
       if (!queue.length) return;
       await sleep(backoff(attempt));
@@ -213,10 +226,12 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
         return true;
       }
       if (!queue.length) return true;
+      const started = performance.now();
       try {
         db.exec('BEGIN IMMEDIATE');
       } catch (error) {
         if (isBusy(error)) return false;
+        observers.failed(error);
         for (const item of queue.splice(0)) item.reject(error);
         return true;
       }
@@ -268,6 +283,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
         }
         await commit();
         checkpointer?.committed();
+        observers.committed(batch.length, (performance.now() - started) / 1000);
       } catch (error) {
         for (const item of batch) item.reject(error);
         // Should ROLLBACK itself fail, its error goes to the transactions queued next (see schedule).
@@ -290,8 +306,15 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
       try {
         return db.exec('COMMIT');
       } catch (error) {
-        if (!isBusy(error)) throw error;
-        if (performance.now() >= deadline) throw new DatabaseBusyError({ cause: error });
+        if (!isBusy(error)) {
+          observers.failed(error);
+          throw error;
+        }
+        if (performance.now() >= deadline) {
+          const busy = new DatabaseBusyError({ cause: error });
+          observers.failed(busy);
+          throw busy;
+        }
       }
       await sleep(backoff(attempt));
     }
@@ -321,6 +344,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
     async lockForMigrations() {
       // BEGIN IMMEDIATE already holds SQLite's single write lock.
     },
+    observe: (observer) => observers.add(observer),
     async close() {
       // Writes already queued are committed first; later ones are refused.
       while (flushing) await flushing;
@@ -365,7 +389,8 @@ function toRow(columns: readonly string[], values: readonly unknown[]): Row {
   return row;
 }
 
-function translate<T>(fn: () => T): T {
+/** Runs a statement; a refusal becomes our error types. Busy is reported by whoever gives up waiting, not here. */
+function translate<T>(observers: DriverObservers, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
@@ -375,6 +400,7 @@ function translate<T>(fn: () => T): T {
       throw new UniqueViolationError(match?.[1], { cause: error });
     }
     if (isBusy(error)) throw new DatabaseBusyError({ cause: error });
+    observers.failed(error);
     throw error;
   }
 }
