@@ -135,7 +135,9 @@ export const fixtures = {
     postbackUrl: 'https://waypost.test/postback?click_id={click_id}&token=tok',
     pixelUrl: 'https://waypost.test/pixel?offer=off_1',
     impressionUrl: 'https://waypost.test/i/off_1?pub=pub_1',
+    landerSnippet: '<script async src="https://waypost.test/waypost.js"></script>',
     directTrackingSnippet: '<script async src="https://waypost.test/waypost.js" data-offer="off_1"></script>',
+    directTrackingSnippetUnavailable: null,
     conversionSnippet: '<script async src="https://waypost.test/waypost.js" data-convert></script>',
   },
   click: {

@@ -65,7 +65,7 @@ export function formatDemo(seed: DemoSeed): string {
     `  Publisher:          ${seed.publisher.name} (${seed.publisher.id})`,
     `  Tracking URL:       ${seed.links.trackingUrl}`,
     `  Postback URL:       ${seed.links.postbackUrl}`,
-    `  Lander snippet:     ${seed.links.directTrackingSnippet}`,
+    `  Lander snippet:     ${seed.links.directTrackingSnippet ?? seed.links.landerSnippet}`,
     `  Thank-you snippet:  ${seed.links.conversionSnippet}`,
   );
   if (!seed.adminKey) lines.push('', '  API keys are stored hashed; make another with: waypost keys create --role admin');

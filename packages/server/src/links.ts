@@ -31,7 +31,10 @@ export function offerLinks(
     postbackUrl,
     pixelUrl,
     impressionUrl: `${base}/i/${offerPath}${pub}`,
-    directTrackingSnippet: `<script async src="${script}" data-offer="${escapeAttribute(offer.id)}"></script>`,
+    landerSnippet: `<script async src="${script}"></script>`,
+    // Handed out only when it works: POST /v1/visits answers 403 direct_tracking_disabled on every view otherwise.
+    directTrackingSnippet: offer.directTracking ? `<script async src="${script}" data-offer="${escapeAttribute(offer.id)}"></script>` : null,
+    directTrackingSnippetUnavailable: offer.directTracking ? null : 'direct_tracking_disabled',
     conversionSnippet: `<script async src="${script}" data-convert data-offer="${escapeAttribute(offer.id)}" data-amount="ORDER_AMOUNT" data-currency="${offer.currency}" data-transaction-id="ORDER_ID"></script>`,
   };
 }

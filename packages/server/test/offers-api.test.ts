@@ -141,7 +141,9 @@ describe.each(backends())('offer configuration over HTTP on %s', (backend) => {
       postbackUrl: `http://track.waypost.test/postback?click_id={click_id}&amount={amount}&transaction_id={transaction_id}&token=${plain.postbackToken}`,
       pixelUrl: `http://track.waypost.test/pixel.gif?offer_id=${plain.id}&amount={amount}&transaction_id={transaction_id}`,
       impressionUrl: `http://track.waypost.test/i/${plain.id}?pub=${publisher.id}`,
-      directTrackingSnippet: `<script async src="http://track.waypost.test/waypost.js" data-offer="${plain.id}"></script>`,
+      landerSnippet: '<script async src="http://track.waypost.test/waypost.js"></script>',
+      directTrackingSnippet: null,
+      directTrackingSnippetUnavailable: 'direct_tracking_disabled',
       conversionSnippet: expect.stringContaining('data-convert'),
     });
     const network = (await server.json('/v1/affiliate-networks', { method: 'POST', json: { name: 'HasOffers', clickIdParam: 'aff_sub', macros: { clickId: '{aff_sub}', amount: '{sale_amount}', transactionId: '{transaction_id}', status: '{status}' }, statusMap: { '2': 'pending' } } })).body;
@@ -152,6 +154,32 @@ describe.each(backends())('offer configuration over HTTP on %s', (backend) => {
     );
     expect(netLinks.body.trackingUrl).toBe(`http://track.waypost.test/c/${networked.id}`);
     expect((await server.json(`/v1/offers/${networked.id}/links?publisherId=pub_missing`)).status).toBe(404);
+  });
+
+  it('hands out the direct-tracking snippet only for an offer whose visits it can record, and says why otherwise', async () => {
+    const { body: offer } = await createOffer({ name: 'Snippet rule' });
+    const visit = () =>
+      server.request('/v1/visits', {
+        key: null,
+        method: 'POST',
+        body: JSON.stringify({ offerId: offer.id, landingUrl: 'https://lander.shop.example/' }),
+        headers: { 'content-type': 'text/plain', origin: 'https://lander.shop.example' },
+      });
+    // An offer made with the defaults: the snippet would be refused on every view, so none is handed out.
+    const without = (await server.json(`/v1/offers/${offer.id}/links`)).body;
+    expect(without).toMatchObject({ directTrackingSnippet: null, directTrackingSnippetUnavailable: 'direct_tracking_disabled' });
+    expect((await visit()).status).toBe(403);
+
+    expect((await server.json(`/v1/offers/${offer.id}`, { method: 'PATCH', json: { directTracking: true } })).status).toBe(200);
+    const withIt = (await server.json(`/v1/offers/${offer.id}/links`)).body;
+    expect(withIt).toMatchObject({
+      directTrackingSnippet: `<script async src="http://track.waypost.test/waypost.js" data-offer="${offer.id}"></script>`,
+      directTrackingSnippetUnavailable: null,
+    });
+    expect((await visit()).status).toBe(201);
+    // The lander and thank-you tags are the same either way.
+    expect(withIt.landerSnippet).toBe(without.landerSnippet);
+    expect(withIt.conversionSnippet).toBe(without.conversionSnippet);
   });
 
   it('manages personal payouts for a publisher, a coupon, or both', async () => {
