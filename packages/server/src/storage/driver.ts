@@ -31,7 +31,44 @@ export interface SqlDriver extends SqlExecutor {
   exec(script: string, tx?: SqlExecutor): Promise<void>;
   /** Serialises migration runs between processes that share the database. */
   lockForMigrations(tx: SqlExecutor): Promise<void>;
+  /** Tells `observer` about commits and failures from now on; returns the unsubscribe function. */
+  observe(observer: DriverObserver): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * What a driver tells about its own work, for the metrics: storage reports, and never imports what listens. Calls
+ * are made on the commit path, so an observer only counts.
+ */
+export interface DriverObserver {
+  /**
+   * A commit: SQLite's group commit of `transactions` queued transactions, or one PostgreSQL transaction (always 1,
+   * as each commits on its own connection). `seconds` runs from BEGIN to the end of COMMIT.
+   */
+  committed(transactions: number, seconds: number): void;
+  /**
+   * The database refused an operation: a failed statement, BEGIN or COMMIT, a transaction refused as busy, a lost
+   * connection. A unique key refusing a write is an answer, not a failure, and is not reported.
+   */
+  failed(error: unknown): void;
+}
+
+/** A driver's observers; with none, a report costs one loop over an empty set. */
+export class DriverObservers implements DriverObserver {
+  readonly #observers = new Set<DriverObserver>();
+
+  add(observer: DriverObserver): () => void {
+    this.#observers.add(observer);
+    return () => void this.#observers.delete(observer);
+  }
+
+  committed(transactions: number, seconds: number): void {
+    for (const observer of this.#observers) observer.committed(transactions, seconds);
+  }
+
+  failed(error: unknown): void {
+    for (const observer of this.#observers) observer.failed(error);
+  }
 }
 
 /** A unique key refused a write: a duplicate name, transaction id, code… */

@@ -1,4 +1,4 @@
-import type { ConversionStatus, DeliveryStatus, DeliveryTrigger } from '@waypost/schema';
+import type { ConversionStatus, DeliveryKind, DeliveryStatus, DeliveryTrigger } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
 import { paginate, str } from './sql-helpers.js';
 import type { DeliveryMessage, DeliveryRecord, OutboxRepository } from './store.js';
@@ -135,6 +135,13 @@ export function outboxRepository(db: SqlExecutor, enqueued: () => void): OutboxR
          ) AND status IN ('delivered', 'failed')`,
         [before.getTime(), limit],
       );
+    },
+    async countPending() {
+      // Pending rows are the partial index ix_outbox_due: the count reads the backlog, never the delivered log.
+      const rows = await db.all<{ kind: DeliveryKind; n: number }>("SELECT kind, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY kind");
+      const pending: Record<DeliveryKind, number> = { postback: 0, email: 0 };
+      for (const { kind, n } of rows) pending[kind] = Number(n);
+      return pending;
     },
   };
 }

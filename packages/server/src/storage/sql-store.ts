@@ -63,6 +63,7 @@ export function createSqlStore(driver: SqlDriver): Store {
       outboxListeners.add(listener);
       return () => outboxListeners.delete(listener);
     },
+    observe: (observer) => driver.observe(observer),
   };
 }
 

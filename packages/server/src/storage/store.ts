@@ -18,7 +18,10 @@ import type {
   PromoCodeRequest,
   Publisher,
 } from '@waypost/schema';
+import type { DriverObserver } from './driver.js';
 import type { RollupMetric } from './migrations.js';
+
+export type { DriverObserver } from './driver.js';
 
 /**
  * The one storage interface. Everything above storage/ talks to this and never learns which database is behind it.
@@ -43,6 +46,9 @@ export interface Store extends Repositories {
    * dispatcher sends them at once instead of at its next poll. Returns the unsubscribe function.
    */
   onOutboxEnqueued(listener: () => void): () => void;
+
+  /** Tells `observer` about the database's commits and failures (the metrics); returns the unsubscribe function. */
+  observe(observer: DriverObserver): () => void;
 }
 
 /** What a transaction sees: the same repositories, bound to it. */
@@ -417,6 +423,8 @@ export interface OutboxRepository {
    * in one statement; returns how many. Pending deliveries are never deleted, however old.
    */
   deleteFinishedBefore(before: Date, limit: number): Promise<number>;
+  /** Pending deliveries by kind, retries waiting included: what is still to be sent. */
+  countPending(): Promise<Record<DeliveryKind, number>>;
 }
 
 export interface PromoCodeRequestFilter {

@@ -1,31 +1,35 @@
 import pg from 'pg';
-import { insertSql, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
+import { DriverObservers, insertSql, type SqlDriver, type SqlExecutor, UniqueViolationError } from '../driver.js';
 
 // BIGINT (int8) and NUMERIC sums come back as strings by default; every value we store fits a JS number exactly.
 pg.types.setTypeParser(20, (value) => Number(value));
 pg.types.setTypeParser(1700, (value) => Number(value));
 
-/** PostgreSQL through a `pg` pool. */
+/**
+ * PostgreSQL through a `pg` pool. Each transaction commits on its own connection, so there is no group commit: its
+ * observers see every transaction as a batch of one, with its latency from BEGIN to COMMIT.
+ */
 export function openPostgres(connectionString: string): SqlDriver {
   const pool = new pg.Pool({ connectionString, max: 10 });
-  // An idle client that loses its connection must not crash the process.
-  pool.on('error', () => {});
+  const observers = new DriverObservers();
+  // An idle client that loses its connection must not crash the process; it is still a database error.
+  pool.on('error', (error) => observers.failed(error));
 
   const executor = (client: pg.Pool | pg.PoolClient): SqlExecutor => ({
     async all<T>(sql: string, params: readonly unknown[] = []) {
-      return (await query(client, sql, params)).rows as T[];
+      return (await query(client, sql, params, observers)).rows as T[];
     },
     async get<T>(sql: string, params: readonly unknown[] = []) {
-      return (await query(client, sql, params)).rows[0] as T | undefined;
+      return (await query(client, sql, params, observers)).rows[0] as T | undefined;
     },
     async run(sql: string, params: readonly unknown[] = []) {
-      return (await query(client, sql, params)).rowCount ?? 0;
+      return (await query(client, sql, params, observers)).rowCount ?? 0;
     },
     async accumulate(sql, key, values) {
-      await query(client, sql, [...key, ...values]);
+      await query(client, sql, [...key, ...values], observers);
     },
     async append(table, columns, values) {
-      await query(client, insertSql(table, columns), values);
+      await query(client, insertSql(table, columns), values, observers);
     },
   });
 
@@ -33,11 +37,16 @@ export function openPostgres(connectionString: string): SqlDriver {
     dialect: 'postgres',
     ...executor(pool),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        observers.failed(error);
+        throw error;
+      });
       try {
-        await client.query('BEGIN');
+        const started = performance.now();
+        await query(client, 'BEGIN', [], observers);
         const result = await fn(executor(client));
-        await client.query('COMMIT');
+        await query(client, 'COMMIT', [], observers);
+        observers.committed(1, (performance.now() - started) / 1000);
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
@@ -54,6 +63,7 @@ export function openPostgres(connectionString: string): SqlDriver {
       // Two processes starting at once must not both apply the same migration.
       await tx.run('SELECT pg_advisory_xact_lock(?)', [4_242_001]);
     },
+    observe: (observer) => observers.add(observer),
     async close() {
       await pool.end();
     },
@@ -73,7 +83,7 @@ function toPostgres(sql: string): string {
   return text;
 }
 
-async function query(client: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[]) {
+async function query(client: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[], observers: DriverObservers) {
   try {
     return await client.query(toPostgres(sql), params as unknown[]);
   } catch (error) {
@@ -82,6 +92,7 @@ async function query(client: pg.Pool | pg.PoolClient, sql: string, params: reado
       const match = /Key \((?:lower\()?"?(\w+)/.exec(detail);
       throw new UniqueViolationError(match?.[1], { cause: error });
     }
+    observers.failed(error);
     throw error;
   }
 }
