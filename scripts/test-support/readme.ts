@@ -53,3 +53,19 @@ export function unquotedExcerpts(readmePath: string, sourcePaths: string[]): str
   if (excerpts.length === 0) throw new Error(`${readmePath} quotes no ts, js or html excerpt`);
   return excerpts.filter((excerpt) => !sources.some((source) => source.includes(excerpt)));
 }
+
+/**
+ * The fenced blocks of one language in a README (```sh, ```ini…), in order, for a test that runs or loads what the
+ * README shows instead of a copy of it.
+ */
+export function fencedBlocks(readmePath: string, language: string): string[] {
+  const readme = readFileSync(readmePath, 'utf8');
+  return [...readme.matchAll(/^```([\w-]*)\n([\s\S]*?)\n```$/gm)].filter((match) => match[1] === language).map((match) => match[2]!);
+}
+
+/** The one fenced block of `language` in a README that contains `marker`; throws unless exactly one does. */
+export function fencedBlock(readmePath: string, language: string, marker: string): string {
+  const found = fencedBlocks(readmePath, language).filter((block) => block.includes(marker));
+  if (found.length !== 1) throw new Error(`${readmePath} has ${found.length} \`\`\`${language} blocks with "${marker}", not one`);
+  return found[0]!;
+}
