@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { Api } from './http/api.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { Metrics, metricsEndpoint } from './metrics.js';
 import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { conversionRoutes } from './routes/conversions.js';
@@ -29,11 +30,22 @@ export interface CreateAppOptions {
   clock?: Clock;
   /** Where unexpected errors are reported. @default console.error */
   log?: (error: unknown) => void;
+  /**
+   * The Prometheus metrics, passed in to share them with the outbox dispatcher.
+   * @default new ones when `config.metricsToken` is set, else none
+   */
+  metrics?: Metrics | undefined;
 }
 
 /** Builds the Express application. It does not listen: `listen()` does, so tests can bind port 0. */
-export function createApp({ store, config, clock = systemClock, log = console.error }: CreateAppOptions): express.Express {
-  const context: AppContext = { store, config, clock };
+export function createApp({
+  store,
+  config,
+  clock = systemClock,
+  log = console.error,
+  metrics = config.metricsToken ? new Metrics(store) : undefined,
+}: CreateAppOptions): express.Express {
+  const context: AppContext = { store, config, clock, metrics };
   const app = express();
   app.disable('x-powered-by');
   // Answers are per request (tracking, fresh API reads); hashing every body for an ETag nobody revalidates costs CPU.
@@ -41,6 +53,7 @@ export function createApp({ store, config, clock = systemClock, log = console.er
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  if (metrics) app.use(metrics.requests());
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
     res.setHeader('X-Request-Id', incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID());
@@ -71,6 +84,7 @@ export function createApp({ store, config, clock = systemClock, log = console.er
     await store.isEmpty();
     res.json({ status: 'ok', version: VERSION });
   });
+  if (metrics && config.metricsToken) app.get('/metrics', metricsEndpoint(metrics, config.metricsToken));
   app.get('/waypost.js', browserScript());
   app.get('/openapi.json', (_req, res) => {
     res.json(api.openapi({ title: 'Waypost', version: VERSION, serverUrl: config.publicUrl }));

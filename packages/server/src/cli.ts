@@ -35,6 +35,7 @@ Options (each overrides its environment variable):
   --delivery-poll-ms MS          WAYPOST_DELIVERY_POLL_MS         outbox poll interval (default 5000)
   --allow-private-destinations B WAYPOST_ALLOW_PRIVATE_DESTINATIONS  true lets postbacks reach loopback and private addresses (default false)
   --log-retention-days N         WAYPOST_LOG_RETENTION_DAYS       days the postback and delivery logs are kept (default 90)
+  --metrics-token T              WAYPOST_METRICS_TOKEN            turns on GET /metrics behind this bearer token (default off)
 `;
 
 const CONFIG_FLAGS = {
@@ -54,6 +55,7 @@ const CONFIG_FLAGS = {
   'delivery-poll-ms': 'deliveryPollMs',
   'allow-private-destinations': 'allowPrivateDestinations',
   'log-retention-days': 'logRetentionDays',
+  'metrics-token': 'metricsToken',
 } as const satisfies Record<string, keyof Config>;
 
 /** Opens and migrates the store, runs `fn`, closes. `fn` gets the versions the migration applied. */

@@ -57,6 +57,11 @@ export const ConfigSchema = z.object({
    * that what strangers can write does not grow without end. @default 90
    */
   logRetentionDays: z.coerce.number().int().min(1).max(36_500).default(90),
+  /**
+   * Turns on `GET /metrics` (Prometheus text), which then needs `Authorization: Bearer TOKEN`. A scraper holds it
+   * like a password, so a short one is refused. @default none: `/metrics` is off
+   */
+  metricsToken: z.string().regex(/^\S{16,200}$/, 'must be 16 to 200 characters without spaces').optional(),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -79,6 +84,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   deliveryPollMs: 'WAYPOST_DELIVERY_POLL_MS',
   allowPrivateDestinations: 'WAYPOST_ALLOW_PRIVATE_DESTINATIONS',
   logRetentionDays: 'WAYPOST_LOG_RETENTION_DAYS',
+  metricsToken: 'WAYPOST_METRICS_TOKEN',
 };
 
 export class ConfigError extends Error {

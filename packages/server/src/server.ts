@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { runMaintenance } from './engine/maintenance.js';
 import { scheduleLogRetention } from './engine/retention.js';
 import { ensureRollupTimezone } from './engine/reports.js';
+import { Metrics } from './metrics.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
 import { systemClock } from './clock.js';
 import { openStore, type Store } from './storage/index.js';
@@ -33,10 +34,12 @@ export async function startServer(config: Config, options: { clock?: Clock; host
   const store = openStore(config.databaseUrl);
   await store.migrate();
   await ensureRollupTimezone({ store, config });
-  const app = createApp({ store, config, ...(options.clock ? { clock: options.clock } : {}) });
+  // One set of metrics for the app and the outbox dispatcher, which counts delivery failures.
+  const metrics = config.metricsToken ? new Metrics(store) : undefined;
+  const app = createApp({ store, config, metrics, ...(options.clock ? { clock: options.clock } : {}) });
   const server = await listen(app, config.port, options.host);
   // Holds and threshold periods end with time, not with requests.
-  const context = { store, config, clock: options.clock ?? systemClock };
+  const context = { store, config, clock: options.clock ?? systemClock, metrics };
   const maintenance = setInterval(() => {
     runMaintenance(context).catch((error: unknown) => console.error('maintenance failed:', error));
   }, 60_000);

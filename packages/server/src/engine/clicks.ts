@@ -111,6 +111,7 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
     await tx.clicks.insert(click);
     await addToRollups(tx, config.timezone, now, { ...click, couponCode: null }, clickMetrics(click, fx ? toAccount(payout, offer.currency, fx) : 0, 0));
   });
+  context.metrics?.click(click);
   return click;
 }
 

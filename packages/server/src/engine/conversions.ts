@@ -83,6 +83,13 @@ const KEYED: readonly ConversionSource[] = ['postback', 'api', 'manual'];
  * transaction. Bad input throws a ConversionError (4xx); everything else answers with the outcome SPEC §5 describes.
  */
 export async function recordConversion(context: AppContext, input: ConversionInput, options: RecordOptions = {}): Promise<ConversionOutcome> {
+  const outcome = await record(context, input, options);
+  // Refused reports are counted by their channel (a postback rejection, or an API error answer), not here.
+  context.metrics?.conversion(input.source, outcome.result.status);
+  return outcome;
+}
+
+async function record(context: AppContext, input: ConversionInput, options: RecordOptions): Promise<ConversionOutcome> {
   const { store, config, clock } = context;
   const now = clock.now();
 

@@ -166,6 +166,7 @@ export class OutboxDispatcher {
       responseStatus: tried.responseStatus,
       error: tried.error,
     });
+    this.#context.metrics?.delivery(delivery.message.kind, outcome);
     if (!recorded) this.#log(`outbox: delivery ${delivery.id} was claimed by another sender while this one tried it`);
     if (outcome === 'failed') this.#log(`outbox: ${delivery.message.kind} ${delivery.id} failed for good after ${attempts} tries: ${tried.error}`);
     return outcome === 'delivered' ? 'delivered' : outcome === 'retry' ? 'retried' : 'failed';

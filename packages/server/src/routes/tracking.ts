@@ -60,8 +60,11 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     conversionId: outcome.conversionId ?? null,
     createdAt: clock.now(),
   });
-  const log = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome) =>
-    store.postbackLog.insert(logEntry(req, channel, params, outcome));
+  /** Logs a refused report (an accepted one is logged in its conversion's transaction) and counts it. */
+  const log = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome) => {
+    if (outcome.reason) context.metrics?.rejection(channel, outcome.reason);
+    return store.postbackLog.insert(logEntry(req, channel, params, outcome));
+  };
 
   /** Runs one conversion report and writes its outcome, good or bad, to the postback log. */
   const convert = async (
@@ -86,7 +89,10 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
       const apiError = toApiError(error);
       if (!apiError) throw error;
       // The log entry would wait for the same write lock; the sender is told to retry instead.
-      if (apiError.code === 'database_busy') throw apiError;
+      if (apiError.code === 'database_busy') {
+        context.metrics?.rejection(channel, apiError.code);
+        throw apiError;
+      }
       const known = error instanceof ConversionError ? error : undefined;
       await log(req, channel, params, { httpStatus: apiError.status, status: 'error', reason: apiError.code, offerId: known?.offerId, clickId: known?.clickId });
       throw apiError;
