@@ -11,8 +11,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
- * Builds and packs the package, installs the tarball into an empty folder with npm (as a user would), and uses
- * it from there: ESM and CommonJS at run time, and both sets of type declarations.
+ * Packs the package with `npm pack` in its folder (its prepack builds it), as the README tells a user with a clone
+ * to, installs the tarball into an empty folder with npm, and uses it from there: ESM and CommonJS at run time, and
+ * both sets of type declarations. `pnpm pack`, the README's other way, must ship the same manifest.
  */
 const run = promisify(execFile);
 // Child processes (Node, tsc) take seconds each, and longer on a busy machine.
@@ -24,6 +25,8 @@ const typeRoots = join(packageDir, 'node_modules/@types');
 
 let dir: string;
 let app: string;
+let workspaceManifest: string;
+let pnpmManifest: Record<string, unknown>;
 let server: Server;
 let baseUrl: string;
 const received: { path: string; idempotencyKey: string | undefined; userAgent: string | undefined }[] = [];
@@ -31,9 +34,15 @@ const received: { path: string; idempotencyKey: string | undefined; userAgent: s
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'waypost-node-pack-'));
   app = join(dir, 'app');
-  await run('pnpm', ['run', 'build'], { cwd: packageDir });
-  await run('pnpm', ['pack', '--pack-destination', dir], { cwd: packageDir });
+  workspaceManifest = readFileSync(join(packageDir, 'package.json'), 'utf8');
+  await run('npm', ['pack', '--pack-destination', dir], { cwd: packageDir });
   const tarball = readdirSync(dir).find((file) => file.endsWith('.tgz'))!;
+  // The same build packed by pnpm (no second build: its scripts are off), for its manifest.
+  const pnpmDir = join(dir, 'pnpm');
+  await run('mkdir', [pnpmDir]);
+  await run('pnpm', ['--config.ignore-scripts=true', 'pack', '--pack-destination', pnpmDir], { cwd: packageDir });
+  await run('tar', ['xzf', join(pnpmDir, readdirSync(pnpmDir).find((file) => file.endsWith('.tgz'))!), '-C', pnpmDir]);
+  pnpmManifest = JSON.parse(readFileSync(join(pnpmDir, 'package/package.json'), 'utf8'));
   await run('mkdir', [app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'smoke', private: true }));
   await run('npm', ['install', join(dir, tarball), '--no-audit', '--no-fund'], { cwd: app, timeout: 120_000 });
@@ -89,9 +98,23 @@ describe('the packed package', () => {
     });
     expect(pkg.engines.node).toBe('>=20');
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['ky', 'zod']);
+    // Nothing that only means something inside the repository: workspace packages, build and test scripts.
+    expect(pkg).not.toHaveProperty('devDependencies');
+    expect(pkg).not.toHaveProperty('scripts');
+    expect(JSON.stringify(pkg)).not.toMatch(/workspace:|"source"|src\//);
     for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
       expect(readFileSync(join(root, 'dist', file), 'utf8')).not.toContain('@waypost/schema');
     }
+  });
+
+  it('leaves the workspace package.json as it was, with no copy left behind', () => {
+    expect(readFileSync(join(packageDir, 'package.json'), 'utf8')).toBe(workspaceManifest);
+    expect(readdirSync(packageDir)).not.toContain('package.workspace.json');
+  });
+
+  it('ships the same exports and dependencies when packed with pnpm', () => {
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules/@waypost/node/package.json'), 'utf8'));
+    expect(pnpmManifest).toMatchObject({ exports: pkg.exports, dependencies: pkg.dependencies, main: pkg.main, types: pkg.types });
   });
 
   it('can be imported as an ES module', async () => {
