@@ -5,6 +5,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { type CountryLookup, countryLookupFor } from './geo/geoip.js';
 import { Api } from './http/api.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { Metrics, metricsEndpoint } from './metrics.js';
@@ -30,6 +31,8 @@ export interface CreateAppOptions {
   clock?: Clock;
   /** Where unexpected errors are reported. @default console.error */
   log?: (error: unknown) => void;
+  /** Finds a visitor's country from their IP address. @default the database `config.geoipDb` names, read once per process */
+  countryLookup?: CountryLookup | undefined;
   /**
    * The Prometheus metrics, passed in to share them with the outbox dispatcher.
    * @default new ones when `config.metricsToken` is set, else none
@@ -43,9 +46,10 @@ export function createApp({
   config,
   clock = systemClock,
   log = console.error,
+  countryLookup = countryLookupFor(config.geoipDb),
   metrics = config.metricsToken ? new Metrics(store) : undefined,
 }: CreateAppOptions): express.Express {
-  const context: AppContext = { store, config, clock, metrics };
+  const context: AppContext = { store, config, clock, metrics, countryLookup };
   const app = express();
   app.disable('x-powered-by');
   // Answers are per request (tracking, fresh API reads); hashing every body for an ETag nobody revalidates costs CPU.

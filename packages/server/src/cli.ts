@@ -24,7 +24,8 @@ Options (each overrides its environment variable):
   --public-url URL     WAYPOST_PUBLIC_URL                                 (default http://localhost:8787)
   --currency CODE      WAYPOST_CURRENCY                                   (default USD)
   --timezone TZ        WAYPOST_TIMEZONE                                   (default UTC)
-  --country-header H   WAYPOST_COUNTRY_HEADER                             (default cf-ipcountry)
+  --country-header H   WAYPOST_COUNTRY_HEADER                             (default cf-ipcountry; off for none)
+  --geoip-db PATH      WAYPOST_GEOIP_DB       MMDB country file, or off   (default built-in)
   --trust-proxy V      WAYPOST_TRUST_PROXY                                (default off)
   --smtp-url URL       WAYPOST_SMTP_URL                                   (default none: e-mails wait)
   --smtp-from ADDRESS  WAYPOST_SMTP_FROM                                  (default Waypost <waypost@HOST>)
@@ -45,6 +46,7 @@ const CONFIG_FLAGS = {
   currency: 'currency',
   timezone: 'timezone',
   'country-header': 'countryHeader',
+  'geoip-db': 'geoipDb',
   'trust-proxy': 'trustProxy',
   'smtp-url': 'smtpUrl',
   'smtp-from': 'smtpFrom',

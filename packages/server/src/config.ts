@@ -19,8 +19,16 @@ export const ConfigSchema = z.object({
   currency: CurrencySchema.default('USD'),
   /** Account timezone for days in reports, caps and thresholds. @default 'UTC' */
   timezone: TimezoneSchema.default('UTC'),
-  /** Trusted request header that carries the visitor's ISO country. @default 'cf-ipcountry' */
+  /**
+   * Trusted request header that carries the visitor's ISO country (set by a CDN); when present it wins over the
+   * GeoIP lookup. `off` trusts no header. @default 'cf-ipcountry'
+   */
   countryHeader: z.string().trim().toLowerCase().min(1).default('cf-ipcountry'),
+  /**
+   * The visitor's country from their IP address: unset, the built-in CC0 database; a path, the operator's own MMDB
+   * file (GeoLite2/GeoIP2 Country or City, DB-IP), re-read when it changes; `off`, no lookup. @default built-in
+   */
+  geoipDb: z.string().trim().min(1).optional(),
   /** Express `trust proxy` setting: off, `true`, a hop count, or a list of addresses. @default false */
   trustProxy: z
     .string()
@@ -74,6 +82,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   currency: 'WAYPOST_CURRENCY',
   timezone: 'WAYPOST_TIMEZONE',
   countryHeader: 'WAYPOST_COUNTRY_HEADER',
+  geoipDb: 'WAYPOST_GEOIP_DB',
   trustProxy: 'WAYPOST_TRUST_PROXY',
   smtpUrl: 'WAYPOST_SMTP_URL',
   smtpFrom: 'WAYPOST_SMTP_FROM',

@@ -36,9 +36,11 @@ const COOKIE_DAYS = 90;
  */
 export function trackingRoutes(router: Router, context: AppContext): ErrorRequestHandler {
   const { store, config, clock } = context;
+  // The trusted header wins when present; otherwise the address the proxy settings give, before it is truncated.
   const countryOf = (req: Request) => {
-    const value = req.get(config.countryHeader)?.trim().toUpperCase();
-    return value && /^[A-Z]{2}$/.test(value) && value !== 'XX' && value !== 'T1' ? value : null;
+    const value = config.countryHeader === 'off' ? undefined : req.get(config.countryHeader)?.trim().toUpperCase();
+    if (value && /^[A-Z]{2}$/.test(value) && value !== 'XX' && value !== 'T1') return value;
+    return context.countryLookup?.country(req.ip) ?? null;
   };
   const notFoundPage = (res: Response) =>
     res.status(404).type('text/plain').send('This link is not available.\n');

@@ -10,6 +10,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { type Clock, systemClock } from '../../src/clock.js';
 import type { AppContext } from '../../src/context.js';
+import type { CountryLookup } from '../../src/geo/geoip.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createApiKey } from '../../src/keys.js';
 import { listen } from '../../src/server.js';
@@ -73,7 +74,7 @@ export const LOOPBACK_RECEIVERS = { WAYPOST_ALLOW_PRIVATE_DESTINATIONS: 'true' }
 /** A real server on port 0 over a real database, with an admin key. */
 export async function startTestServer(
   backend: Backend,
-  options: { databaseUrl?: string; clock?: TestClock; env?: Record<string, string>; log?: (error: unknown) => void } = {},
+  options: { databaseUrl?: string; clock?: TestClock; env?: Record<string, string>; log?: (error: unknown) => void; countryLookup?: CountryLookup } = {},
 ): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl(backend));
   const store = openStore(databaseUrl);
@@ -81,7 +82,7 @@ export async function startTestServer(
   const clock = options.clock ?? new TestClock();
   const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl, WAYPOST_PUBLIC_URL: 'http://track.waypost.test', ...LOOPBACK_RECEIVERS, ...options.env });
   await ensureRollupTimezone({ store, config });
-  const app = createApp({ store, config, clock, log: options.log ?? (() => {}) });
+  const app = createApp({ store, config, clock, log: options.log ?? (() => {}), countryLookup: options.countryLookup });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { key: adminKey } = await createApiKey({ store, clock }, { role: 'admin', name: 'test admin' });
