@@ -36,6 +36,11 @@ function valueOf(samples: Sample[], name: string, labels: Labels = {}): number |
   return found[0]?.value;
 }
 
+it('refuses a metrics token shorter than 16 characters at start, naming the variable', () => {
+  expect(() => loadConfig({ WAYPOST_METRICS_TOKEN: 'secret' })).toThrow(/WAYPOST_METRICS_TOKEN: must be 16 to 200 characters without spaces/);
+  expect(loadConfig({ WAYPOST_METRICS_TOKEN: TOKEN }).metricsToken).toBe(TOKEN);
+});
+
 describe.each(backends())('GET /metrics on %s', (backend) => {
   it('is off without WAYPOST_METRICS_TOKEN: 404, whatever token is sent', async () => {
     const server = await startTestServer(backend);
