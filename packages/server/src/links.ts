@@ -1,4 +1,4 @@
-import type { AffiliateNetwork, Offer, OfferLinks } from '@waypost/schema';
+import type { AffiliateNetwork, NetworkMacros, Offer, OfferLinks } from '@waypost/schema';
 
 /**
  * The links and snippets an offer hands out. Query values that are macros stay literal (`{aff_sub}`), because the
@@ -13,15 +13,9 @@ export function offerLinks(
   const base = publicUrl.replace(/\/+$/, '');
   const offerPath = encodeURIComponent(offer.id);
   const pub = publisherId ? `?pub=${encodeURIComponent(publisherId)}` : '';
-  const macros = network?.macros;
-  const postbackParams: [string, string][] = [
-    ['click_id', macros?.clickId ?? '{click_id}'],
-    ['amount', macros?.amount ?? '{amount}'],
-    ['transaction_id', macros?.transactionId ?? '{transaction_id}'],
-  ];
-  if (macros?.payout) postbackParams.push(['payout', macros.payout]);
-  if (macros?.status) postbackParams.push(['status', macros.status]);
-  const postbackUrl = `${base}/postback?${postbackParams.map(([name, value]) => `${name}=${value}`).join('&')}&token=${encodeURIComponent(offer.postbackToken)}`;
+  const postbackUrl = `${base}/postback?${postbackParams(network)
+    .map(([name, value]) => `${name}=${value}&`)
+    .join('')}token=${encodeURIComponent(offer.postbackToken)}`;
   const pixelUrl = `${base}/pixel.gif?offer_id=${offerPath}&amount={amount}&transaction_id={transaction_id}`;
   const script = `${base}/waypost.js`;
   return {
@@ -37,6 +31,33 @@ export function offerLinks(
     directTrackingSnippetUnavailable: offer.directTracking ? null : 'direct_tracking_disabled',
     conversionSnippet: `<script async src="${script}" data-convert data-offer="${escapeAttribute(offer.id)}" data-amount="ORDER_AMOUNT" data-currency="${offer.currency}" data-transaction-id="ORDER_ID"></script>`,
   };
+}
+
+// The canonical parameters in the order the postback URL lists them, with the network's macro for each.
+const POSTBACK_MACROS = [
+  ['click_id', 'clickId'],
+  ['amount', 'amount'],
+  ['transaction_id', 'transactionId'],
+  ['payout', 'payout'],
+  ['status', 'status'],
+  ['currency', 'currency'],
+  ['event', 'event'],
+  ['coupon', 'coupon'],
+] as const satisfies readonly (readonly [string, keyof NetworkMacros])[];
+
+/**
+ * The postback URL's parameters before the token. Without a network, Waypost's own macros; with one, only what the
+ * network has a macro for, so that it never sends a literal `{amount}` (SPEC §4). The click id is always asked for,
+ * unless the network sends it under a fixed name of its own (`params.click_id`), which it then appends itself.
+ */
+function postbackParams(network: AffiliateNetwork | undefined): [string, string][] {
+  if (!network) return [['click_id', '{click_id}'], ['amount', '{amount}'], ['transaction_id', '{transaction_id}']];
+  const { macros, params } = network;
+  const clickId = macros.clickId ?? (params.click_id ? undefined : '{click_id}');
+  return POSTBACK_MACROS.flatMap(([name, field]): [string, string][] => {
+    const macro = field === 'clickId' ? clickId : macros[field];
+    return macro === undefined ? [] : [[name, macro]];
+  });
 }
 
 function escapeAttribute(value: string): string {

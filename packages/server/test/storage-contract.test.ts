@@ -133,6 +133,7 @@ describe.each(backends())('the %s store', (backend) => {
       name: 'HasOffers',
       clickIdParam: 'aff_sub',
       macros: { clickId: '{aff_sub}', amount: '{sale_amount}', status: '{status}' },
+      params: { currency: 'cnv_currency' },
       statusMap: { '2': 'pending' as const, reversed: 'rejected' as const },
       createdAt: now,
       updatedAt: now,

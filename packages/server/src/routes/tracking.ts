@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type Request, type Response, type Ro
 import type { AppContext } from '../context.js';
 import { adClickIdsFrom, destinationFor, recordClick, recordVisit, resolveTarget, subIdsFrom } from '../engine/clicks.js';
 import { type ConversionInput, type ConversionOutcome, ConversionError, recordConversion } from '../engine/conversions.js';
+import { readConversionParams } from '../engine/network-params.js';
 import { addToRollups } from '../engine/rollups.js';
 import { ApiError, bodyError, toApiError } from '../http/errors.js';
 import { withoutNul } from '../http/nul.js';
@@ -17,7 +18,6 @@ import type { PostbackLogRecord } from '../storage/store.js';
 import {
   type ConversionParams,
   corsHeaders,
-  normalizeConversionParams,
   originAllowed,
   readCookie,
   redactParams,
@@ -224,7 +224,8 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const query = withoutNul(req.query as Record<string, unknown>);
     const clickFromCookie = readCookie(req.get('cookie'), CLICK_COOKIE);
     try {
-      const normalized = normalizeConversionParams(query);
+      // Read with the fixed parameter names of the offer's network, once the offer is known (SPEC §4 params).
+      const normalized = await readConversionParams(context, query, clickFromCookie);
       if (!normalized.ok) throw new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`);
       const p = normalized.params;
       // Without the offer's token the pixel's status and payout are ignored (SPEC §5); with it, it is a postback.
@@ -249,7 +250,8 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const params = withoutNul({ ...(req.query as Record<string, unknown>), ...body });
     let outcome: ConversionOutcome;
     try {
-      const normalized = normalizeConversionParams(params);
+      // Read with the fixed parameter names of the offer's network, once the offer is known (SPEC §4 params).
+      const normalized = await readConversionParams(context, params);
       if (!normalized.ok) {
         const error = new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`, [{ path: normalized.field, code: normalized.code, message: normalized.message }]);
         await log(req, 'postback', params, { httpStatus: 400, status: 'error', reason: normalized.code });

@@ -195,7 +195,9 @@ function affiliateNetworkRepository(db: SqlExecutor): AffiliateNetworkRepository
   const fromRow = (row: Row): AffiliateNetwork => ({
     id: String(row.id),
     name: String(row.name),
-    ...(JSON.parse(String(row.config)) as Pick<AffiliateNetwork, 'clickIdParam' | 'macros' | 'statusMap'>),
+    // Networks stored before `params` existed have none.
+    params: {},
+    ...(JSON.parse(String(row.config)) as Pick<AffiliateNetwork, 'clickIdParam' | 'macros' | 'statusMap'> & Partial<Pick<AffiliateNetwork, 'params'>>),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   });

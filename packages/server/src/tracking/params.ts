@@ -22,17 +22,26 @@ function fail(field: string, code: string, message: string): ConversionParamsErr
 
 /**
  * A postback's or pixel's parameters under their canonical names, from Express's parsed query or a body. Names match
- * case-insensitively, aliases included. Values are trimmed; an empty one or an unfilled placeholder counts as absent,
- * and an amount or payout with a decimal comma gets a point. A parameter sent twice
- * with different values is refused rather than guessed at; parameters we do not know are listed, not refused, because
- * networks send extras.
+ * case-insensitively, aliases included, and so do the fixed names of the offer's network (`networkParams`, canonical
+ * name to the name the network sends), which win over an alias of the same spelling. Values are trimmed; an empty one
+ * or an unfilled placeholder counts as absent, and an amount or payout with a decimal comma gets a point. A parameter
+ * sent twice with different values is refused rather than guessed at; parameters we do not know are listed, not
+ * refused, because networks send extras.
  */
-export function normalizeConversionParams(input: Record<string, unknown>): NormalizeConversionParamsResult {
+export function normalizeConversionParams(
+  input: Record<string, unknown>,
+  networkParams: Readonly<Partial<Record<CanonicalParam, string>>> = {},
+): NormalizeConversionParamsResult {
   const params: ConversionParams = {};
   const unknown: string[] = [];
   const givenAs = new Map<CanonicalParam, string>();
+  const fixed = new Map<string, CanonicalParam>(
+    (Object.entries(networkParams) as [CanonicalParam, string | undefined][]).flatMap(([canonical, name]) =>
+      name === undefined || canonical === 'token' ? [] : [[name.toLowerCase(), canonical] as const],
+    ),
+  );
   for (const [name, raw] of Object.entries(input)) {
-    const canonical = CANONICAL.get(name.toLowerCase());
+    const canonical = fixed.get(name.toLowerCase()) ?? CANONICAL.get(name.toLowerCase());
     if (!canonical) {
       unknown.push(name);
       continue;
