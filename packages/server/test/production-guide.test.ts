@@ -56,7 +56,7 @@ it('documents an environment file that the server accepts, with an https public 
   expect(Object.keys(env).filter((name) => !known.has(name))).toEqual([]);
   const config = loadConfig(env);
   expect(config.publicUrl).toMatch(/^https:\/\//);
-  expect(config.trustProxy).toBe('loopback');
+  expect(config.trustProxy).toBe('127.0.0.1');
   expect(config.databaseUrl).toMatch(/^postgres:\/\//);
   expect(config.smtpFrom).toBe('Waypost <tracking@example.com>');
 });
