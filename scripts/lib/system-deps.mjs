@@ -1,4 +1,4 @@
-// PostgreSQL server binaries and Chromium for `npm test`: find them, or install them with apt as root.
+// PostgreSQL server binaries, Chromium and nginx for `npm test`: find them, or install them with apt as root.
 // The PostgreSQL lookup mirrors findPgBin() in packages/server/test/support/postgres.ts (keep both in step).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -43,14 +43,24 @@ export function findChromium(env = process.env) {
 }
 
 /**
- * Makes sure PostgreSQL and Chromium are there; installs the missing ones with apt-get when running as root,
- * else exits with a message naming what to install. Resolves to { pgBin, chromium }.
+ * nginx executable, for the reverse-proxy test: WAYPOST_NGINX, else nginx on PATH or in the sbin folders (Debian puts
+ * it in /usr/sbin). Mirrors findNginx() in packages/server/test/support/nginx.ts (keep both in step).
+ */
+export function findNginx(env = process.env) {
+  if (env.WAYPOST_NGINX) return isExecutableFile(env.WAYPOST_NGINX) ? env.WAYPOST_NGINX : undefined;
+  return which('nginx', env.PATH, SBIN);
+}
+
+/**
+ * Makes sure PostgreSQL, Chromium and nginx are there; installs the missing ones with apt-get when running as root,
+ * else exits with a message naming what to install. Resolves to { pgBin, chromium, nginx }.
  */
 export async function ensureSystemDeps(env = process.env) {
   const missing = () => {
     const list = [];
     if (!findPgBin(env)) list.push({ apt: 'postgresql', what: 'PostgreSQL server binaries (initdb, pg_ctl)', envVar: 'WAYPOST_PG_BIN', hint: 'WAYPOST_PG_BIN=/usr/lib/postgresql/15/bin' });
     if (!findChromium(env)) list.push({ apt: 'chromium', what: 'Chromium', envVar: 'CHROMIUM_PATH', hint: 'CHROMIUM_PATH=/path/to/chromium' });
+    if (!findNginx(env)) list.push({ apt: 'nginx', what: 'nginx', envVar: 'WAYPOST_NGINX', hint: 'WAYPOST_NGINX=/path/to/nginx' });
     return list;
   };
 
@@ -85,5 +95,5 @@ export async function ensureSystemDeps(env = process.env) {
     todo = missing();
     if (todo.length > 0) fail(`apt-get installed ${names}, but ${todo.map((m) => m.what).join(' and ')} still cannot be found.`);
   }
-  return { pgBin: findPgBin(env), chromium: findChromium(env) };
+  return { pgBin: findPgBin(env), chromium: findChromium(env), nginx: findNginx(env) };
 }

@@ -17,9 +17,9 @@ export interface PgCluster {
   stop(): Promise<void>;
 }
 
-const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+export const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     if (!statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);
@@ -29,7 +29,8 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function which(name: string, extraDirs: string[] = []): string | undefined {
+/** The executable `name` on PATH, or in `extraDirs` (sbin folders are not on every user's PATH). */
+export function which(name: string, extraDirs: string[] = []): string | undefined {
   for (const dir of [...(process.env.PATH ?? '').split(delimiter), ...extraDirs]) {
     if (dir && isExecutable(join(dir, name))) return join(dir, name);
   }
