@@ -12,7 +12,218 @@ import type { AffiliateNetworkTemplate } from '@waypost/schema';
  * (`statusMap`, only for values that are not already aliases), how it sends (GET, form or JSON) and the source link, then
  * add a row to test/network-templates.test.ts that fires a postback the way the documentation shows.
  */
-export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [];
+export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
+  // https://docs.keitaro.io/en/conversions-and-postback/integration-with-affiliate-networks/adcombo.html (AdCombo's
+  // postback settings as Keitaro documents them) and https://affise.zendesk.com/hc/en-us/articles/115004551689 (the
+  // clickid parameter of AdCombo's tracking URL).
+  {
+    key: 'adcombo',
+    name: 'AdCombo',
+    clickIdParam: 'clickid',
+    macros: { clickId: '{clickid}', payout: '{revenue}', transactionId: '{trans_id}' },
+    method: 'GET',
+    notes:
+      'AdCombo has one postback field per status and no status macro: paste the postback URL into each field with ' +
+      '&status=approved added in "Lead" (an order confirmed by the call centre), &status=pending in "Hold" (being ' +
+      'processed) and &status=rejected in "Reject" (cancelled, trash or fake). AdCombo fills no sale amount and no ' +
+      'currency: payouts are read in the offer currency. Its own postback documentation is inside the AdCombo dashboard; ' +
+      'this template follows the settings Keitaro documents for it.',
+    source: 'https://docs.keitaro.io/en/conversions-and-postback/integration-with-affiliate-networks/adcombo.html',
+  },
+  // https://developers.admitad.com/ru/doc/api_en/methods/opt_codes/opt-codes-create-action/ (the macro list and the
+  // status filter of a postback) and https://support.mitgo.com/hc/en-us/articles/360019365798 (GET or POST).
+  {
+    key: 'admitad',
+    name: 'Admitad',
+    clickIdParam: 'subid',
+    macros: { clickId: '[[[subid]]]', amount: '[[[order_sum]]]', payout: '[[[payment_sum]]]', transactionId: '[[[order_id]]]', currency: '[[[currency]]]' },
+    method: 'GET',
+    notes:
+      'Admitad lists no status macro for action postbacks; a postback is filtered on the action status instead (new, ' +
+      'pending, accepted, rejected). Add one postback URL per status in Tools → Postback URL, with &status=pending, ' +
+      '&status=approved and &status=rejected added. [[[currency]]] is the currency of the program, which both amounts use.',
+    source: 'https://developers.admitad.com/ru/doc/api_en/methods/opt_codes/opt-codes-create-action/',
+  },
+  // https://help-center.affise.com/en/articles/6655842-affiliate-postback-macros-affiliates
+  {
+    key: 'affise',
+    name: 'Affise',
+    clickIdParam: 'sub1',
+    macros: {
+      clickId: '{sub1}',
+      amount: '{order_sum}',
+      payout: '{sum}',
+      transactionId: '{transactionid}',
+      status: '{status}',
+      currency: '{currency}',
+      event: '{goal}',
+      coupon: '{promo_code}',
+    },
+    // Affise's values: 1 approved, 2 pending, 3 declined, 5 approved but put on hold (not yet payable).
+    statusMap: { '1': 'approved', '2': 'pending', '3': 'rejected', '5': 'pending' },
+    method: 'GET',
+    notes:
+      'Affise has no click-id macro: the click id travels in sub1 and comes back as {sub1}. Status 5 ("approved and put on ' +
+      'hold") is read as pending until Affise sends 1. {currency} is the payout currency and {order_sum} is in ' +
+      '{order_currency}; Waypost reads both in one currency, so remove the amount macro if an advertiser pays in another ' +
+      'currency than its orders.',
+    source: 'https://help-center.affise.com/en/articles/6655842-affiliate-postback-macros-affiliates',
+  },
+  {
+    key: 'alfaleads',
+    name: 'Alfaleads',
+    clickIdParam: 'sub1',
+    macros: { clickId: '{sub1}' },
+    method: 'GET',
+    notes:
+      'Alfaleads documents its postback macros inside its partner dashboard, which could not be read for this template: ' +
+      'it carries only the click id, sent in sub1. Add the payout, status and transaction macros that the dashboard ' +
+      'lists (PATCH replaces macros whole) and a statusMap for any status value that is not one of Waypost\'s aliases.',
+    source: 'https://alfaleads.com',
+  },
+  // https://developer.awin.com/docs/transaction-notifications and https://developer.awin.com/docs/request-types
+  {
+    key: 'awin',
+    name: 'Awin',
+    clickIdParam: 'clickref',
+    macros: {
+      clickId: '!!!clickRef!!!',
+      amount: '!!!transactionAmount!!!',
+      payout: '!!!commission!!!',
+      transactionId: '!!!transactionId!!!',
+      currency: '!!!transactionCurrency!!!',
+    },
+    method: 'GET',
+    notes:
+      'Awin Transaction Notifications must be enabled by Awin support; choose the GET call-back method. Awin notifies when a ' +
+      'transaction is recorded; its documentation does not say that validation (approval or decline) is notified, so ' +
+      'conversions take the offer\'s approval.defaultStatus (set it to pending) and are decided in Waypost. The sale amount ' +
+      'is in the currency of the advertiser programme. The placeholders past !!!clickRef!!! and !!!commission!!! are named ' +
+      'as Awin\'s placeholder table names them; check them against it when setting the notification up.',
+    source: 'https://developer.awin.com/docs/request-types',
+  },
+  // https://support.getcake.com/en/support/solutions/articles/5000546096 and
+  // https://support.getcake.com/support/solutions/articles/5000545788 (the affiliate pixel tokens).
+  {
+    key: 'cake',
+    name: 'CAKE',
+    clickIdParam: 's2',
+    macros: { clickId: '#s2#', payout: '#price#', transactionId: '#leadid#' },
+    method: 'GET',
+    notes:
+      'CAKE recommends s2 for the click id (s1 is reserved for sub-affiliates; a value over 100 characters spills into s3). ' +
+      '#price# is the affiliate payout and #leadid# CAKE\'s own conversion id. CAKE has no sale-amount, currency or status ' +
+      'token for affiliate pixels, and does not document postbacks for reversals.',
+    source: 'https://support.getcake.com/en/support/solutions/articles/5000546096',
+  },
+  // https://help.digistore24.com/hc/en-us/articles/24293197806225-Set-up-S2S-postback and
+  // https://docs.digistore24.com/knowledge-base/s2s-postback/ (the S2S postback placeholders).
+  {
+    key: 'digistore24',
+    name: 'Digistore24',
+    clickIdParam: 'cid',
+    macros: { clickId: '{cid}', amount: '{amount_netto}', payout: '{amount_affiliate}', currency: '{currency}', status: '{transaction_type}' },
+    statusMap: { payment: 'approved', refund: 'rejected', chargeback: 'rejected' },
+    method: 'GET',
+    notes:
+      'Set up under Account → S2S postback (affiliates) or Settings → IPN (vendors), with the payment, refund and ' +
+      'chargeback events ticked. {transaction_type} is read as the status, with the values of Digistore24\'s event ' +
+      'names (payment, refund, chargeback); others (missed payments, rebilling changes) are refused until mapped. The ' +
+      'sale amount is the net one ({amount_netto}). No transaction id is asked for: Digistore24 does not say that a refund ' +
+      'carries the payment\'s transaction id, and without one a refund for the same click reverses its conversion. ' +
+      '{country} is a country name, not a code, so it is not read.',
+    source: 'https://docs.digistore24.com/knowledge-base/s2s-postback/',
+  },
+  // https://helpdesk.everflow.io/collaborator/managing-postbacks-as-a-partner and
+  // https://helpdesk.everflow.io/en/articles/6173403-a-guide-to-parameters-and-macros
+  {
+    key: 'everflow',
+    name: 'Everflow',
+    clickIdParam: 'sub1',
+    macros: { clickId: '{sub1}', amount: '{sale_amount}', payout: '{payout}', event: '{event_name}' },
+    method: 'GET',
+    notes:
+      'Pass the click id in sub1 (sub1–sub10 all come back). Set up a Conversion postback, and an Event postback for later ' +
+      'events, which arrive with their name. Everflow\'s {transaction_id} is its click id, shared by a click\'s events, so ' +
+      'it is not used as the transaction id. Everflow documents no status or currency macro for partner postbacks, and no ' +
+      'partner postback for reversals.',
+    source: 'https://helpdesk.everflow.io/collaborator/managing-postbacks-as-a-partner',
+  },
+  // https://help.impact.com/en/support/solutions/articles/155000000882-enable-action-clearing-events-notifications and
+  // https://integrations.impact.com/impact-brand/reference/enable-postbacks (GET recommended; POST with a form or JSON body).
+  {
+    key: 'impact',
+    name: 'Impact',
+    clickIdParam: 'subId1',
+    macros: {
+      clickId: '{SubId1}',
+      amount: '{Amount}',
+      payout: '{Payout}',
+      transactionId: '{ActionId}',
+      status: '{Status}',
+      currency: '{Currency}',
+    },
+    statusMap: { PENDING: 'pending', APPROVED: 'approved', REVERSED: 'rejected' },
+    method: 'GET',
+    notes:
+      'Impact macros are case-sensitive ({SubId1}, not {subid1}). Action lifecycle notifications fire when an action is ' +
+      'tracked, modified and reversed, so a reversal arrives with status REVERSED. GET is Impact\'s recommended method; a ' +
+      'POST with a form or JSON body using the same macros works too.',
+    source: 'https://integrations.impact.com/impact-brand/reference/enable-postbacks',
+  },
+  {
+    key: 'maxbounty',
+    name: 'MaxBounty',
+    clickIdParam: 's1',
+    macros: { clickId: '#S1#', payout: '#RATE#', transactionId: '#LEADID#' },
+    method: 'GET',
+    notes:
+      'MaxBounty documents its postback tokens inside the affiliate dashboard, which could not be read for this template: ' +
+      'check the tokens above (#S1#–#S5#, #RATE#, #LEADID#) against its list. No sale-amount, currency or status token is ' +
+      'known, so payouts are read in the offer currency and reversals are not notified.',
+    source: 'https://www.maxbounty.com',
+  },
+  // https://helpdesk.everflow.io/en/articles/6272748-rakuten-postback-setup (Rakuten's postback as Everflow documents it).
+  {
+    key: 'rakuten',
+    name: 'Rakuten Advertising',
+    clickIdParam: 'u1',
+    macros: {},
+    params: { click_id: 'u1' },
+    method: 'GET',
+    notes:
+      'Rakuten posts to fixed names and fills no macros: postbacks are set up on request by Rakuten support (up to 10 days) ' +
+      'and send the u1 value of the click and the sale value as amount. Give them the postback URL, which then carries only ' +
+      'the token. Rakuten\'s publisher documentation of the postback is not public; this template follows Everflow\'s.',
+    source: 'https://helpdesk.everflow.io/en/articles/6272748-rakuten-postback-setup',
+  },
+  // http://www.shortywp.com/shareasale-postback-s2s-tracking-implementation/ (ShareASale support's list of macros) and
+  // https://docs.anytrack.io/affiliate-networks-integrations/shareasale (the !!macro!! syntax).
+  {
+    key: 'shareasale',
+    name: 'ShareASale',
+    clickIdParam: 'afftrack',
+    macros: { clickId: '!!afftrack!!', amount: '!!amountOfSale!!', payout: '!!commission!!', transactionId: '!!transID!!', event: '!!transtype!!' },
+    method: 'GET',
+    notes:
+      'ShareASale sets postbacks up on request through its support, by GET or POST, and documents them only in that reply. ' +
+      'It sends no status and no currency, and no postback for voided transactions.',
+    source: 'http://www.shortywp.com/shareasale-postback-s2s-tracking-implementation/',
+  },
+  // https://docs.tracklysms.com/integrations/tune and https://docs.tealium.com/server-side-connectors/tune-postback-tracking-connector
+  {
+    key: 'tune',
+    name: 'TUNE (HasOffers)',
+    clickIdParam: 'aff_sub',
+    macros: { clickId: '{aff_sub}', amount: '{sale_amount}', payout: '{payout}', event: '{goal_id}' },
+    method: 'GET',
+    notes:
+      'Pass the click id in aff_sub (aff_sub2–aff_sub5 also come back). TUNE\'s {transaction_id} is its click id, shared ' +
+      'by every goal of a click, so goals are told apart by {goal_id} instead. TUNE\'s affiliate postback documentation is ' +
+      'behind its login; this template follows integrations that document it, and no status or currency macro is used.',
+    source: 'https://docs.tracklysms.com/integrations/tune',
+  },
+];
 
 export function findNetworkTemplate(key: string): AffiliateNetworkTemplate | undefined {
   return NETWORK_TEMPLATES.find((template) => template.key === key);
