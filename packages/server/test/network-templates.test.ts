@@ -75,7 +75,33 @@ const CASES: Case[] = [
       expect: { status: 'approved', amount: '59.99', payout: '4.80', currency: 'GBP' },
     },
   },
+  {
+    key: 'binom',
+    way: 'as a traffic source',
+    currency: 'USD',
+    first: { fill: { '{externalid}': CLICK, '{payout}': '3.10', '{cnv_status}': 'approve' }, expect: { status: 'approved', amount: null, payout: '3.10', currency: 'USD' } },
+    later: [{ fill: { '{cnv_status}': 'reject' }, status: 'rejected' }],
+  },
+  {
+    key: 'binom',
+    way: "in Binom's own postback format",
+    currency: 'USD',
+    first: { append: `cnv_id=${CLICK}&payout=2,75&cnv_status=hold&cnv_currency=usd`, expect: { status: 'pending', amount: null, payout: '2.75', currency: 'USD' } },
+    later: [{ append: `cnv_id=${CLICK}&cnv_status=approve`, status: 'approved' }],
+  },
   { key: 'cake', currency: 'USD', first: { fill: { '#s2#': CLICK, '#price#': '22.00', '#leadid#': '98765' }, expect: { status: 'approved', amount: null, payout: '22.00', currency: 'USD' } } },
+  {
+    key: 'clickflare',
+    way: 'as a traffic source',
+    currency: 'USD',
+    first: { fill: { '{externalid}': CLICK, '{payout}': '5.5', '{transaction.id}': 'cf-1' }, expect: { status: 'approved', amount: null, payout: '5.50', currency: 'USD' } },
+  },
+  {
+    key: 'clickflare',
+    way: "in ClickFlare's own postback format",
+    currency: 'USD',
+    first: { append: `click_id=${CLICK}&payout=6&txid=cf-2&ct=upsell`, expect: { status: 'approved', amount: null, payout: '6.00', currency: 'USD', event: 'upsell' } },
+  },
   {
     key: 'digistore24',
     currency: 'EUR',
@@ -113,8 +139,26 @@ const CASES: Case[] = [
     },
     later: [{ method: 'json', fill: { '{Status}': 'REVERSED' }, status: 'rejected' }],
   },
+  {
+    key: 'keitaro',
+    currency: 'USD',
+    first: { fill: { '{external_id}': CLICK, '{revenue}': '9.99', '{tid}': 'k-1', '{status}': 'lead' }, expect: { status: 'pending', amount: null, payout: '9.99', currency: 'USD' } },
+    later: [
+      { fill: { '{status}': 'sale' }, status: 'approved' },
+      { fill: { '{status}': 'rejected' }, status: 'rejected' },
+    ],
+  },
   { key: 'maxbounty', currency: 'USD', first: { fill: { '#S1#': CLICK, '#RATE#': '35.00', '#LEADID#': '555123' }, expect: { status: 'approved', amount: null, payout: '35.00', currency: 'USD' } } },
   { key: 'rakuten', currency: 'USD', first: { append: `u1=${CLICK}&amount=64.90`, expect: { status: 'approved', amount: '64.90', payout: '1.00', currency: 'USD' } } },
+  {
+    key: 'redtrack',
+    currency: 'EUR',
+    first: { append: `clickid=${CLICK}&sum=4.40&status=Pending&type=Deposit&currency=EUR`, expect: { status: 'pending', amount: null, payout: '4.40', currency: 'EUR', event: 'Deposit' } },
+    later: [
+      { append: `clickid=${CLICK}&sum=4.40&status=Approved&type=Deposit&currency=EUR`, status: 'approved' },
+      { append: `clickid=${CLICK}&status=Declined&type=Deposit`, status: 'rejected' },
+    ],
+  },
   {
     key: 'shareasale',
     currency: 'USD',
@@ -134,10 +178,17 @@ const CASES: Case[] = [
     },
   },
   { key: 'tune', currency: 'USD', first: { fill: { '{aff_sub}': CLICK, '{sale_amount}': '49.00', '{payout}': '4.90', '{goal_id}': '' }, expect: { status: 'approved', amount: '49.00', payout: '4.90', currency: 'USD' } } },
+  { key: 'voluum', way: 'as a traffic source', currency: 'USD', first: { fill: { '{externalid}': CLICK, '{payout}': '2.20' }, expect: { status: 'approved', amount: null, payout: '2.20', currency: 'USD' } } },
+  {
+    key: 'voluum',
+    way: "in Voluum's own postback format",
+    currency: 'USD',
+    first: { append: `cid=${CLICK}&payout=1.80&txid=v-1&currency=USD&et=signup`, expect: { status: 'approved', amount: null, payout: '1.80', currency: 'USD', event: 'signup' } },
+  },
 ];
 
 /** Templates of networks that notify by webhook, tested with webhook support (POST /postback/:networkId). */
-const WEBHOOK_TEMPLATES: string[] = [];
+const WEBHOOK_TEMPLATES = ['clickbank', 'partnerstack'];
 
 /** The query of a postback URL as name/value pairs, read by hand: a macro such as `#s2#` is not a URL fragment here. */
 function queryPairs(url: string): [string, string][] {
@@ -156,10 +207,10 @@ describe.each(backends())('built-in network templates on %s', (backend) => {
     const list = await server.json('/v1/affiliate-networks/templates');
     expect(list.status).toBe(200);
     const templates = list.body.data as { key: string; name: string; method: string; source: string; macros: Record<string, string>; notes: string }[];
-    expect(templates.length).toBeGreaterThanOrEqual(13);
+    expect(templates.length).toBeGreaterThanOrEqual(20);
     const names = templates.map((template) => template.name);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
-    for (const name of ['Everflow', 'TUNE (HasOffers)', 'CAKE', 'Affise', 'Impact', 'Awin', 'Admitad', 'MaxBounty', 'Digistore24', 'ShareASale', 'Rakuten Advertising', 'AdCombo', 'Alfaleads']) {
+    for (const name of ['Everflow', 'TUNE (HasOffers)', 'CAKE', 'Affise', 'Impact', 'Awin', 'Admitad', 'MaxBounty', 'ClickBank', 'Digistore24', 'ShareASale', 'Rakuten Advertising', 'PartnerStack', 'AdCombo', 'Alfaleads', 'Keitaro', 'Binom', 'Voluum', 'RedTrack']) {
       expect(names).toContain(name);
     }
     for (const template of templates) {

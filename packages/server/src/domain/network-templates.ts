@@ -102,6 +102,22 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
       'as Awin\'s placeholder table names them; check them against it when setting the notification up.',
     source: 'https://developer.awin.com/docs/request-types',
   },
+  // https://docs.binom.org/postback-url.php (Binom's own postback: cnv_id, payout, cnv_status) and
+  // https://docs.binom.org/conv-to-source-v2.php (the tokens of a traffic-source postback).
+  {
+    key: 'binom',
+    name: 'Binom',
+    clickIdParam: 'externalid',
+    macros: { clickId: '{externalid}', payout: '{payout}', status: '{cnv_status}' },
+    params: { click_id: 'cnv_id', currency: 'cnv_currency' },
+    method: 'GET',
+    notes:
+      'Two ways in. As a traffic source of a Binom campaign, put the postback URL in the Binom traffic source (its External ' +
+      'ID token must read the parameter Waypost appends, externalid). A network already set up with Binom\'s postback ' +
+      '(click.php?cnv_id=…&payout=…&cnv_status=…&cnv_currency=…) can keep it with Waypost\'s /postback?token=… in place of ' +
+      'click.php. Binom statuses are free text chosen per network: only the aliases are read, so add a statusMap for others.',
+    source: 'https://docs.binom.org/postback-url.php',
+  },
   // https://support.getcake.com/en/support/solutions/articles/5000546096 and
   // https://support.getcake.com/support/solutions/articles/5000545788 (the affiliate pixel tokens).
   {
@@ -115,6 +131,38 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
       '#price# is the affiliate payout and #leadid# CAKE\'s own conversion id. CAKE has no sale-amount, currency or status ' +
       'token for affiliate pixels, and does not document postbacks for reversals.',
     source: 'https://support.getcake.com/en/support/solutions/articles/5000546096',
+  },
+  // https://support.clickbank.com/hc/en-us/articles/220376507-Instant-Notification-Service-INS
+  {
+    key: 'clickbank',
+    name: 'ClickBank',
+    clickIdParam: 'tid',
+    macros: {},
+    // transactionType values: SALE, BILL (a rebill of a recurring product), RFND (refund), CGBK (chargeback).
+    statusMap: { SALE: 'approved', BILL: 'rebill', RFND: 'rejected', CGBK: 'rejected' },
+    method: 'json',
+    notes:
+      'ClickBank notifies by Instant Notification (an encrypted JSON POST, decrypted with the account\'s secret key), not by ' +
+      'a URL with macros: it needs webhook support (POST /postback/:networkId). The click id goes out as the hoplink\'s tid ' +
+      'and comes back among the notification\'s tracking codes. Other transaction types (INSF, CANCEL-REBILL, ' +
+      'UNCANCEL-REBILL, TEST) are left to the webhook format.',
+    source: 'https://support.clickbank.com/hc/en-us/articles/220376507-Instant-Notification-Service-INS',
+  },
+  // https://help.clickflare.io/en/tracking/how-to-configure-a-traffic-source-s2s-postback-url (tokens of a traffic-source
+  // postback) and https://help.clickflare.io/en/tracking/click-flare-parameters-in-postback-urls (its own postback).
+  {
+    key: 'clickflare',
+    name: 'ClickFlare',
+    clickIdParam: 'externalid',
+    macros: { clickId: '{externalid}', payout: '{payout}', transactionId: '{transaction.id}' },
+    params: { event: 'ct' },
+    method: 'GET',
+    notes:
+      'As a traffic source of a ClickFlare campaign: map the parameter Waypost appends (externalid) to the click id in the ' +
+      'ClickFlare traffic source, and put the postback URL there. A network set up with ClickFlare\'s own postback ' +
+      '(cf/cv?click_id=…&payout=…&txid=…&ct=…) can keep it with Waypost\'s /postback?token=… in place of cf/cv: ct is ' +
+      'read as the event. ClickFlare sends no status or currency.',
+    source: 'https://help.clickflare.io/en/tracking/how-to-configure-a-traffic-source-s2s-postback-url',
   },
   // https://help.digistore24.com/hc/en-us/articles/24293197806225-Set-up-S2S-postback and
   // https://docs.digistore24.com/knowledge-base/s2s-postback/ (the S2S postback placeholders).
@@ -171,6 +219,21 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
       'POST with a form or JSON body using the same macros works too.',
     source: 'https://integrations.impact.com/impact-brand/reference/enable-postbacks',
   },
+  // https://docs.keitaro.io/ru/campaigns-and-streams/s2s-postback-placeholders.html
+  {
+    key: 'keitaro',
+    name: 'Keitaro',
+    clickIdParam: 'external_id',
+    macros: { clickId: '{external_id}', payout: '{revenue}', transactionId: '{tid}', status: '{status}' },
+    method: 'GET',
+    notes:
+      'For Waypost as a traffic source of a Keitaro campaign: the campaign\'s External ID parameter must read the parameter ' +
+      'Waypost appends (external_id), and the postback URL goes into the campaign\'s S2S postback. Keitaro\'s statuses ' +
+      '(lead, sale, rejected, rebill) are Waypost aliases. Keitaro sends no currency macro: revenue is read in the offer ' +
+      'currency. A network set up with Keitaro\'s own postback (postback?subid=…&payout=…&status=…&tid=…) can keep it with ' +
+      'Waypost\'s /postback?token=…: those names are aliases too.',
+    source: 'https://docs.keitaro.io/ru/campaigns-and-streams/s2s-postback-placeholders.html',
+  },
   {
     key: 'maxbounty',
     name: 'MaxBounty',
@@ -182,6 +245,20 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
       'check the tokens above (#S1#–#S5#, #RATE#, #LEADID#) against its list. No sale-amount, currency or status token is ' +
       'known, so payouts are read in the offer currency and reversals are not notified.',
     source: 'https://www.maxbounty.com',
+  },
+  // https://docs.partnerstack.com/docs/postbacks
+  {
+    key: 'partnerstack',
+    name: 'PartnerStack',
+    clickIdParam: 'ps_xid',
+    macros: {},
+    method: 'json',
+    notes:
+      'PartnerStack notifies partners by a JSON POST of events (action_created, action_updated, reward_created, …) to a ' +
+      'postback registered at dash.partnerstack.com/settings/postbacks, not by a URL with macros: it needs webhook support ' +
+      '(POST /postback/:networkId). Its test notification is {"event":"test"}. The click-id parameter of its partner links ' +
+      '(ps_xid) is not in the postback documentation and should be checked against your link.',
+    source: 'https://docs.partnerstack.com/docs/postbacks',
   },
   // https://helpdesk.everflow.io/en/articles/6272748-rakuten-postback-setup (Rakuten's postback as Everflow documents it).
   {
@@ -196,6 +273,21 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
       'and send the u1 value of the click and the sale value as amount. Give them the postback URL, which then carries only ' +
       'the token. Rakuten\'s publisher documentation of the postback is not public; this template follows Everflow\'s.',
     source: 'https://helpdesk.everflow.io/en/articles/6272748-rakuten-postback-setup',
+  },
+  // https://help.redtrack.io/knowledgebase/kb/basic-setup-9785/supported-dynamic-parameters/%d1%81lick-id-parameter/ and
+  // https://docs.redtrack.io/knowledgebase/tracking-event-types/ (statuses and conversion types).
+  {
+    key: 'redtrack',
+    name: 'RedTrack',
+    clickIdParam: 'clickid',
+    macros: {},
+    params: { payout: 'sum', event: 'type' },
+    method: 'GET',
+    notes:
+      'For networks set up with RedTrack\'s postback (postback?clickid=…&sum=…&status=…&type=…): keep it with Waypost\'s ' +
+      '/postback?token=… in place of RedTrack\'s domain and path. sum is read as the payout and type as the event; ' +
+      'RedTrack\'s statuses Approved, Pending and Declined are aliases, while "Other" (no status) is refused until mapped.',
+    source: 'https://docs.redtrack.io/knowledgebase/tracking-event-types/',
   },
   // http://www.shortywp.com/shareasale-postback-s2s-tracking-implementation/ (ShareASale support's list of macros) and
   // https://docs.anytrack.io/affiliate-networks-integrations/shareasale (the !!macro!! syntax).
@@ -222,6 +314,21 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
       'by every goal of a click, so goals are told apart by {goal_id} instead. TUNE\'s affiliate postback documentation is ' +
       'behind its login; this template follows integrations that document it, and no status or currency macro is used.',
     source: 'https://docs.tracklysms.com/integrations/tune',
+  },
+  // https://doc.voluum.com/en/traffic_source_postback_url.html and https://doc.voluum.com/en/tracking_conversions_postback.html
+  {
+    key: 'voluum',
+    name: 'Voluum',
+    clickIdParam: 'externalid',
+    macros: { clickId: '{externalid}', payout: '{payout}' },
+    params: { event: 'et' },
+    method: 'GET',
+    notes:
+      'As a traffic source of a Voluum campaign: map the parameter Waypost appends (externalid) to the External ID of the ' +
+      'Voluum traffic source and put the postback URL there. A network set up with Voluum\'s postback ' +
+      '(postback?cid=…&payout=…&txid=…&currency=…&et=…) can keep it with Waypost\'s /postback?token=…: et is read as the ' +
+      'event, the other names are aliases.',
+    source: 'https://doc.voluum.com/en/traffic_source_postback_url.html',
   },
 ];
 
