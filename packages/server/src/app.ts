@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type CountryLookup, countryLookupFor } from './geo/geoip.js';
+import { accessLog } from './http/access-log.js';
 import { Api } from './http/api.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { Metrics, metricsEndpoint } from './metrics.js';
@@ -57,6 +58,7 @@ export function createApp({
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  if (config.accessLog) app.use(accessLog());
   if (metrics) app.use(metrics.requests());
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');

@@ -1,4 +1,5 @@
 import { CurrencySchema, describeIssues, TimezoneSchema, toErrorIssues } from '@waypost/schema';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** Server configuration; every field comes from a `WAYPOST_*` environment variable and may be overridden by a CLI flag. */
@@ -33,11 +34,27 @@ export const ConfigSchema = z.object({
   trustProxy: z
     .string()
     .optional()
-    .transform((value): boolean | number | string => {
+    .transform((value, ctx): boolean | number | string => {
       if (value === undefined || value === '' || value === 'false' || value === '0' || value === 'off') return false;
       if (value === 'true' || value === 'on') return true;
-      return /^\d+$/.test(value) ? Number(value) : value;
+      if (/^\d+$/.test(value)) return Number(value);
+      // Express compiles a list the same way, but only once the app is built, with a TypeError and no variable name.
+      try {
+        proxyaddr.compile(value.split(',').map((entry) => entry.trim()));
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be "true", a hop count, or addresses, subnets and loopback, linklocal, uniquelocal, comma-separated (${(error as Error).message})`,
+        });
+        return z.NEVER;
+      }
+      return value;
     }),
+  /**
+   * One line per request on standard output, in the combined log format that web servers write and log tools read;
+   * `token` parameters are redacted and visitors' addresses cut as in clicks. @default false
+   */
+  accessLog: z.stringbool().default(false),
   /** SMTP server for conversion e-mails (`smtp://user:pass@host:587`, `smtps://…`); e-mails wait without it. */
   smtpUrl: z
     .string()
@@ -84,6 +101,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   countryHeader: 'WAYPOST_COUNTRY_HEADER',
   geoipDb: 'WAYPOST_GEOIP_DB',
   trustProxy: 'WAYPOST_TRUST_PROXY',
+  accessLog: 'WAYPOST_ACCESS_LOG',
   smtpUrl: 'WAYPOST_SMTP_URL',
   smtpFrom: 'WAYPOST_SMTP_FROM',
   deliveryAttempts: 'WAYPOST_DELIVERY_ATTEMPTS',
