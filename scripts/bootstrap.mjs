@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { fail, run, runStep, step } from './lib/proc.mjs';
 import { ensureNode24 } from './lib/node24.mjs';
 import { ensurePnpm } from './lib/pnpm.mjs';
+import { runningServerDatabase } from './lib/server-lock.mjs';
 import { ensureSystemDeps } from './lib/system-deps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,12 @@ if (nodeMajor < 20 || (nodeMajor === 20 && nodeMinor < 19)) fail(`Node.js 20.19 
 
 const startedAt = Date.now();
 const env = { ...process.env };
+
+if (mode === 'start') {
+  // Before the install and build: they would replace dist/ under the server that runs from it.
+  const busy = runningServerDatabase(root, extraArgs, env);
+  if (busy) fail(`a Waypost server is already running on ${busy}; stop it first, or start this one on another database with --database-url. Nothing was installed or rebuilt.`);
+}
 
 let systemDeps;
 if (mode === 'test') {

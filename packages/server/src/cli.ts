@@ -6,19 +6,21 @@ import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { formatDemo, seedDemo } from './demo.js';
 import { createApiKey } from './keys.js';
-import { startServer } from './server.js';
+import { SHUTDOWN_GRACE_MS, startServer } from './server.js';
+import { databaseStartError, StartupError } from './startup.js';
 import { openStore, type Store } from './storage/index.js';
 
-const USAGE = `waypost ${VERSION} — the Waypost reference server
-
-Usage:
+const COMMANDS = `Usage:
   waypost serve                    run the server
   waypost start                    seed the demo on an empty database, then serve (what \`npm start\` runs)
   waypost migrate                  apply pending database migrations
   waypost demo                     seed a demo offer, publisher and keys on an empty database; print their links
   waypost keys create --role admin|publisher [--publisher ID] [--name NAME]
+  waypost COMMAND --help           the options of one command
+  waypost --version                the version
+`;
 
-Options (each overrides its environment variable):
+const SERVER_OPTIONS = `Options (each overrides its environment variable):
   --database-url URL   WAYPOST_DATABASE_URL   file:PATH or postgres://…   (default file:./waypost.db)
   --port N             WAYPOST_PORT                                       (default 8787)
   --public-url URL     WAYPOST_PUBLIC_URL                                 (default http://localhost:8787)
@@ -27,6 +29,7 @@ Options (each overrides its environment variable):
   --country-header H   WAYPOST_COUNTRY_HEADER                             (default cf-ipcountry; off for none)
   --geoip-db PATH      WAYPOST_GEOIP_DB       MMDB country file, or off   (default built-in)
   --trust-proxy V      WAYPOST_TRUST_PROXY                                (default off)
+  --access-log         WAYPOST_ACCESS_LOG=true    a combined-format line per request on standard output (default off)
   --smtp-url URL       WAYPOST_SMTP_URL                                   (default none: e-mails wait)
   --smtp-from ADDRESS  WAYPOST_SMTP_FROM                                  (default Waypost <waypost@HOST>)
   --delivery-attempts N          WAYPOST_DELIVERY_ATTEMPTS        tries per postback or e-mail (default 12)
@@ -60,11 +63,68 @@ const CONFIG_FLAGS = {
   'metrics-token': 'metricsToken',
 } as const satisfies Record<string, keyof Config>;
 
+/** A command line the CLI cannot run; said in one line, with where to look. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const DATABASE_OPTION = `Options:
+  --database-url URL   WAYPOST_DATABASE_URL   file:PATH or postgres://…   (default file:./waypost.db)
+`;
+
+/** What `waypost COMMAND --help` prints, and the options each command takes besides the configuration flags. */
+const COMMAND_HELP: Record<string, { usage: string; about: string; options: string; only?: readonly string[] }> = {
+  serve: {
+    usage: 'waypost serve [options]',
+    about:
+      `Runs the server. SIGTERM or Ctrl-C stops it gracefully: it stops accepting connections, answers the requests it\n` +
+      `has accepted, lets the outbox's current batch finish, closes the database and exits 0, cutting what is still\n` +
+      `open after ${SHUTDOWN_GRACE_MS / 1000} s. A second signal exits at once. An SQLite database serves one server process at a time.`,
+    options: SERVER_OPTIONS,
+    only: ['access-log'],
+  },
+  start: {
+    usage: 'waypost start [options]',
+    about: 'Seeds the demo on an empty database and prints its links, then runs the server as `waypost serve` does.',
+    options: SERVER_OPTIONS,
+    only: ['access-log'],
+  },
+  migrate: {
+    usage: 'waypost migrate [--database-url URL]',
+    about: 'Applies pending database migrations; safe to run again, and while a server runs.',
+    options: DATABASE_OPTION,
+  },
+  demo: {
+    usage: 'waypost demo [--database-url URL] [--public-url URL]',
+    about: 'Seeds a demo offer, publisher and keys on an empty database and prints their links.',
+    options: SERVER_OPTIONS,
+  },
+  'keys create': {
+    usage: 'waypost keys create --role admin|publisher [--publisher ID] [--name NAME] [--database-url URL]',
+    about: 'Creates an API key and prints it; it is shown only this once. A publisher key needs --publisher.',
+    options: `${DATABASE_OPTION}  --role ROLE          admin or publisher
+  --publisher ID       the publisher whose key it is (publisher keys only)
+  --name NAME          a label for the key
+`,
+    only: ['role', 'publisher', 'name'],
+  },
+};
+
+/** Options only some commands take; the configuration flags are read by every command. */
+const COMMAND_OPTIONS = { 'access-log': { type: 'boolean' }, role: { type: 'string' }, publisher: { type: 'string' }, name: { type: 'string' } } as const;
+
 /** Opens and migrates the store, runs `fn`, closes. `fn` gets the versions the migration applied. */
 async function withStore<T>(config: Config, fn: (store: Store, applied: number[]) => Promise<T>): Promise<T> {
-  const store = openStore(config.databaseUrl);
+  let store: Store;
+  let applied: number[];
   try {
-    return await fn(store, await store.migrate());
+    store = openStore(config.databaseUrl);
+    applied = await store.migrate();
+  } catch (error) {
+    throw databaseStartError(error, config.databaseUrl);
+  }
+  try {
+    return await fn(store, applied);
   } finally {
     await store.close();
   }
@@ -77,35 +137,147 @@ async function serve(config: Config, withDemo: boolean): Promise<void> {
     if (seed) console.log(`${formatDemo(seed)}\n`);
   }
   console.log(`Waypost ${VERSION} listening on ${running.url} (links use ${config.publicUrl})`);
-  const stop = () => {
-    void running.close().then(() => process.exit(0));
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`Waypost: ${signal} again, exiting now without waiting for the requests in flight`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`Waypost stopping (${signal}): no new connections; answering the requests in flight (at most ${SHUTDOWN_GRACE_MS / 1000} s)`);
+    // The last resort should closing the database itself hang: service managers send SIGKILL after 10 s anyway.
+    setTimeout(() => {
+      console.error('Waypost did not stop within 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    running.close().then(
+      ({ forced }) => {
+        console.log(forced ? `Waypost stopped; what was still open after ${SHUTDOWN_GRACE_MS / 1000} s was cut` : 'Waypost stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`Waypost: stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** Parses the command line; an unknown or misplaced option is a UsageError that names it. */
+function parseCommandLine(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...Object.fromEntries(Object.keys(CONFIG_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+        ...COMMAND_OPTIONS,
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(describeParseError(error, argv));
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] === 'keys' ? positionals.slice(0, 2).join(' ') : positionals[0];
+  return { values, positionals, command };
+}
+
+function describeParseError(error: unknown, argv: string[]): string {
+  const code = (error as { code?: string }).code;
+  const command = commandOf(argv);
+  const help = `waypost ${command ? `${command} ` : ''}--help lists the options`;
+  // Node names the option as '--prot', or as '-h, --help' when it has a short form.
+  const option = /'(?:-\w, )?(--?[^' ]+)/.exec((error as Error).message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    const near = closest(option.replace(/^-+/, '').split('=')[0]!, [...Object.keys(CONFIG_FLAGS), ...Object.keys(COMMAND_OPTIONS), 'help', 'version']);
+    return `unknown option ${option}${near ? `; did you mean --${near}?` : ''} (${help})`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /does not take an argument/.test((error as Error).message) ? `${option} takes no value (${help})` : `${option} needs a value (${help})`;
+  }
+  return `${(error as Error).message.split('\n')[0]} (${help})`;
+}
+
+/** The command named in a command line that did not parse: the words that are not options or their values. */
+function commandOf(argv: string[]): string | undefined {
+  const takesValue = new Set([...Object.keys(CONFIG_FLAGS), 'role', 'publisher', 'name']);
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('-')) {
+      if (!arg.includes('=') && takesValue.has(arg.replace(/^-+/, ''))) i++;
+    } else words.push(arg);
+  }
+  const [first, second] = words;
+  if (!first || !(first in COMMAND_HELP || first === 'keys')) return undefined;
+  return first === 'keys' && second === 'create' ? 'keys create' : first;
+}
+
+/** The known name within two edits of a mistyped one (`prot` → `port`), if any. */
+function closest(name: string, known: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...Object.fromEntries(Object.keys(CONFIG_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-      role: { type: 'string' },
-      publisher: { type: 'string' },
-      name: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, sub] = positionals;
-  if (values.help || !command || command === 'help') {
-    console.log(USAGE);
+  const { values, positionals, command } = parseCommandLine(argv);
+  if (values.version) {
+    console.log(`waypost ${VERSION}`);
+    return 0;
+  }
+  const help = command ? COMMAND_HELP[command] : undefined;
+  if (!command || command === 'help' || (values.help && !help)) {
+    console.log(`waypost ${VERSION} — the Waypost reference server\n\n${COMMANDS}\n${SERVER_OPTIONS}`);
     return command || values.help ? 0 : 1;
+  }
+  if (!help || positionals.length > command.split(' ').length) {
+    throw new UsageError(`unknown command "${positionals.join(' ')}" (waypost --help lists the commands)`);
+  }
+  if (values.help) {
+    console.log(`${help.usage}\n\n${help.about}\n\n${help.options}`);
+    return 0;
+  }
+  for (const option of Object.keys(COMMAND_OPTIONS)) {
+    if (values[option as keyof typeof values] !== undefined && !help.only?.includes(option)) {
+      throw new UsageError(`--${option} is not an option of "waypost ${command}" (waypost ${command} --help lists its options)`);
+    }
+  }
+  // Arguments are checked before the configuration is read or the database touched: a mistake costs nothing.
+  let role: 'admin' | 'publisher' | undefined;
+  if (command === 'keys create') {
+    const parsed = ApiKeyRoleSchema.safeParse(values.role);
+    if (!parsed.success) throw new UsageError('--role must be "admin" or "publisher"');
+    role = parsed.data;
+    if (role === 'publisher' && !values.publisher) throw new UsageError('--publisher ID is required for a publisher key');
+    if (role === 'admin' && values.publisher) throw new UsageError('--publisher is only allowed with --role publisher');
   }
   const overrides: Partial<Record<keyof Config, string>> = {};
   for (const [flag, key] of Object.entries(CONFIG_FLAGS)) {
     const value = values[flag as keyof typeof values];
     if (typeof value === 'string') overrides[key] = value;
   }
+  if (values['access-log']) overrides.accessLog = 'true';
   const config = loadConfig(process.env, overrides);
 
   switch (command) {
@@ -128,33 +300,20 @@ export async function main(argv: string[]): Promise<number> {
         console.log(formatDemo(seed));
         return 0;
       });
-    case 'keys': {
-      if (sub !== 'create') break;
-      const role = ApiKeyRoleSchema.safeParse(values.role);
-      if (!role.success) {
-        console.error('--role must be "admin" or "publisher"');
-        return 1;
-      }
+    default:
       return withStore(config, async (store) => {
-        if (role.data === 'publisher' && (!values.publisher || !(await store.publishers.get(values.publisher)))) {
-          console.error(values.publisher ? `no publisher "${values.publisher}"` : '--publisher ID is required for a publisher key');
-          return 1;
-        }
-        if (role.data === 'admin' && values.publisher) {
-          console.error('--publisher is only allowed with --role publisher');
+        if (values.publisher && !(await store.publishers.get(values.publisher))) {
+          console.error(`no publisher "${values.publisher}"`);
           return 1;
         }
         const key = await createApiKey(
           { store, clock: systemClock },
-          { role: role.data, ...(values.publisher ? { publisherId: values.publisher } : {}), ...(values.name ? { name: values.name } : {}) },
+          { role: role!, ...(values.publisher ? { publisherId: values.publisher } : {}), ...(values.name ? { name: values.name } : {}) },
         );
         console.log(key.key);
         return 0;
       });
-    }
   }
-  console.error(`unknown command "${[command, sub].filter(Boolean).join(' ')}"\n\n${USAGE}`);
-  return 1;
 }
 
 main(process.argv.slice(2)).then(
@@ -162,7 +321,10 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exitCode = 1;
+    const explained = error instanceof ConfigError || error instanceof StartupError || error instanceof UsageError;
+    // Anything else is a bug: its stack is what a report needs.
+    console.error(explained ? `waypost: ${error.message}` : error);
+    // At once: a start that failed half-way may hold a handle (a pool, a worker, a timer) that would keep it alive.
+    process.exit(1);
   },
 );

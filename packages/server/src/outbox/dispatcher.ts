@@ -115,13 +115,19 @@ export class OutboxDispatcher {
     return queued;
   }
 
-  /** Stops polling, abandons tries in flight (their claims are given back, not counted) and waits for the pass. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling and starts no new batch, and waits for the pass. Tries in flight get `graceMs` to finish (a
+   * graceful shutdown lets the current batch be sent and recorded); after it they are abandoned, their claims given
+   * back and not counted, to be sent by the next start.
+   */
+  async stop({ graceMs = 0 }: { graceMs?: number } = {}): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#unsubscribe?.();
-    this.#shutdown.abort();
+    const abandon = graceMs > 0 ? setTimeout(() => this.#shutdown.abort(), graceMs) : undefined;
+    if (!abandon) this.#shutdown.abort();
     await this.#running;
+    clearTimeout(abandon);
     this.#transport?.close();
   }
 
