@@ -39,7 +39,10 @@ test.describe('the Stripe funnel: the static lander, then Stripe Checkout and it
     expect(await waypost.conversions(offer.id)).toEqual([]);
 
     const paid = await deliver(session('cs_test_e2e_paid'), WEBHOOK_SECRET);
-    expect(paid).toEqual({ status: 200, body: { received: true, tracked: true, conversion: { status: 'accepted', conversionId: expect.any(String) } } });
+    expect(paid).toEqual({
+      status: 200,
+      body: { received: true, tracked: true, conversion: { status: 'accepted', conversionId: expect.any(String), conversion: expect.objectContaining({ status: 'approved' }) } },
+    });
     expect(await waypost.conversions(offer.id)).toEqual([
       expect.objectContaining({
         id: paid.body.conversion.conversionId,

@@ -64,7 +64,10 @@ describe('examples/stripe-checkout', () => {
     const { clickId, sessionId, payload } = await checkout();
     const first = await deliver(payload);
     const again = await deliver(payload);
-    expect(first).toEqual({ status: 200, body: { received: true, tracked: true, conversion: { status: 'accepted', conversionId: expect.any(String) } } });
+    expect(first).toEqual({
+      status: 200,
+      body: { received: true, tracked: true, conversion: { status: 'accepted', conversionId: expect.any(String), conversion: expect.objectContaining({ payout: '4.99' }) } },
+    });
     expect(again.body.conversion).toEqual({ status: 'duplicate', conversionId: first.body.conversion!.conversionId });
 
     const conversions = await conversionsOf(sessionId);
