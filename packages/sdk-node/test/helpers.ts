@@ -74,6 +74,7 @@ export const fixtures = {
     revenue: '0.00',
     offerCurrency: 'USD',
     fxRate: null,
+    awaitingFxRate: null,
     payoutState: 'payable',
     country: null,
     sub1: null,

@@ -236,7 +236,7 @@ function conversionRecord(click: ClickRecord, at: Date): ConversionRecord {
     event: null, status: 'approved', reason: null, kind: 'conversion', source: 'postback', amount: null, currency: 'USD', payout: 200,
     revenue: 0, offerCurrency: 'USD', fxRate: null, payoutAccount: 200, revenueAccount: 0, payoutState: 'payable', thresholdPeriod: null,
     capDay: null, counted: true, country: click.country, sub1: click.sub1, sub2: null, sub3: null, sub4: null, sub5: null, note: null,
-    paymentId: null, createdAt: at, updatedAt: at,
+    paymentId: null, awaitingFx: null, reportedPayout: null, createdAt: at, updatedAt: at,
   };
 }
 

@@ -11,7 +11,6 @@ import {
 import type { AppContext } from '../context.js';
 import {
   capDay,
-  computeConversionPayout,
   offerTimezone,
   parsePostbackStatus,
   periodKey,
@@ -22,7 +21,7 @@ import { newId } from '../ids.js';
 import { enqueueSideEffects } from '../outbox/enqueue.js';
 import type { ClickRecord, ConversionIdentity, ConversionRecord, PostbackLogRecord, Repositories } from '../storage/store.js';
 import { ipAllowed } from '../tracking/index.js';
-import { loadFx, toAccount } from './money.js';
+import { loadFx, priceConversion } from './money.js';
 import { addToRollups, conversionMetrics } from './rollups.js';
 
 export type ConversionSource = ConversionRecord['source'];
@@ -145,10 +144,8 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
   if (!isCurrencyCode(currency)) fail(422, 'unknown_currency', 'currency', `"${currency.slice(0, 16)}" is not an ISO 4217 currency`, known);
   const amount = input.amount === undefined ? null : parseMoney(input.amount, currency);
   if (amount && !amount.ok) fail(422, 'invalid_amount', 'amount', amount.message, known);
-  if (reportedPayout !== undefined) {
-    const payout = parseMoney(reportedPayout, currency);
-    if (!payout.ok) fail(422, 'invalid_amount', 'payout', payout.message, known);
-  }
+  const sentPayout = reportedPayout === undefined ? null : parseMoney(reportedPayout, currency);
+  if (sentPayout && !sentPayout.ok) fail(422, 'invalid_amount', 'payout', sentPayout.message, known);
   let country = click?.country ?? null;
   if (input.country !== undefined) {
     const parsed = CountrySchema.safeParse(input.country);
@@ -157,13 +154,14 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
   }
 
   const fx = await loadFx(context);
-  const money = computeConversionPayout(
+  const priced = priceConversion(
     offer,
     { publisherId, couponCode, country, amount: input.amount ?? null, payout: reportedPayout ?? null, currency },
     await store.personalPayouts.allForOffer(offer.id),
     fx,
   );
-  if (!money.ok) fail(422, money.error.code, money.error.field ?? undefined, money.error.message, known);
+  if (!priced.ok) fail(422, priced.error.code, priced.error.field ?? undefined, priced.error.message, known);
+  const money = priced.price;
 
   const transactionId = input.transactionId ?? null;
   const event = input.event ?? null;
@@ -186,8 +184,8 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     revenue: money.revenue,
     offerCurrency: offer.currency,
     fxRate: money.fxRate,
-    payoutAccount: toAccount(money.payout, offer.currency, fx),
-    revenueAccount: toAccount(money.revenue, offer.currency, fx),
+    payoutAccount: money.payoutAccount,
+    revenueAccount: money.revenueAccount,
     payoutState: 'payable',
     thresholdPeriod: null,
     capDay: null,
@@ -200,6 +198,8 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     sub5: click?.sub5 ?? null,
     note: input.note ?? null,
     paymentId: null,
+    awaitingFx: money.awaitingFx,
+    reportedPayout: sentPayout?.ok ? sentPayout.minor : null,
     createdAt: now,
     updatedAt: now,
   };
@@ -208,7 +208,9 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
   // A report on a known conversion that carries a sale amount or a payout (the sale after a lead) prices it anew.
   const repriced: MoneyFields =
     input.amount !== undefined || reportedPayout !== undefined
-      ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount }) => ({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount }))(conversion)
+      ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, awaitingFx, reportedPayout }) => ({
+          amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, awaitingFx, reportedPayout,
+        }))(conversion)
       : {};
   const clickKey = click?.id ?? '-';
   const dedupeKey = transactionId !== null ? `tx:${transactionId}` : click ? `ev:${event ?? ''}` : `id:${conversion.id}`;
@@ -226,7 +228,7 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
         return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id, reason: 'click_already_converted' } };
       }
       const rebill = await admit(context, tx, offer, { ...conversion, kind: 'rebill' }, { clickKey, dedupeKey, isPrimary: false });
-      return { httpStatus: 200, result: { status: 'rebill', conversionId: rebill.id }, conversion: rebill };
+      return { httpStatus: 200, result: { status: 'rebill', conversionId: rebill.id, ...replyReason(rebill) }, conversion: rebill };
     }
 
     const isPrimary = click !== undefined && offer.duplicates !== 'allow';
@@ -236,7 +238,7 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
       result: {
         status: admitted.status === 'rejected' ? 'rejected' : 'accepted',
         conversionId: admitted.id,
-        ...(admitted.reason ? { reason: admitted.reason } : {}),
+        ...replyReason(admitted),
       },
       conversion: admitted,
     };
@@ -324,11 +326,22 @@ async function updateExisting(
     fail(409, 'invalid_transition', 'status', `a ${existing.status} conversion cannot become ${status}`, { offerId: offer.id });
   }
   const updated = await changeStatus(context, tx, offer, existing, status, null, repriced);
-  return { httpStatus: 200, result: { status: 'updated', conversionId: updated.id }, conversion: updated };
+  return { httpStatus: 200, result: { status: 'updated', conversionId: updated.id, ...replyReason(updated) }, conversion: updated };
+}
+
+/**
+ * Why the reply's conversion earns less than its rule says: its own reason (`cap_reached`, `amount_missing`…), else
+ * `fx_rate_missing` while its money waits for a rate, so that the sender learns the sale is kept but not priced yet.
+ */
+function replyReason(conversion: ConversionRecord): { reason?: string } {
+  const reason = conversion.reason ?? (conversion.awaitingFx ? 'fx_rate_missing' : null);
+  return reason ? { reason } : {};
 }
 
 /** The money of a conversion, which a later report with an amount or a payout may set anew. */
-type MoneyFields = Partial<Pick<ConversionRecord, 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount'>>;
+type MoneyFields = Partial<
+  Pick<ConversionRecord, 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'awaitingFx' | 'reportedPayout'>
+>;
 
 /**
  * Applies an allowed status transition: a rejection gives back the conversion's place in the caps and, before
@@ -348,7 +361,9 @@ export async function changeStatus(
   const givesBack = status === 'rejected' && existing.counted;
   if (givesBack) updated.counted = false;
   const { reason: newReason, counted, updatedAt } = updated;
-  if (!(await tx.conversions.update(existing.id, { ...money, status, reason: newReason, counted, updatedAt }, { status: existing.status }))) {
+  // Also unchanged money: a conversion priced meanwhile by engine/fx-rates.ts must not be moved with its old money.
+  const expected = { status: existing.status, awaitingFx: existing.awaitingFx };
+  if (!(await tx.conversions.update(existing.id, { ...money, status, reason: newReason, counted, updatedAt }, expected))) {
     throw new ApiError(409, 'conversion_changed', 'the conversion changed while this request ran; send it again');
   }
   if (givesBack) {

@@ -2,14 +2,17 @@ import type { Offer } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { approvalDueAt, forfeitedPayouts, offerTimezone } from '../domain/index.js';
 import { changeStatus } from './conversions.js';
+import { repriceAwaitingFx } from './fx-rates.js';
 
 const BATCH = 500;
 
 /**
- * Time-driven work: pending conversions past their offer's `approval.holdDays` are approved, and accruing payouts
- * whose threshold period has ended are forfeited (`threshold_not_met`). Idempotent; the server runs it every minute.
+ * Time-driven work: pending conversions past their offer's `approval.holdDays` are approved, accruing payouts whose
+ * threshold period has ended are forfeited (`threshold_not_met`), and conversions still waiting for an FX rate that is
+ * stored by now are priced (those a rate's arrival could not price: a race, a crash, another process's rates).
+ * Idempotent; the server runs it every minute.
  */
-export async function runMaintenance(context: AppContext): Promise<{ approved: number; forfeited: number }> {
+export async function runMaintenance(context: AppContext): Promise<{ approved: number; forfeited: number; repriced: number }> {
   const { store, clock, config } = context;
   const now = clock.now();
   let approved = 0;
@@ -38,7 +41,8 @@ export async function runMaintenance(context: AppContext): Promise<{ approved: n
       }
     }
   }
-  return { approved, forfeited };
+  const repriced = await repriceAwaitingFx(context);
+  return { approved, forfeited, repriced };
 }
 
 async function* allOffers({ store }: AppContext): AsyncGenerator<Offer> {

@@ -22,6 +22,7 @@ export function conversionToWire(c: ConversionRecord): Conversion {
     revenue: formatMoney(c.revenue, c.offerCurrency),
     offerCurrency: c.offerCurrency,
     fxRate: c.fxRate,
+    awaitingFxRate: c.awaitingFx,
     payoutState: c.payoutState,
     country: c.country,
     sub1: c.sub1,

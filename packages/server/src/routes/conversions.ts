@@ -17,6 +17,7 @@ import {
 } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { changeStatus, type ConversionOutcome, recordConversion } from '../engine/conversions.js';
+import { storeFxRates } from '../engine/fx-rates.js';
 import { clickToWire, conversionToWire, postbackLogToWire } from '../engine/wire.js';
 import { transition } from '../domain/index.js';
 import type { Api } from '../http/api.js';
@@ -30,7 +31,7 @@ const date = (value: string | undefined) => (value === undefined ? undefined : n
 
 const CSV_COLUMNS = [
   'id', 'createdAt', 'offerId', 'publisherId', 'clickId', 'couponCode', 'transactionId', 'event', 'status', 'reason', 'kind',
-  'source', 'amount', 'currency', 'payout', 'revenue', 'offerCurrency', 'fxRate', 'payoutState', 'country',
+  'source', 'amount', 'currency', 'payout', 'revenue', 'offerCurrency', 'fxRate', 'awaitingFxRate', 'payoutState', 'country',
   'sub1', 'sub2', 'sub3', 'sub4', 'sub5',
 ].map((key) => ({ key, header: key }));
 
@@ -184,9 +185,18 @@ export function conversionRoutes(api: Api, context: AppContext): void {
   );
 
   api.route(
-    { method: 'put', path: '/v1/fx-rates', tag: 'FX rates', access: 'admin', summary: 'Merge FX rates into the table', body: PutFxRatesParamsSchema, response: FxRatesSchema },
+    {
+      method: 'put',
+      path: '/v1/fx-rates',
+      tag: 'FX rates',
+      access: 'admin',
+      summary: 'Merge FX rates into the table',
+      description: 'Conversions that waited for one of these rates (awaitingFxRate) are priced before the answer.',
+      body: PutFxRatesParamsSchema,
+      response: FxRatesSchema,
+    },
     async ({ body }) => {
-      await store.transaction((tx) => tx.fxRates.put(body.rates, clock.now()));
+      await storeFxRates(context, body.rates);
       return {
         base: context.config.currency,
         data: (await store.fxRates.all()).map((rate) => ({ currency: rate.currency, rate: rate.rate, updatedAt: rate.updatedAt.toISOString() })),

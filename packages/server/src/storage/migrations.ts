@@ -364,6 +364,18 @@ CREATE INDEX ix_postback_log_created ON postback_log (created_at);
 CREATE INDEX ix_outbox_finished ON outbox (updated_at) WHERE status IN ('delivered', 'failed');
 `,
   },
+  {
+    version: 7,
+    name: 'conversions awaiting an fx rate',
+    sql: `
+-- A conversion whose money needs a rate that is not stored yet is kept, priced 0 and marked with the currency it waits
+-- for; when that rate is stored it is priced (engine/fx-reprice.ts). The payout it reported is kept for that, since
+-- in auto mode it is the payout. Few conversions ever wait, so the index holds only those.
+ALTER TABLE conversions ADD COLUMN awaiting_fx TEXT;
+ALTER TABLE conversions ADD COLUMN reported_payout BIGINT;
+CREATE INDEX ix_conversions_awaiting_fx ON conversions (awaiting_fx, id) WHERE awaiting_fx IS NOT NULL;
+`,
+  },
 ];
 
 const TYPES = {

@@ -137,7 +137,7 @@ const CONVERSION_COLUMNS = [
   'offer_id', 'publisher_id', 'click_id', 'coupon_code', 'transaction_id', 'event', 'status', 'reason', 'kind', 'source',
   'amount', 'currency', 'payout', 'revenue', 'offer_currency', 'fx_rate', 'payout_account', 'revenue_account',
   'payout_state', 'threshold_period', 'cap_day', 'counted', 'country', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'note',
-  'payment_id', 'created_at', 'updated_at',
+  'payment_id', 'awaiting_fx', 'reported_payout', 'created_at', 'updated_at',
 ] as const;
 
 const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`)([
@@ -174,6 +174,9 @@ const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COL
   fxRate: 'fx_rate',
   payoutAccount: 'payout_account',
   revenueAccount: 'revenue_account',
+  offerCurrency: 'offer_currency',
+  awaitingFx: 'awaiting_fx',
+  reportedPayout: 'reported_payout',
   updatedAt: 'updated_at',
 };
 
@@ -182,7 +185,7 @@ function conversionValues(c: ConversionRecord): unknown[] {
     c.offerId, c.publisherId, c.clickId, c.couponCode, c.transactionId, c.event, c.status, c.reason, c.kind, c.source,
     c.amount, c.currency, c.payout, c.revenue, c.offerCurrency, c.fxRate, c.payoutAccount, c.revenueAccount,
     c.payoutState, c.thresholdPeriod, c.capDay, c.counted ? 1 : 0, c.country, c.sub1, c.sub2, c.sub3, c.sub4, c.sub5,
-    c.note, c.paymentId, c.createdAt.getTime(), c.updatedAt.getTime(),
+    c.note, c.paymentId, c.awaitingFx, c.reportedPayout, c.createdAt.getTime(), c.updatedAt.getTime(),
   ];
 }
 
@@ -219,6 +222,8 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
     sub5: str(row.sub5),
     note: str(row.note),
     paymentId: str(row.payment_id),
+    awaitingFx: str(row.awaiting_fx),
+    reportedPayout: row.reported_payout == null ? null : num(row.reported_payout),
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
   });
@@ -285,7 +290,17 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
       params.push(id);
       if (expected.status !== undefined) where.push('status = ?'), params.push(expected.status);
       if (expected.payoutState !== undefined) where.push('payout_state = ?'), params.push(expected.payoutState);
+      if (expected.awaitingFx === null) where.push('awaiting_fx IS NULL');
+      else if (expected.awaitingFx !== undefined) where.push('awaiting_fx = ?'), params.push(expected.awaitingFx);
       return (await db.run(`UPDATE conversions SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`, params)) > 0;
+    },
+    async awaitingFx(currencies, afterId, limit) {
+      if (currencies.length === 0) return [];
+      const rows = await db.all(
+        `SELECT * FROM conversions WHERE awaiting_fx IN (${currencies.map(() => '?').join(', ')})${afterId ? ' AND id > ?' : ''} ORDER BY id LIMIT ?`,
+        [...currencies, ...(afterId ? [afterId] : []), limit],
+      );
+      return rows.map(fromRow);
     },
     async inThresholdPeriod(offerId, publisherId, period) {
       const rows = await db.all('SELECT * FROM conversions WHERE offer_id = ? AND publisher_id = ? AND threshold_period = ? ORDER BY id', [

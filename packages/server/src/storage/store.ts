@@ -214,6 +214,13 @@ export interface ConversionRecord {
   sub5: string | null;
   note: string | null;
   paymentId: string | null;
+  /**
+   * The currency whose FX rate its money waits for: payout, revenue and their account figures are 0 until that rate is
+   * stored, and then computed. Null once priced.
+   */
+  awaitingFx: string | null;
+  /** The payout the report carried (auto mode), in minor units of `currency`, kept to price the conversion later. */
+  reportedPayout: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -221,7 +228,11 @@ export interface ConversionRecord {
 /** The identity the database enforces (SPEC §7): see conversions/identity in the engine. */
 /** What a status change, a repricing or a forfeiture may change on a stored conversion. */
 export type ConversionChanges = Partial<
-  Pick<ConversionRecord, 'status' | 'reason' | 'counted' | 'payoutState' | 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'updatedAt'>
+  Pick<
+    ConversionRecord,
+    | 'status' | 'reason' | 'counted' | 'payoutState' | 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount'
+    | 'offerCurrency' | 'awaitingFx' | 'reportedPayout' | 'updatedAt'
+  >
 >;
 
 export interface ConversionIdentity {
@@ -253,11 +264,13 @@ export interface ConversionRepository {
   get(id: string): Promise<ConversionRecord | undefined>;
   list(filter: ConversionFilter, page: ListQuery, order: 'asc' | 'desc'): Promise<List<ConversionRecord>>;
   /**
-   * Writes `changes` to a conversion if it still has the `expected` status and payout state (a compare-and-set:
-   * two processes changing one conversion at once cannot both succeed). Fields not named, such as the payment a
-   * payout was gathered into, are left as they are. Returns whether it was written.
+   * Writes `changes` to a conversion if it still has the `expected` status, payout state and awaited FX currency
+   * (null: none) — a compare-and-set: two processes changing one conversion at once cannot both succeed. Fields not
+   * named, such as the payment a payout was gathered into, are left as they are. Returns whether it was written.
    */
-  update(id: string, changes: ConversionChanges, expected: Partial<Pick<ConversionRecord, 'status' | 'payoutState'>>): Promise<boolean>;
+  update(id: string, changes: ConversionChanges, expected: Partial<Pick<ConversionRecord, 'status' | 'payoutState' | 'awaitingFx'>>): Promise<boolean>;
+  /** Conversions waiting for the rate of one of `currencies`, by id after `afterId`, at most `limit`. */
+  awaitingFx(currencies: string[], afterId: string | undefined, limit: number): Promise<ConversionRecord[]>;
   /** Conversions of one publisher on one offer in one threshold period. */
   inThresholdPeriod(offerId: string, publisherId: string, period: string): Promise<ConversionRecord[]>;
   /** Moves accruing payouts to `payable` for one threshold period; returns how many moved. */

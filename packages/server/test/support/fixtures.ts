@@ -93,6 +93,8 @@ export function conversionRecord(overrides: Partial<ConversionRecord> = {}): Con
     sub5: null,
     note: null,
     paymentId: null,
+    awaitingFx: null,
+    reportedPayout: null,
     createdAt: new Date('2026-03-01T10:00:00Z'),
     updatedAt: new Date('2026-03-01T10:00:00Z'),
     ...overrides,
