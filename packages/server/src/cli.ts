@@ -79,7 +79,8 @@ const COMMAND_HELP: Record<string, { usage: string; about: string; options: stri
     about:
       `Runs the server. SIGTERM or Ctrl-C stops it gracefully: it stops accepting connections, answers the requests it\n` +
       `has accepted, lets the outbox's current batch finish, closes the database and exits 0, cutting what is still\n` +
-      `open after ${SHUTDOWN_GRACE_MS / 1000} s. A second signal exits at once. An SQLite database serves one server process at a time.`,
+      `open after ${SHUTDOWN_GRACE_MS / 1000} s; a second signal, a second or more later, exits at once. An SQLite database\n` +
+      `serves one server process at a time.`,
     options: SERVER_OPTIONS,
     only: ['access-log'],
   },
@@ -137,13 +138,15 @@ async function serve(config: Config, withDemo: boolean): Promise<void> {
     if (seed) console.log(`${formatDemo(seed)}\n`);
   }
   console.log(`Waypost ${VERSION} listening on ${running.url} (links use ${config.publicUrl})`);
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // A Ctrl-C under `npm run` arrives twice at once (from the terminal and from npm): only a later one is a second.
+      if (performance.now() - stoppingSince < 1000) return;
       console.error(`Waypost: ${signal} again, exiting now without waiting for the requests in flight`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     console.log(`Waypost stopping (${signal}): no new connections; answering the requests in flight (at most ${SHUTDOWN_GRACE_MS / 1000} s)`);
     // The last resort should closing the database itself hang: service managers send SIGKILL after 10 s anyway.
     setTimeout(() => {
