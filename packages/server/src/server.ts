@@ -146,7 +146,8 @@ async function openServerStore(config: Config): Promise<{ store: Store; lock: Se
 function trackResponses(server: Server): { drain(): void } {
   const open = new Set<ServerResponse>();
   let draining = false;
-  server.on('request', (_req, res: ServerResponse) => {
+  // Before the app's own listener, so that even an answer the app ends at once is followed to its 'close'.
+  server.prependListener('request', (_req, res: ServerResponse) => {
     if (draining) return void res.setHeader('Connection', 'close');
     open.add(res);
     res.once('close', () => {
