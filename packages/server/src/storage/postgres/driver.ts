@@ -10,7 +10,8 @@ pg.types.setTypeParser(1700, (value) => Number(value));
  * observers see every transaction as a batch of one, with its latency from BEGIN to COMMIT.
  */
 export function openPostgres(connectionString: string): SqlDriver {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  // A host that drops packets would otherwise hold a connect (and so the server's start) until the OS gives up.
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
   const observers = new DriverObservers();
   // An idle client that loses its connection must not crash the process; it is still a database error.
   pool.on('error', (error) => observers.failed(error));
