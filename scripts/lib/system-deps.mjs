@@ -1,4 +1,5 @@
-// PostgreSQL server binaries, Chromium and nginx for `npm test`: find them, or install them with apt as root.
+// PostgreSQL server binaries, Chromium, nginx, Caddy and sqlite3 for `npm test`: find them, or install them with apt as
+// root.
 // The PostgreSQL lookup mirrors findPgBin() in packages/server/test/support/postgres.ts (keep both in step).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -52,8 +53,27 @@ export function findNginx(env = process.env) {
 }
 
 /**
- * Makes sure PostgreSQL, Chromium and nginx are there; installs the missing ones with apt-get when running as root,
- * else exits with a message naming what to install. Resolves to { pgBin, chromium, nginx }.
+ * caddy executable, for the test of the README's Caddyfile: WAYPOST_CADDY, else caddy on PATH or in the sbin folders.
+ * Mirrors findCaddy() in packages/server/test/caddy-proxy.test.ts (keep both in step).
+ */
+export function findCaddy(env = process.env) {
+  if (env.WAYPOST_CADDY) return isExecutableFile(env.WAYPOST_CADDY) ? env.WAYPOST_CADDY : undefined;
+  return which('caddy', env.PATH, SBIN);
+}
+
+/**
+ * sqlite3 command, for the test of the README's SQLite backup: WAYPOST_SQLITE3, else sqlite3 on PATH. Mirrors
+ * findSqlite3() in packages/server/test/backup-restore.test.ts (keep both in step).
+ */
+export function findSqlite3(env = process.env) {
+  if (env.WAYPOST_SQLITE3) return isExecutableFile(env.WAYPOST_SQLITE3) ? env.WAYPOST_SQLITE3 : undefined;
+  return which('sqlite3', env.PATH, SBIN);
+}
+
+/**
+ * Makes sure PostgreSQL, Chromium, nginx, Caddy and sqlite3 are there; installs the missing ones with apt-get when
+ * running as root, else exits with a message naming what to install. Resolves to { pgBin, chromium, nginx, caddy,
+ * sqlite3 }.
  */
 export async function ensureSystemDeps(env = process.env) {
   const missing = () => {
@@ -61,6 +81,8 @@ export async function ensureSystemDeps(env = process.env) {
     if (!findPgBin(env)) list.push({ apt: 'postgresql', what: 'PostgreSQL server binaries (initdb, pg_ctl)', envVar: 'WAYPOST_PG_BIN', hint: 'WAYPOST_PG_BIN=/usr/lib/postgresql/15/bin' });
     if (!findChromium(env)) list.push({ apt: 'chromium', what: 'Chromium', envVar: 'CHROMIUM_PATH', hint: 'CHROMIUM_PATH=/path/to/chromium' });
     if (!findNginx(env)) list.push({ apt: 'nginx', what: 'nginx', envVar: 'WAYPOST_NGINX', hint: 'WAYPOST_NGINX=/path/to/nginx' });
+    if (!findCaddy(env)) list.push({ apt: 'caddy', what: 'Caddy', envVar: 'WAYPOST_CADDY', hint: 'WAYPOST_CADDY=/path/to/caddy' });
+    if (!findSqlite3(env)) list.push({ apt: 'sqlite3', what: 'the sqlite3 command', envVar: 'WAYPOST_SQLITE3', hint: 'WAYPOST_SQLITE3=/path/to/sqlite3' });
     return list;
   };
 
@@ -95,5 +117,5 @@ export async function ensureSystemDeps(env = process.env) {
     todo = missing();
     if (todo.length > 0) fail(`apt-get installed ${names}, but ${todo.map((m) => m.what).join(' and ')} still cannot be found.`);
   }
-  return { pgBin: findPgBin(env), chromium: findChromium(env), nginx: findNginx(env) };
+  return { pgBin: findPgBin(env), chromium: findChromium(env), nginx: findNginx(env), caddy: findCaddy(env), sqlite3: findSqlite3(env) };
 }
