@@ -92,8 +92,8 @@ export const ConversionSchema = z.object({
   fxRate: z.string().nullable(),
   /**
    * The currency whose FX rate this conversion's money waits for (`"EUR"`), or null. A sale whose payout needs a rate
-   * that is not stored yet is still recorded, with payout and revenue 0; once the rate is stored (`PUT /v1/fx-rates`)
-   * it is priced by the offer's rules and this turns null.
+   * that is not stored yet is still recorded, with payout and revenue 0; once the rate is stored (`PUT /v1/fx-rates`
+   * or the `WAYPOST_FX_URL` feed) it is priced by the offer's rules and this turns null.
    */
   awaitingFxRate: z.string().nullable(),
   payoutState: z.enum(['accruing', 'payable', 'paid', 'forfeited']),

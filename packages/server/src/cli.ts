@@ -38,6 +38,7 @@ const SERVER_OPTIONS = `Options (each overrides its environment variable):
   --delivery-timeout-ms MS       WAYPOST_DELIVERY_TIMEOUT_MS      time limit of one try (default 10000)
   --delivery-poll-ms MS          WAYPOST_DELIVERY_POLL_MS         outbox poll interval (default 5000)
   --allow-private-destinations B WAYPOST_ALLOW_PRIVATE_DESTINATIONS  true lets postbacks reach loopback and private addresses (default false)
+  --fx-url URL                   WAYPOST_FX_URL                   FX rates feed in the ECB's XML format, read at start and every 6 h (default none)
   --log-retention-days N         WAYPOST_LOG_RETENTION_DAYS       days the postback and delivery logs are kept (default 90)
   --metrics-token T              WAYPOST_METRICS_TOKEN            turns on GET /metrics behind this bearer token (default off)
 `;
@@ -59,6 +60,7 @@ const CONFIG_FLAGS = {
   'delivery-timeout-ms': 'deliveryTimeoutMs',
   'delivery-poll-ms': 'deliveryPollMs',
   'allow-private-destinations': 'allowPrivateDestinations',
+  'fx-url': 'fxUrl',
   'log-retention-days': 'logRetentionDays',
   'metrics-token': 'metricsToken',
 } as const satisfies Record<string, keyof Config>;

@@ -78,6 +78,11 @@ export const ConfigSchema = z.object({
    */
   allowPrivateDestinations: z.stringbool().default(false),
   /**
+   * A daily rates feed in the European Central Bank's XML format (`eurofxref-daily.xml`), fetched at start and every
+   * 6 hours through the outbound-request policy; its rates are stored as `PUT /v1/fx-rates` stores them. @default none
+   */
+  fxUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
    * Days the postback log and finished deliveries are kept; older ones are pruned in the background (SPEC §13), so
    * that what strangers can write does not grow without end. @default 90
    */
@@ -110,6 +115,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   deliveryTimeoutMs: 'WAYPOST_DELIVERY_TIMEOUT_MS',
   deliveryPollMs: 'WAYPOST_DELIVERY_POLL_MS',
   allowPrivateDestinations: 'WAYPOST_ALLOW_PRIVATE_DESTINATIONS',
+  fxUrl: 'WAYPOST_FX_URL',
   logRetentionDays: 'WAYPOST_LOG_RETENTION_DAYS',
   metricsToken: 'WAYPOST_METRICS_TOKEN',
 };

@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { runMaintenance } from './engine/maintenance.js';
+import { scheduleFxFeed } from './fx/feed.js';
 import { scheduleLogRetention } from './engine/retention.js';
 import { ensureRollupTimezone } from './engine/reports.js';
 import { Metrics } from './metrics.js';
@@ -75,6 +76,8 @@ export async function startServer(config: Config, options: { clock?: Clock; host
   maintenance.unref();
   // The postback log and the delivery log are pruned shortly after start, then hourly (WAYPOST_LOG_RETENTION_DAYS).
   const retention = scheduleLogRetention(context);
+  // WAYPOST_FX_URL: the rates feed is read now, then every 6 hours.
+  const fxFeed = config.fxUrl ? scheduleFxFeed(context) : undefined;
   // Postbacks and e-mails that a previous run left pending (a crash, a down receiver) go out now.
   const outbox = new OutboxDispatcher(context).start();
   const answering = trackResponses(server);
@@ -94,7 +97,7 @@ export async function startServer(config: Config, options: { clock?: Clock; host
     // Stops listening and closes idle keep-alive connections; the callback comes once every answer is sent.
     const answered = new Promise<void>((resolve) => server.close(() => resolve()));
     clearInterval(maintenance);
-    const finished = Promise.all([answered, outbox.stop({ graceMs }), retention.stop(), maintenanceRun]);
+    const finished = Promise.all([answered, outbox.stop({ graceMs }), retention.stop(), fxFeed?.stop(), maintenanceRun]);
     const forced = await Promise.race([finished.then(() => false), expired]);
     clearTimeout(timer);
     if (forced) {

@@ -62,3 +62,27 @@ export function convertMoney(minor: number, from: string, to: string, fx: FxTabl
   return { ok: true, minor: converted, rate: result.rate };
 }
 
+
+/**
+ * Quotes of a rates feed (units of each currency for one unit of `base`; the ECB quotes per euro) in the FX table's
+ * terms: account-currency units for one unit of each currency, crossed through `base`, to 10 decimals. Undefined when
+ * neither `base` nor the quotes have the account currency. The account currency is left out (its rate is always 1),
+ * and so are quotes that are not positive decimals and rates that round to 0, which could price nothing.
+ */
+export function ratesFromQuotes(base: string, perBase: Readonly<Record<string, string>>, accountCurrency: string): Record<string, string> | undefined {
+  const quote = (currency: string): Ratio | undefined => {
+    if (currency === base) return ONE;
+    const value = Object.hasOwn(perBase, currency) ? ratioOf(perBase[currency]!) : undefined;
+    return value && value.numerator > 0n ? value : undefined;
+  };
+  const account = quote(accountCurrency);
+  if (!account) return undefined;
+  const rates: Record<string, string> = {};
+  for (const currency of [base, ...Object.keys(perBase)]) {
+    const perUnit = quote(currency);
+    if (currency === accountCurrency || !perUnit) continue;
+    const rate = formatRatio(divide(account, perUnit), FX_RATE_PLACES);
+    if (ratioOf(rate)!.numerator > 0n) rates[currency] = rate;
+  }
+  return rates;
+}

@@ -9,7 +9,7 @@ export { capDay, isCapReached, offerTimezone } from './cap.js';
 export type { CapCounts } from './cap.js';
 export { DomainError, FxRateMissingError, isDomainError, isFxRateMissingError, isUnknownStatusError, UnknownStatusError } from './errors.js';
 export type { DomainErrorCode } from './errors.js';
-export { convertMoney, FX_RATE_PLACES, fxRate } from './fx.js';
+export { convertMoney, FX_RATE_PLACES, fxRate, ratesFromQuotes } from './fx.js';
 export type { ConvertMoneyResult, FxTable } from './fx.js';
 export { clickPayout, computeConversionPayout, impressionPayout, selectPayoutRule } from './payout.js';
 export type {
