@@ -227,7 +227,6 @@ export type Offer = z.infer<typeof OfferSchema>;
 export const PublisherOfferSchema = OfferSchema.pick({
   id: true,
   name: true,
-  url: true,
   status: true,
   expiresAt: true,
   leadType: true,
