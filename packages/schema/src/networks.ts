@@ -69,6 +69,23 @@ export const StatusMapSchema = z
   .record(z.string().trim().min(1).max(64), z.union([ConversionStatusSchema, z.literal('rebill')]))
   .refine((map) => Object.keys(map).length <= 100, 'must have at most 100 entries');
 
+/**
+ * How a network that notifies by webhook (`POST /postback/:networkId`) sends its notifications. Built in, one module per
+ * format on the server; a network gets one from its template, never by hand.
+ */
+export const NetworkFormatSchema = z.enum(['clickbank', 'partnerstack']);
+export type NetworkFormat = z.infer<typeof NetworkFormatSchema>;
+
+/**
+ * The key that decrypts or verifies a webhook network's notifications, as the network names it (ClickBank's secret
+ * key). Write-only: an answer says only whether one is set (`hasSecret`).
+ */
+export const NetworkSecretSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^\S+$/, 'must not contain spaces');
+
 const networkFields = {
   name: z.string().trim().min(1).max(200),
   /** URL parameter the network reads its click id from when `offer.appendClickId` is set. */
@@ -89,6 +106,8 @@ export const NetworkConfigSchema = z.strictObject({
   ...networkFields,
   params: networkFields.params.default({}),
   statusMap: networkFields.statusMap.default({}),
+  format: NetworkFormatSchema.optional(),
+  secret: NetworkSecretSchema.optional(),
 });
 
 /**
@@ -96,7 +115,7 @@ export const NetworkConfigSchema = z.strictObject({
  * overriding the template's, each replacing that field whole.
  */
 export const CreateAffiliateNetworkParamsSchema = z
-  .strictObject({ template: NetworkTemplateKeySchema.optional(), ...networkFields })
+  .strictObject({ template: NetworkTemplateKeySchema.optional(), ...networkFields, secret: NetworkSecretSchema })
   .partial()
   .superRefine((body, ctx) => {
     if (body.template !== undefined) return;
@@ -106,8 +125,8 @@ export const CreateAffiliateNetworkParamsSchema = z
   });
 export type CreateAffiliateNetworkParams = z.input<typeof CreateAffiliateNetworkParamsSchema>;
 
-/** A `PATCH` replaces each field it names whole, `macros`, `params` and `statusMap` included. */
-export const UpdateAffiliateNetworkParamsSchema = z.strictObject(networkFields).partial();
+/** A `PATCH` replaces each field it names whole, `macros`, `params` and `statusMap` included; `secret: null` removes it. */
+export const UpdateAffiliateNetworkParamsSchema = z.strictObject({ ...networkFields, secret: NetworkSecretSchema.nullable() }).partial();
 export type UpdateAffiliateNetworkParams = z.input<typeof UpdateAffiliateNetworkParamsSchema>;
 
 export const AffiliateNetworkSchema = z.object({
@@ -117,6 +136,10 @@ export const AffiliateNetworkSchema = z.object({
   macros: NetworkMacrosSchema,
   params: z.record(z.string(), z.string()),
   statusMap: z.record(z.string(), z.string()),
+  /** Set for a network that notifies by webhook (`POST /postback/:networkId`). */
+  format: NetworkFormatSchema.optional(),
+  /** Whether a `secret` is set; the secret itself is never returned. */
+  hasSecret: z.boolean().optional(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
 });
@@ -132,6 +155,8 @@ export const AffiliateNetworkTemplateSchema = z.object({
   statusMap: z.record(z.string(), z.string()).optional(),
   /** How the network sends its postbacks: a GET query, a form POST or a JSON POST. */
   method: z.enum(['GET', 'form', 'json']),
+  /** For a network that notifies by webhook: the format of its notifications, which a network made from it takes. */
+  format: NetworkFormatSchema.optional(),
   /** What to set up on the network's side, and where its documentation is unclear. */
   notes: z.string(),
   /** The network's documentation the template was written from. */

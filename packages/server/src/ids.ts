@@ -59,6 +59,9 @@ export function newClickId(at: Date): string {
   return `${encodeTime(at.getTime())}${encodeRandom(20)}`;
 }
 
+/** What newClickId makes, to find a click id among values that are not all click ids. */
+export const CLICK_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{30}$/;
+
 /** A secret token (postback tokens, API keys): 32 characters, 160 random bits. */
 export function newSecret(chars = 32): string {
   return encodeRandom(chars);

@@ -141,11 +141,15 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
     // transactionType values: SALE, BILL (a rebill of a recurring product), RFND (refund), CGBK (chargeback).
     statusMap: { SALE: 'approved', BILL: 'rebill', RFND: 'rejected', CGBK: 'rejected' },
     method: 'json',
+    format: 'clickbank',
     notes:
-      'ClickBank notifies by Instant Notification (an encrypted JSON POST, decrypted with the account\'s secret key), not by ' +
-      'a URL with macros: it needs webhook support (POST /postback/:networkId). The click id goes out as the hoplink\'s tid ' +
-      'and comes back among the notification\'s tracking codes. Other transaction types (INSF, CANCEL-REBILL, ' +
-      'UNCANCEL-REBILL, TEST) are left to the webhook format.',
+      'ClickBank notifies by Instant Notification (version 6.0 or later: an encrypted JSON POST), not by a URL with macros. ' +
+      'Set the network\'s secret to the account\'s secret key (Settings → My Site → Advanced Tools) and enter ' +
+      'https://YOUR-WAYPOST/postback/NETWORK_ID as the Instant Notification URL. The click id goes out as the hoplink\'s tid ' +
+      'and comes back among the notification\'s tracking codes. SALE is approved, BILL a rebill, RFND, CGBK and INSF ' +
+      'rejected; the TEST types answer 200 and record nothing, and the other types (CANCEL-REBILL, UNCANCEL-REBILL…) are ' +
+      'logged as ignored. The receipt is the transaction id. The sale amount is totalOrderAmount in the order\'s currency; ' +
+      'totalAccountAmount is read as the payout in an affiliate account\'s notification for an order in US dollars.',
     source: 'https://support.clickbank.com/hc/en-us/articles/220376507-Instant-Notification-Service-INS',
   },
   // https://help.clickflare.io/en/tracking/how-to-configure-a-traffic-source-s2s-postback-url (tokens of a traffic-source
@@ -253,11 +257,16 @@ export const NETWORK_TEMPLATES: readonly AffiliateNetworkTemplate[] = [
     clickIdParam: 'ps_xid',
     macros: {},
     method: 'json',
+    format: 'partnerstack',
     notes:
       'PartnerStack notifies partners by a JSON POST of events (action_created, action_updated, reward_created, …) to a ' +
-      'postback registered at dash.partnerstack.com/settings/postbacks, not by a URL with macros: it needs webhook support ' +
-      '(POST /postback/:networkId). Its test notification is {"event":"test"}. The click-id parameter of its partner links ' +
-      '(ps_xid) is not in the postback documentation and should be checked against your link.',
+      'postback registered at dash.partnerstack.com/settings/postbacks, not by a URL with macros. Its documentation names no ' +
+      'signature for postbacks, only the endpoint URL: set the network\'s secret to a random string of 16 characters or more ' +
+      'and register https://YOUR-WAYPOST/postback/NETWORK_ID?token=SECRET. Reward events are read (the reward\'s key as the ' +
+      'transaction id, its amount in US cents as the payout, hold and pending as pending, approved and paid as approved, ' +
+      'declined as rejected); the test event answers 200 and records nothing, and other events are logged as ignored. The ' +
+      'click-id parameter of its partner links (ps_xid) is not in the postback documentation either, so Waypost looks for ' +
+      'its click id among the values of the event: check against your link that it comes back.',
     source: 'https://docs.partnerstack.com/docs/postbacks',
   },
   // https://helpdesk.everflow.io/en/articles/6272748-rakuten-postback-setup (Rakuten's postback as Everflow documents it).

@@ -45,6 +45,11 @@ export interface ConversionInput {
   note?: string | undefined;
   /** Postbacks, and pixels that carry a token: the offer's token and the caller's address. */
   token?: string | undefined;
+  /**
+   * A postback from a webhook network whose secret decrypted or verified the notification: the id of that network,
+   * which stands in for the offer's token on the offers of that network only.
+   */
+  verifiedNetworkId?: string | undefined;
   ip?: string | undefined;
 }
 
@@ -109,7 +114,11 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
   // A pixel that carries a token is checked like a postback and, with the right one, trusted like one.
   const tokened = input.source === 'postback' || (input.source === 'pixel' && input.token !== undefined);
   if (tokened) {
-    if (!input.token || !safeEqual(input.token, offer.postbackToken)) fail(403, 'invalid_token', 'token', 'is missing or wrong', known);
+    if (input.source === 'postback' && input.verifiedNetworkId !== undefined) {
+      if (input.verifiedNetworkId !== offer.affiliateNetworkId) {
+        fail(403, 'network_mismatch', 'click_id', 'belongs to an offer of another affiliate network', known);
+      }
+    } else if (!input.token || !safeEqual(input.token, offer.postbackToken)) fail(403, 'invalid_token', 'token', 'is missing or wrong', known);
     if (offer.postbackIpAllowlist.length > 0 && !(input.ip && ipAllowed(input.ip, offer.postbackIpAllowlist))) {
       fail(403, 'ip_not_allowed', undefined, `postbacks from ${input.ip ?? 'this address'} are not allowed for this offer`, known);
     }
@@ -383,7 +392,8 @@ export async function changeStatus(
   return updated;
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares secrets in constant time. */
+export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);

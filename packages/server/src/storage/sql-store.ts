@@ -1,4 +1,4 @@
-import type { AffiliateNetwork, ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
+import type { ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
 import { iso, isoOrNull, lazyObjects, paginate, str } from './sql-helpers.js';
 import { outboxRepository } from './sql-outbox.js';
@@ -7,6 +7,7 @@ import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
 import { trackingRepositories } from './sql-tracking.js';
 import { migrate } from './migrations.js';
 import type {
+  AffiliateNetworkRecord,
   AffiliateNetworkRepository,
   ApiKeyRecord,
   ApiKeyRepository,
@@ -192,16 +193,17 @@ function publisherRepository(db: SqlExecutor): PublisherRepository {
 }
 
 function affiliateNetworkRepository(db: SqlExecutor): AffiliateNetworkRepository {
-  const fromRow = (row: Row): AffiliateNetwork => ({
+  const fromRow = (row: Row): AffiliateNetworkRecord => ({
     id: String(row.id),
     name: String(row.name),
     // Networks stored before `params` existed have none.
     params: {},
-    ...(JSON.parse(String(row.config)) as Pick<AffiliateNetwork, 'clickIdParam' | 'macros' | 'statusMap'> & Partial<Pick<AffiliateNetwork, 'params'>>),
+    ...(JSON.parse(String(row.config)) as Pick<AffiliateNetworkRecord, 'clickIdParam' | 'macros' | 'statusMap' | 'format' | 'secret'> &
+      Partial<Pick<AffiliateNetworkRecord, 'params'>>),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   });
-  const values = ({ id, name, createdAt, updatedAt, ...config }: AffiliateNetwork) => [name, JSON.stringify(config), ms(updatedAt), id];
+  const values = ({ id, name, createdAt, updatedAt, ...config }: AffiliateNetworkRecord) => [name, JSON.stringify(config), ms(updatedAt), id];
   return {
     async insert(network) {
       await db.run('INSERT INTO affiliate_networks (name, config, updated_at, id, created_at) VALUES (?, ?, ?, ?, ?)', [

@@ -104,11 +104,14 @@ export interface PublisherRepository {
   update(publisher: Publisher): Promise<boolean>;
 }
 
+/** A network as stored: with its write-only `secret`, which routes never return (`hasSecret` says whether one is set). */
+export type AffiliateNetworkRecord = Omit<AffiliateNetwork, 'hasSecret'> & { secret?: string | undefined };
+
 export interface AffiliateNetworkRepository {
-  insert(network: AffiliateNetwork): Promise<void>;
-  get(id: string): Promise<AffiliateNetwork | undefined>;
-  list(page: ListQuery): Promise<List<AffiliateNetwork>>;
-  update(network: AffiliateNetwork): Promise<boolean>;
+  insert(network: AffiliateNetworkRecord): Promise<void>;
+  get(id: string): Promise<AffiliateNetworkRecord | undefined>;
+  list(page: ListQuery): Promise<List<AffiliateNetworkRecord>>;
+  update(network: AffiliateNetworkRecord): Promise<boolean>;
 }
 
 export interface PersonalPayoutRepository {
