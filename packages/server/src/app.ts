@@ -21,6 +21,7 @@ import { publisherRoutes } from './routes/publishers.js';
 import { reportRoutes } from './routes/reports.js';
 import { browserScript } from './routes/script.js';
 import { trackingRoutes } from './routes/tracking.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { Store } from './storage/index.js';
 
 export const VERSION: string = packageJson.version;
@@ -71,6 +72,8 @@ export function createApp({
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Before the JSON parser: a webhook's signature or ciphertext is over the body's bytes.
+  webhookRoutes(app, context);
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
   const router = express.Router();

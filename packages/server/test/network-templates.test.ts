@@ -187,7 +187,7 @@ const CASES: Case[] = [
   },
 ];
 
-/** Templates of networks that notify by webhook, tested with webhook support (POST /postback/:networkId). */
+/** Templates of networks that notify by webhook, fired in webhook-networks.test.ts (POST /postback/:networkId). */
 const WEBHOOK_TEMPLATES = ['clickbank', 'partnerstack'];
 
 /** The query of a postback URL as name/value pairs, read by hand: a macro such as `#s2#` is not a URL fragment here. */
@@ -206,7 +206,7 @@ describe.each(backends())('built-in network templates on %s', (backend) => {
   it('lists the templates sorted by name, each written from a source and creatable as it is', async () => {
     const list = await server.json('/v1/affiliate-networks/templates');
     expect(list.status).toBe(200);
-    const templates = list.body.data as { key: string; name: string; method: string; source: string; macros: Record<string, string>; notes: string }[];
+    const templates = list.body.data as { key: string; name: string; method: string; source: string; macros: Record<string, string>; notes: string; format?: string }[];
     expect(templates.length).toBeGreaterThanOrEqual(20);
     const names = templates.map((template) => template.name);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
@@ -218,6 +218,8 @@ describe.each(backends())('built-in network templates on %s', (backend) => {
       expect(template.notes.length, template.key).toBeGreaterThan(0);
       // Every template is fired below, or belongs to webhook support.
       expect(CASES.some((row) => row.key === template.key) || WEBHOOK_TEMPLATES.includes(template.key), template.key).toBe(true);
+      // A webhook template names its notification format (one module of the server each), and only those do.
+      expect([template.key, template.format]).toEqual([template.key, WEBHOOK_TEMPLATES.includes(template.key) ? template.key : undefined]);
       const created = await server.json('/v1/affiliate-networks', { method: 'POST', json: { template: template.key } });
       expect([template.key, created.status]).toEqual([template.key, 201]);
       expect(created.body).toMatchObject({ name: template.name, macros: template.macros });
