@@ -16,6 +16,13 @@ export const REPORT_DIMENSIONS = [
 export const ReportDimensionSchema = z.enum(REPORT_DIMENSIONS);
 export type ReportDimension = z.infer<typeof ReportDimensionSchema>;
 
+// A comma-separated list has no JSON Schema enum, so /openapi.json lists the dimensions in a description and a pattern.
+const dimensionList = `(?:${REPORT_DIMENSIONS.join('|')})`;
+const groupByOpenApi = {
+  description: `Comma-separated dimensions, such as \`day,offer\`, any of: ${REPORT_DIMENSIONS.join(', ')}.`,
+  pattern: `^\\s*${dimensionList}\\s*(?:,\\s*${dimensionList}\\s*)*$`,
+};
+
 export const ReportQuerySchema = z.object({
   from: DateSchema,
   to: DateSchema,
@@ -34,7 +41,8 @@ export const ReportQuerySchema = z.object({
         }
       }
       return [...new Set(dims)] as ReportDimension[];
-    }),
+    })
+    .meta(groupByOpenApi),
   offerId: IdSchema.optional(),
   publisherId: IdSchema.optional(),
   country: CountrySchema.optional(),
