@@ -133,9 +133,11 @@ describe.each(backends())('webhook networks on %s', (backend) => {
       }
       const cancel = await notify(networkId, clickbankNotification(SECRET_KEY, clickbankOrder({ transactionType: 'CANCEL-REBILL', receipt: 'CBRCPT04', trackingCodes: [clickId] })));
       expect([cancel.status, cancel.body]).toEqual([200, { status: 'ignored', reason: 'transaction_type_not_mapped' }]);
-      // A sale Waypost did not send: no tracking code of its own.
-      const foreign = await notify(networkId, clickbankNotification(SECRET_KEY, clickbankOrder({ transactionType: 'SALE', receipt: 'CBRCPT05', trackingCodes: [] })));
-      expect([foreign.status, foreign.body]).toEqual([200, { status: 'ignored', reason: 'no_click_id' }]);
+      // Sales Waypost did not send: no tracking code, or only the affiliate's own.
+      for (const trackingCodes of [[], ['FBADGROUP123VIDEO2']]) {
+        const foreign = await notify(networkId, clickbankNotification(SECRET_KEY, clickbankOrder({ transactionType: 'SALE', receipt: 'CBRCPT05', trackingCodes })));
+        expect([foreign.status, foreign.body]).toEqual([200, { status: 'ignored', reason: 'no_click_id' }]);
+      }
 
       expect(await conversionsOf(offerId)).toEqual([]);
       const log = await logSince(since);
@@ -145,6 +147,7 @@ describe.each(backends())('webhook networks on %s', (backend) => {
         ['test', null, 200],
         ['test', null, 200],
         ['ignored', 'transaction_type_not_mapped', 200],
+        ['ignored', 'no_click_id', 200],
         ['ignored', 'no_click_id', 200],
       ]);
       expect(log[1]!.params).toMatchObject({ network: networkId, format: 'clickbank', transactionType: 'TEST_SALE', receipt: 'TESTRCPT' });

@@ -12,8 +12,8 @@ export interface WebhookReport {
   /** Where the click id may be, best first: the first that is a click on an offer of the network is the report's. */
   clickIds: string[];
   /**
-   * The candidates are values found anywhere in the notification, not fields meant to hold a click id: only Waypost's
-   * own click ids are looked up, and none being a known click means the notification is not about a Waypost click.
+   * The candidates are values found anywhere in the notification, not fields meant to hold a click id: none being a
+   * known click means the notification is not about a Waypost click, rather than about an unknown one.
    */
   searched?: boolean | undefined;
   transactionId: string;
