@@ -69,3 +69,65 @@ export function fencedBlock(readmePath: string, language: string, marker: string
   if (found.length !== 1) throw new Error(`${readmePath} has ${found.length} \`\`\`${language} blocks with "${marker}", not one`);
   return found[0]!;
 }
+
+/** The fenced blocks of one language under a heading of a README, up to the next heading of the same or a higher level. */
+export function sectionBlocks(readmePath: string, heading: string, language: string): string[] {
+  const section = readmeSection(readmePath, heading);
+  return [...section.matchAll(/^```([\w-]*)\n([\s\S]*?)\n```$/gm)].filter((match) => match[1] === language).map((match) => match[2]!);
+}
+
+/** The text under a heading of a README (`## Set up an offer`), up to the next heading of the same or a higher level. */
+export function readmeSection(readmePath: string, heading: string): string {
+  const readme = readFileSync(readmePath, 'utf8');
+  const level = /^#+/.exec(heading)![0].length;
+  const start = readme.split('\n').indexOf(heading);
+  if (start < 0) throw new Error(`${readmePath} has no heading "${heading}"`);
+  const lines = readme.split('\n').slice(start + 1);
+  // Headings inside fenced blocks (a `# comment` in a shell block) are not headings.
+  let fenced = false;
+  const end = lines.findIndex((line) => {
+    if (line.startsWith('```')) fenced = !fenced;
+    return !fenced && new RegExp(`^#{1,${level}} `).test(line);
+  });
+  return lines.slice(0, end < 0 ? undefined : end).join('\n');
+}
+
+/**
+ * Runs a README's shell commands as written, in `sh -e`, after putting in the values of its placeholders (`OFFER_ID`,
+ * whole words only); resolves to their standard output. A placeholder without a value throws, so a README step that
+ * needs an id the test did not give fails loudly.
+ */
+export async function runShellBlock(block: string, options: { env: Record<string, string>; placeholders?: Record<string, string | undefined>; cwd?: string }): Promise<string> {
+  const placeholders = options.placeholders ?? {};
+  const names = Object.keys(placeholders);
+  const script = names.length === 0
+    ? block
+    : block.replace(new RegExp(`\\b(${names.join('|')})\\b`, 'g'), (name) => {
+        const value = placeholders[name];
+        if (value === undefined) throw new Error(`no value for ${name} in:\n${block}`);
+        return value;
+      });
+  const { stdout } = await promisify(execFile)('sh', ['-e', '-c', script], { cwd: options.cwd, env: { ...process.env, ...options.env } });
+  return stdout;
+}
+
+/** The JSON values of an output that holds several in a row (`{…}{…}`, as curl prints one answer after another). */
+export function jsonValues(output: string): unknown[] {
+  const values: unknown[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  for (let i = 0; i < output.length; i++) {
+    const char = output[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') {
+      if (depth++ === 0) start = i;
+    } else if (char === '}' || char === ']') {
+      if (--depth === 0) values.push(JSON.parse(output.slice(start, i + 1)));
+    }
+  }
+  return values;
+}
