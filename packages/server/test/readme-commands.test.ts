@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REPORT_DIMENSIONS } from '@waypost/schema';
+import { POSTBACK_PARAM_ALIASES, POSTBACK_STATUS_ALIASES, REPORT_DIMENSIONS } from '@waypost/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonValues, readmeSection, runShellBlock, sectionBlocks } from '../../../scripts/test-support/readme.js';
 import { MACRO_NAMES } from '../src/tracking/macros.js';
@@ -11,7 +13,8 @@ import { backends, startTestServer, TestClock, type TestServer } from './support
  * (`$WAYPOST_URL`, `$WAYPOST_ADMIN_KEY`, which the README sets first) and the ids that it says to copy from an earlier
  * answer (`PUBLISHER_ID`, `OFFER_ID`…) are put in. Then what the text says of each offer is checked through the API.
  */
-const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const README = join(ROOT, 'README.md');
 const GUIDE = '## Set up an offer';
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36' };
 
@@ -151,5 +154,31 @@ describe('the README guide "Set up an offer", as text', () => {
 
   it('names every report dimension that groupBy takes', () => {
     expect(REPORT_DIMENSIONS.filter((dimension) => !guide.includes(`\`${dimension}\``))).toEqual([]);
+  });
+});
+
+describe('the READMEs, as text', () => {
+  /** Every Markdown file of the repository that a user reads. */
+  function markdownFiles(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      if (entry.name.startsWith('.') || ['node_modules', 'dist', 'test-results'].includes(entry.name)) return [];
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? markdownFiles(path) : entry.name.endsWith('.md') ? [path] : [];
+    });
+  }
+
+  it('state their rules instead of citing a specification that is not in the repository', () => {
+    const citations = markdownFiles(ROOT).flatMap((path) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .flatMap((line, index) => (/\bSPEC\b|§/.test(line) || /specification|of the spec\b/i.test(line) ? [`${relative(ROOT, path)}:${index + 1}: ${line}`] : [])),
+    );
+    expect(citations).toEqual([]);
+  });
+
+  it('lists every postback parameter, alias and status value the server reads', () => {
+    const section = readmeSection(README, '#### Postback parameters and statuses');
+    const names = [...Object.values(POSTBACK_PARAM_ALIASES).flat(), ...Object.keys(POSTBACK_STATUS_ALIASES)];
+    expect(names.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
   });
 });
