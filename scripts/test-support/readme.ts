@@ -131,3 +131,34 @@ export function jsonValues(output: string): unknown[] {
   }
   return values;
 }
+
+/**
+ * The commands of a shell block, one by one, for a test that puts in a placeholder from an earlier command's answer:
+ * a command ends at a line break outside quotes that no `\` continues. Blank lines and comments are left out.
+ */
+export function shellCommands(block: string): string[] {
+  const commands: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  for (let i = 0; i < block.length; i++) {
+    const char = block[i]!;
+    if (quote) {
+      if (char === quote) quote = null;
+      else if (char === '\\' && quote === '"') current += block[i++]!;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '\\') {
+      current += char + (block[++i] ?? '');
+      continue;
+    } else if (char === '#' && /(^|\s)$/.test(current)) {
+      while (i + 1 < block.length && block[i + 1] !== '\n') i++;
+      continue;
+    } else if (char === '\n') {
+      if (current.trim()) commands.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += char;
+  }
+  if (current.trim()) commands.push(current.trim());
+  return commands;
+}

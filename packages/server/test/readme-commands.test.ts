@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { POSTBACK_PARAM_ALIASES, POSTBACK_STATUS_ALIASES, REPORT_DIMENSIONS } from '@waypost/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonValues, readmeSection, runShellBlock, sectionBlocks } from '../../../scripts/test-support/readme.js';
+import { jsonValues, readmeSection, runShellBlock, sectionBlocks, shellCommands } from '../../../scripts/test-support/readme.js';
 import { MACRO_NAMES } from '../src/tracking/macros.js';
 import { backends, startTestServer, TestClock, type TestServer } from './support/harness.js';
 
@@ -17,6 +17,28 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const README = join(ROOT, 'README.md');
 const GUIDE = '## Set up an offer';
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36' };
+
+/**
+ * Runs a README shell block command by command, as a reader would, so that `onAnswer` can take a placeholder's value
+ * from one command's answer for the next (the `id` of a network the block just made).
+ */
+async function runCommands(
+  block: string,
+  server: TestServer,
+  placeholders: Record<string, string | undefined>,
+  onAnswer: (answer: any) => void = () => {},
+): Promise<{ output: string; answers: any[] }> {
+  let output = '';
+  const answers: any[] = [];
+  for (const command of shellCommands(block)) {
+    const printed = await runShellBlock(command, { env: { WAYPOST_URL: server.url, WAYPOST_ADMIN_KEY: server.adminKey }, placeholders });
+    const parsed = jsonValues(printed) as any[];
+    parsed.forEach(onAnswer);
+    output += printed;
+    answers.push(...parsed);
+  }
+  return { output, answers };
+}
 
 const curl = spawnSync('curl', ['--version']).status === 0;
 if (!curl) {
@@ -36,8 +58,7 @@ describe.runIf(curl).each(backends())('the README guide "Set up an offer", run o
     const found = sectionBlocks(README, GUIDE, 'sh').filter((block) => block.includes(marker));
     if (found.length !== 1) throw new Error(`the guide has ${found.length} shell blocks with "${marker}", not one`);
     ran.add(found[0]!);
-    const output = await runShellBlock(found[0]!, { env: { WAYPOST_URL: server.url, WAYPOST_ADMIN_KEY: server.adminKey }, placeholders });
-    return { output, answers: jsonValues(output) as any[] };
+    return runCommands(found[0]!, server, placeholders);
   }
 
   /** A click from a browser (curl is a bot, which earns no CPC payout); its id. */
@@ -140,6 +161,46 @@ describe.runIf(curl).each(backends())('the README guide "Set up an offer", run o
 
   it('ran every curl command of the guide', () => {
     expect(sectionBlocks(README, GUIDE, 'sh').filter((block) => block.includes('curl ') && !ran.has(block))).toEqual([]);
+  });
+});
+
+describe.runIf(curl).each(backends())('the README commands of "Affiliate networks", run on %s', (backend) => {
+  const SECTION = '### Affiliate networks';
+  let server: TestServer;
+  const placeholders: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const offer = await server.json('/v1/offers', { method: 'POST', json: { name: 'Casino', url: 'https://casino.example.com/', payout: { model: 'cpa', amount: '40' } } });
+    placeholders.OFFER_ID = offer.body.id;
+  });
+  afterAll(() => server.close());
+
+  it('connects Affise from its template, points the offer at it, and hands out a postback URL with Affise\'s macros', async () => {
+    const [block] = sectionBlocks(README, SECTION, 'sh').filter((text) => text.includes('"template": "affise"'));
+    const { answers } = await runCommands(block!, server, placeholders, (answer) => {
+      if (String(answer.id).startsWith('net_')) placeholders.NETWORK_ID ??= answer.id;
+    });
+    expect(answers.map((answer) => answer.error)).toEqual([undefined, undefined, undefined]);
+    const [network, offer, links] = answers;
+    expect(network).toMatchObject({ id: expect.stringMatching(/^net_/), clickIdParam: 'sub1' });
+    expect(offer).toMatchObject({ id: placeholders.OFFER_ID, affiliateNetworkId: network.id, appendClickId: true });
+    expect(links.postbackUrl).toMatch(/\/postback\?click_id=\{sub1\}&amount=\{order_sum\}&.*&token=\w+$/);
+
+    // The tracking link now hands the network the click id in its own parameter.
+    const click = await server.request(`/c/${placeholders.OFFER_ID}?pub=`, { key: null });
+    expect(new URL(click.headers.get('location')!).searchParams.get('sub1')).toMatch(/^\w+$/);
+  });
+
+  it('connects ClickBank with its secret, which answers only say it has', async () => {
+    const [block] = sectionBlocks(README, SECTION, 'sh').filter((text) => text.includes('"template": "clickbank"'));
+    const { answers } = await runCommands(block!, server, placeholders);
+    expect(answers).toEqual([expect.objectContaining({ id: expect.stringMatching(/^net_/), hasSecret: true })]);
+    expect(JSON.stringify(answers)).not.toContain('YOUR_CLICKBANK_SECRET_KEY');
+  });
+
+  it('runs every curl command of the section', () => {
+    expect(sectionBlocks(README, SECTION, 'sh').filter((block) => block.includes('curl ') && !/"template": "(affise|clickbank)"/.test(block))).toEqual([]);
   });
 });
 
