@@ -2,6 +2,7 @@
 // input never earns a 5xx, never takes the server down, is refused with a JSON error that has a code (tracking
 // pixels answer a GIF, links a redirect or a plain 404 page), and a refused request leaves the database as it was.
 // The seed is fixed; FUZZ_SEED, FUZZ_RUNS and FUZZ_TIME_LIMIT_MS change it (see support/fuzz.ts).
+import { createCipheriv, createHash } from 'node:crypto';
 import { fc, it } from '@fast-check/vitest';
 import {
   CreateBrowserConversionParamsSchema,
@@ -49,6 +50,16 @@ interface Reply {
 const ALLOWED_ORIGIN = 'https://lander.shop.example';
 const LINK_PARAMS = ['pub', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'source', 'gclid', 'gbraid', 'wbraid', 'fbclid', 'ttclid', 'msclkid'];
 const CONVERSION_PARAMS = Object.values(POSTBACK_PARAM_ALIASES).flat();
+const CLICKBANK_SECRET = 'FUZZSECRET2026';
+const PARTNERSTACK_SECRET = 'partnerstack-fuzz-secret';
+
+/** A ClickBank Instant Notification envelope, encrypted the way ClickBank does with the account's secret key. */
+function clickbankEnvelope(plaintext: string, iv: Uint8Array): string {
+  const key = Buffer.from(createHash('sha1').update(CLICKBANK_SECRET, 'utf8').digest('hex').slice(0, 32), 'ascii');
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  const notification = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return JSON.stringify({ notification: notification.toString('base64'), iv: Buffer.from(iv).toString('base64') });
+}
 
 describe.each(backends())('hostile input on %s', (backend) => {
   let server: TestServer;
@@ -59,10 +70,12 @@ describe.each(backends())('hostile input on %s', (backend) => {
   // The world the fuzzer aims at: real offers, publishers, clicks, codes and keys, so that input gets past the
   // lookups and into the engine and the database.
   const world = {
-    offers: [] as { id: string; postbackToken: string }[],
+    offers: [] as { id: string; postbackToken: string; affiliateNetworkId: string | null }[],
     publisherIds: [] as string[],
-    clicks: [] as { id: string; offerId: string; token: string }[],
+    clicks: [] as { id: string; offerId: string; token: string; networkId: string | null }[],
     networkIds: [] as string[],
+    /** Networks that notify by webhook (`POST /postback/:networkId`), whose secrets the test knows. */
+    webhooks: { clickbank: '', partnerstack: '' },
     /** Every id the server gave out, of any kind; never the test's own admin key. */
     ids: [] as string[],
     publisherKey: '',
@@ -96,12 +109,17 @@ describe.each(backends())('hostile input on %s', (backend) => {
       await create('/v1/offers', { ...base, name: 'Fuzz JPY', currency: 'JPY', payout: { model: 'cpa', amount: '100' } }),
       await create('/v1/offers', { ...base, name: 'Fuzz repeats', duplicates: 'allow', approval: { defaultStatus: 'approved', browserStatus: 'approved' }, directTracking: true, allowedOrigins: [ALLOWED_ORIGIN] }),
     );
+    world.webhooks.clickbank = (await create('/v1/affiliate-networks', { template: 'clickbank', secret: CLICKBANK_SECRET })).id;
+    world.webhooks.partnerstack = (await create('/v1/affiliate-networks', { template: 'partnerstack', secret: PARTNERSTACK_SECRET })).id;
+    for (const affiliateNetworkId of Object.values(world.webhooks)) {
+      world.offers.push(await create('/v1/offers', { ...base, name: `Fuzz webhook ${affiliateNetworkId}`, affiliateNetworkId, payout: { model: 'cps', percent: '20' } }));
+    }
     // Several clicks for each offer and publisher: a click converts once, and later reports are duplicates.
     for (const offer of world.offers) {
       for (const pub of [publisher.id, publisher.id, publisher.id, paused.id, '']) {
         const response = await server.request(`/c/${offer.id}?pub=${pub}&sub1=seed`, { key: null });
         const clickId = /waypost_cid=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
-        if (clickId) world.clicks.push({ id: clickId, offerId: offer.id, token: offer.postbackToken });
+        if (clickId) world.clicks.push({ id: clickId, offerId: offer.id, token: offer.postbackToken, networkId: offer.affiliateNetworkId });
       }
     }
     expect(world.clicks.length).toBeGreaterThan(10);
@@ -116,7 +134,7 @@ describe.each(backends())('hostile input on %s', (backend) => {
     await create('/v1/promo-codes', { offerId: main.id, publisherId: publisher.id, code: 'SPRING10' });
     await create(`/v1/offers/${main.id}/personal-payouts`, { publisherId: publisher.id, amount: '15.00' });
     const network = await create('/v1/affiliate-networks', { name: 'Fuzz network', clickIdParam: 'aff_sub', macros: { clickId: '{aff_sub}', amount: '{sum}' }, statusMap: { paid: 'approved' } });
-    world.networkIds.push(network.id);
+    world.networkIds.push(network.id, ...Object.values(world.webhooks));
     const publisherKey = await create('/v1/api-keys', { role: 'publisher', publisherId: publisher.id, name: 'fuzz publisher key' });
     world.publisherKey = publisherKey.key;
     // A spare admin key that a fuzzed DELETE may revoke; the test's own key is never offered as a target.
@@ -240,7 +258,9 @@ describe.each(backends())('hostile input on %s', (backend) => {
     const logBefore = logged ? await reader.postbackLog() : undefined;
     const reply = await send(request);
     let refused = judge(request, reply);
-    if (logBefore && reply.status !== 431) {
+    // A request line too long for Node, or a path that cannot be decoded, never reaches a route.
+    const routed = reply.status !== 431 && !reply.body.toString('utf8').includes('"code":"malformed_url"');
+    if (logBefore && routed) {
       const added = [...(await reader.postbackLog())].filter(([id]) => !logBefore.has(id)).map(([, status]) => status);
       // Every postback is logged, whatever was wrong with it (SPEC §5).
       if (request.path.startsWith('/postback')) expect(added.length, `${describeRequest(request)} left no postback-log entry`).toBeGreaterThan(0);
@@ -386,10 +406,78 @@ describe.each(backends())('hostile input on %s', (backend) => {
         });
     const browserCalls = fc.oneof(browser('/v1/visits', CreateVisitParamsSchema), browser('/v1/conversions/browser', CreateBrowserConversionParamsSchema));
 
-    cached = { link, pixel, postback, browserCalls };
+    // Webhook notifications: ClickBank's encrypted with the network's real secret and PartnerStack's with its token, so
+    // that hostile transactions get past the decryption or the token; or broken envelopes, wrong tokens, any bytes.
+    const field = (plausibleJson: fc.Arbitrary<string>) => fc.oneof({ arbitrary: plausibleJson, weight: 6 }, { arbitrary: hostileJson, weight: 1 });
+    const quoted = (...values: string[]) => fc.constantFrom(...values.map((text) => JSON.stringify(text)));
+    const clicksOf = (networkId: string) => world.clicks.filter((click) => click.networkId === networkId).map((click) => click.id);
+    const money = fc.oneof(fc.nat(100_000).map(String), fc.constantFrom('49.90', '"49.90"', '"12,34"', '-1', '1e400', '0.001', '"{amount}"'));
+    const clickbankOrder = fc
+      .record(
+        {
+          transactionType: field(quoted('SALE', 'BILL', 'RFND', 'CGBK', 'INSF', 'TEST_SALE', 'CANCEL-REBILL', 'sale')),
+          receipt: field(fc.oneof(quoted('RCPT-1', 'RCPT-2'), fc.nat().map((n) => JSON.stringify(`R${n}`)))),
+          role: field(quoted('AFFILIATE', 'VENDOR')),
+          currency: field(quoted('USD', 'EUR', 'JPY', 'usd', 'XYZ')),
+          totalOrderAmount: field(money),
+          totalAccountAmount: field(money),
+          trackingCodes: field(fc.array(fc.oneof(fc.constantFrom(...clicksOf(world.webhooks.clickbank)).map((id) => JSON.stringify(id.toUpperCase())), quoted(...clicksOf(world.webhooks.clickbank)), hostileString.map((text) => JSON.stringify(text))), { maxLength: 3 }).map((items) => `[${items.join(',')}]`)),
+        },
+        { requiredKeys: ['transactionType', 'receipt', 'trackingCodes'] },
+      )
+      .map((order) => jsonObject(Object.entries(order)));
+    const clickbankBody = fc.oneof(
+      { arbitrary: fc.tuple(fc.oneof({ arbitrary: clickbankOrder, weight: 8 }, { arbitrary: fc.oneof(hostileJson, brokenJson), weight: 1 }), fc.uint8Array({ minLength: 16, maxLength: 16 })).map(([plaintext, iv]) => clickbankEnvelope(plaintext, iv)), weight: 8 },
+      { arbitrary: fc.record({ notification: fc.oneof(hostileString, fc.constantFrom('AAAA', 'AAAAAAAAAAAAAAAAAAAAAA==', '====', 'not base64')), iv: fc.oneof(hostileString, fc.constantFrom('AAAAAAAAAAAAAAAAAAAAAA==', 'AA==')) }).map((envelope) => JSON.stringify(envelope)), weight: 1 },
+      { arbitrary: fc.oneof(hostileJson, brokenJson), weight: 1 },
+    );
+    const partnerstackBody = fc
+      .record(
+        {
+          event: field(quoted('reward_created', 'reward_updated', 'test', 'action_created', 'reward_')),
+          data: field(
+            fc
+              .record(
+                {
+                  key: field(fc.oneof(quoted('rew_1', 'rew_2'), fc.nat().map((n) => JSON.stringify(`rew_${n}`)))),
+                  amount: field(money),
+                  reward_status: field(quoted('hold', 'pending', 'approved', 'paid', 'declined', 'Approved', 'weird')),
+                  ps_xid: field(quoted(...clicksOf(world.webhooks.partnerstack))),
+                  nested: hostileJson,
+                },
+                { requiredKeys: ['key', 'ps_xid'] },
+              )
+              .map((data) => jsonObject(Object.entries(data))),
+          ),
+        },
+        { requiredKeys: ['event', 'data'] },
+      )
+      .map((body) => jsonObject(Object.entries(body)));
+    const token = fc.oneof({ arbitrary: fc.constant(`?token=${PARTNERSTACK_SECRET}`), weight: 6 }, { arbitrary: fc.constantFrom('', '?token=', `?token=${PARTNERSTACK_SECRET}x`, `?token=${PARTNERSTACK_SECRET}&token=${PARTNERSTACK_SECRET}`), weight: 1 }, { arbitrary: wireText(hostileString).map((text) => `?token=${text}`), weight: 1 });
+    const anyNetwork = fc.oneof(fc.constantFrom(...world.networkIds, 'net_nothing'), wireText(hostileString), fc.constantFrom('%', '%zz', '%00', 'x'.repeat(100)));
+    const webhookTarget = fc.oneof(
+      { arbitrary: clickbankBody.map((body) => ({ path: `/postback/${world.webhooks.clickbank}`, body })), weight: 4 },
+      { arbitrary: fc.tuple(token, fc.oneof({ arbitrary: partnerstackBody, weight: 8 }, { arbitrary: fc.oneof(hostileJson, brokenJson), weight: 1 })).map(([query, body]) => ({ path: `/postback/${world.webhooks.partnerstack}${query}`, body })), weight: 4 },
+      { arbitrary: fc.tuple(anyNetwork, fc.oneof(clickbankBody, partnerstackBody, hostileJson, brokenJson)).map(([id, body]) => ({ path: `/postback/${id}`, body })), weight: 2 },
+    );
+    const webhook: fc.Arbitrary<FuzzRequest> = fc
+      .record({
+        target: webhookTarget,
+        type: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 8 }, { arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', ''), weight: 1 }),
+        encoding,
+        headers: commonHeaders,
+      })
+      .map(({ target, type, encoding: coded, headers }) => {
+        const all: Record<string, string> = { ...headers, ...(type ? { 'content-type': type } : {}) };
+        if (!coded) return { method: 'POST', path: target.path, headers: all, body: target.body, expect: 'json' };
+        all['content-encoding'] = coded.name;
+        return { method: 'POST', path: target.path, headers: all, body: coded.bytes, expect: 'json' };
+      });
+
+    cached = { link, pixel, postback, browserCalls, webhook };
     return cached;
   };
-  let cached: { link: fc.Arbitrary<FuzzRequest>; pixel: fc.Arbitrary<FuzzRequest>; postback: fc.Arbitrary<FuzzRequest>; browserCalls: fc.Arbitrary<FuzzRequest> } | undefined;
+  let cached: Record<'link' | 'pixel' | 'postback' | 'browserCalls' | 'webhook', fc.Arbitrary<FuzzRequest>> | undefined;
 
   /** Every /v1 write the server documents, read from its own /openapi.json, so that a new endpoint is fuzzed too. */
   const writeRequests = async (): Promise<fc.Arbitrary<FuzzRequest>> => {
@@ -470,12 +558,34 @@ describe.each(backends())('hostile input on %s', (backend) => {
   );
 
   it.prop([fc.gen()], fuzzParameters())(
+    'refuses a hostile webhook notification, encrypted or tokened as its network does it or not, with a JSON error and no change but the postback log',
+    async (g) => {
+      await exercise(g(() => arbitraries().webhook), ['postback_log']);
+    },
+    fuzzTimeout(),
+  );
+
+  it.prop([fc.gen()], fuzzParameters())(
     'refuses hostile visits and browser conversions with a JSON error and no change but the postback log',
     async (g) => {
       await exercise(g(() => arbitraries().browserCalls), ['postback_log']);
     },
     fuzzTimeout(),
   );
+
+  it('strips NUL from what a webhook notification carries, as from any postback (a fuzz finding)', async () => {
+    const offer = world.offers.find((candidate) => candidate.affiliateNetworkId === world.webhooks.clickbank)!;
+    const notify = async (receipt: string) => {
+      const link = await server.request(`/c/${offer.id}?pub=${world.publisherIds[0]}`, { key: null });
+      const clickId = /waypost_cid=([^;]+)/.exec(link.headers.get('set-cookie') ?? '')![1]!;
+      const order = JSON.stringify({ transactionType: 'SALE', receipt, totalOrderAmount: 10, currency: 'USD', trackingCodes: [clickId] });
+      return server.json(`/postback/${world.webhooks.clickbank}`, { method: 'POST', key: null, headers: { 'content-type': 'application/json' }, body: clickbankEnvelope(order, new Uint8Array(16)) });
+    };
+    const sale = await notify('R-\u00001');
+    expect(sale.body).toMatchObject({ status: 'accepted' });
+    expect((await server.json(`/v1/conversions/${sale.body.conversionId}`)).body.transactionId).toBe('R-1');
+    expect((await notify('\u0000')).status).toBeLessThan(500);
+  });
 
   // Last: accepted writes change the world the other properties aim at (offers paused, keys revoked).
   it.prop([fc.gen()], fuzzParameters(2))(

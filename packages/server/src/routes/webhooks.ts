@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { ConversionError, recordConversion } from '../engine/conversions.js';
 import { clickOfReport, WEBHOOK_FORMATS } from '../engine/webhooks/index.js';
 import { ApiError, toApiError } from '../http/errors.js';
+import { withoutNul } from '../http/nul.js';
 import { newId } from '../ids.js';
 import type { PostbackLogRecord } from '../storage/store.js';
 import { redactParams } from '../tracking/index.js';
@@ -57,7 +58,8 @@ export function webhookRoutes(router: Router, context: AppContext): void {
       if (network.secret === undefined) {
         throw new ApiError(401, 'secret_not_set', `network ${network.id} has no secret to check its notifications with; set one with PATCH /v1/affiliate-networks/${network.id}`);
       }
-      const { reading, summary } = WEBHOOK_FORMATS[network.format].read({ body, header: (name) => req.get(name), query: req.query as Record<string, unknown> }, network.secret);
+      // What a notification carries is tracking text like a postback's: NUL is stripped, as PostgreSQL cannot store it.
+      const { reading, summary } = withoutNul(WEBHOOK_FORMATS[network.format].read({ body, header: (name) => req.get(name), query: req.query as Record<string, unknown> }, network.secret));
       params = { ...params, ...summary };
 
       if (reading.kind === 'test') return await answer(200, { status: 'test' }, { outcome: 'test' });
