@@ -29,10 +29,10 @@ test.describe('a click id from a tracking link', () => {
     expect(await trackingParams(page)).toEqual({ click_id: clickId });
   });
 
-  // SPEC §8: without data-cookie-domain the cookie goes on the widest domain that accepts it. Here that is
-  // waypost.test, the registrable domain (Chromium refuses `test` as a top-level domain), as shop.com would be for
-  // lander.shop.com. A site that shares its registrable domain with others, as the shop does here, scopes the
-  // cookie with data-cookie-domain, as the test above does.
+  // Without data-cookie-domain (sdk-browser README, Storage and consent) the cookie goes on the widest domain that
+  // accepts it. Here that is waypost.test, the registrable domain (Chromium refuses `test` as a top-level domain), as
+  // shop.com would be for lander.shop.com. A site that shares its registrable domain with others, as the shop does
+  // here, scopes the cookie with data-cookie-domain, as the test above does.
   test('goes on the widest domain that accepts it without data-cookie-domain, and the checkout reads it there', async ({ page, site, waypost }) => {
     const landerUrl = site.page(HOSTS.lander, '/offer');
     const checkoutUrl = site.page(HOSTS.checkout, '/cart');

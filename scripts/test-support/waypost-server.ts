@@ -24,7 +24,8 @@ export async function startWaypost(options: { host?: string; publicHost?: string
   // On tmpfs where there is one: the server fsyncs every commit (synchronous=FULL), which costs a few hundred
   // milliseconds a write on a busy disk, and these tests are not about the disk.
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'waypost-example-'));
-  // Examples and e2e specs run their receivers on loopback, which the outbound policy refuses by default (SPEC §13).
+  // Examples and e2e specs run their receivers on loopback, which the outbound policy refuses by default (README,
+  // Security).
   const config = loadConfig({ WAYPOST_DATABASE_URL: `file:${join(dir, 'waypost.db')}`, WAYPOST_PORT: '0', WAYPOST_ALLOW_PRIVATE_DESTINATIONS: 'true' });
   const running = await startServer(config, { host });
   const { port } = running.server.address() as AddressInfo;

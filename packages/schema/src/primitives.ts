@@ -118,7 +118,7 @@ export function hasMacroBeforePath(template: string): boolean {
 
 /**
  * An absolute http(s) URL that may contain `{macro}` placeholders in its path, query and fragment. Never in its
- * scheme, host or port (SPEC §13): whoever controls a macro's value (a visitor's sub id) would choose where the
+ * scheme, host or port (README, Security): whoever controls a macro's value (a visitor's sub id) would choose where the
  * server's requests go.
  */
 export const UrlSchema = z

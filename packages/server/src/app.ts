@@ -66,8 +66,8 @@ export function createApp({
     res.setHeader('X-Request-Id', incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID());
     next();
   });
-  // API answers are per key and per moment: never cached, never sniffed (SPEC §13). The browser endpoints under /v1
-  // are called cross-origin by design, so no Cross-Origin-Resource-Policy.
+  // API answers are per key and per moment: never cached, never sniffed (README, Security). The browser endpoints under
+  // /v1 are called cross-origin by design, so no Cross-Origin-Resource-Policy.
   app.use('/v1', helmet({ crossOriginResourcePolicy: false }), (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -74,7 +74,7 @@ export const ConfigSchema = z.object({
   deliveryPollMs: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   /**
    * Let outbound requests (publisher postbacks, feeds) reach loopback, private, link-local, CGNAT and metadata
-   * addresses (SPEC §13): for a tracker on the operator's own network, and for tests. @default false
+   * addresses (README, Security): for a tracker on the operator's own network, and for tests. @default false
    */
   allowPrivateDestinations: z.stringbool().default(false),
   /**
@@ -83,8 +83,8 @@ export const ConfigSchema = z.object({
    */
   fxUrl: z.url({ protocol: /^https?$/ }).optional(),
   /**
-   * Days the postback log and finished deliveries are kept; older ones are pruned in the background (SPEC §13), so
-   * that what strangers can write does not grow without end. @default 90
+   * Days the postback log and finished deliveries are kept; older ones are pruned in the background (README, Security),
+   * so that what strangers can write does not grow without end. @default 90
    */
   logRetentionDays: z.coerce.number().int().min(1).max(36_500).default(90),
   /**
@@ -96,7 +96,7 @@ export const ConfigSchema = z.object({
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-/** The environment variable behind each configuration field (SPEC §2). */
+/** The environment variable behind each configuration field (README, Configuration). */
 export const CONFIG_ENV: Record<keyof Config, string> = {
   databaseUrl: 'WAYPOST_DATABASE_URL',
   port: 'WAYPOST_PORT',

@@ -47,8 +47,9 @@ const POSTBACK_MACROS = [
 
 /**
  * The postback URL's parameters before the token. Without a network, Waypost's own macros; with one, only what the
- * network has a macro for, so that it never sends a literal `{amount}` (SPEC §4). The click id is always asked for,
- * unless the network sends it under a fixed name of its own (`params.click_id`), which it then appends itself.
+ * network has a macro for, so that it never sends a literal `{amount}` (README, Affiliate networks). The click id is
+ * always asked for, unless the network sends it under a fixed name of its own (`params.click_id`), which it then
+ * appends itself.
  */
 function postbackParams(network: AffiliateNetwork | undefined): [string, string][] {
   if (!network) return [['click_id', '{click_id}'], ['amount', '{amount}'], ['transaction_id', '{transaction_id}']];

@@ -262,7 +262,7 @@ describe.each(backends())('hostile input on %s', (backend) => {
     const routed = reply.status !== 431 && !reply.body.toString('utf8').includes('"code":"malformed_url"');
     if (logBefore && routed) {
       const added = [...(await reader.postbackLog())].filter(([id]) => !logBefore.has(id)).map(([, status]) => status);
-      // Every postback is logged, whatever was wrong with it (SPEC §5).
+      // Every postback is logged, whatever was wrong with it (README, Tracking endpoints).
       if (request.path.startsWith('/postback')) expect(added.length, `${describeRequest(request)} left no postback-log entry`).toBeGreaterThan(0);
       // The pixel always answers 200; the postback log says whether it was refused.
       else refused = added.length === 0 || added.some((status) => status >= 400);

@@ -11,7 +11,7 @@ import { testId } from './support/fixtures.js';
 import { type Backend, backends, startTestServer, type TestServer } from './support/harness.js';
 
 const DAY = 86_400_000;
-/** SPEC §13: a postback-log entry keeps at most 4 KB of parameters. */
+/** README, Security: a postback-log entry keeps at most 4 KB of parameters. */
 const MAX_PARAMS_BYTES = 4096;
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 const randomText = (length: number) => randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 
-// SPEC §4 "Affiliate networks": the macros a network fills decide what the postback URL asks for, and `params` names
+// Affiliate networks (README): the macros a network fills decide what the postback URL asks for, and `params` names
 // the fixed parameters a network posts to.
 describe.each(backends())('network macros and fixed parameter names on %s', (backend) => {
   let server: TestServer;
@@ -40,7 +40,7 @@ describe.each(backends())('network macros and fixed parameter names on %s', (bac
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(await conversion(reply.body.conversionId)).toMatchObject({ clickId, status: 'approved', payout: '7.50', currency: 'USD' });
 
-    // The pixel finds the click under the same fixed name; without the token it sets no payout (SPEC §5).
+    // The pixel finds the click under the same fixed name; without the token it sets no payout (README, Security).
     const pixelClick = await click(offer.id);
     const pixel = await server.request(`/pixel.gif?offer_id=${offer.id}&cnv_id=${pixelClick}&sum=99`, { key: null });
     expect(pixel.status).toBe(200);

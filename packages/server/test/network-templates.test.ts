@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 
-// SPEC §4 "Built-in templates": each network's postbacks fired the way its documentation shows (see the source of each
-// template in src/domain/network-templates.ts), at a real server, from the offer's own postback URL.
+// Built-in templates (README, Affiliate networks): each network's postbacks fired the way its documentation shows (see
+// the source of each template in src/domain/network-templates.ts), at a real server, from the offer's own postback URL.
 
 /** The click id of the conversion, as the network echoes it back. */
 const CLICK = '<click>';

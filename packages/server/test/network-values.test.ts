@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 
-// SPEC §5 "Values as networks send them".
+// Values as networks send them (README, Postback parameters and statuses).
 describe.each(backends())('postback values as networks send them on %s', (backend) => {
   let server: TestServer;
   let offer: { id: string; postbackToken: string };

@@ -18,7 +18,7 @@ interface Answer {
 }
 
 /**
- * SPEC §13 "Busy database": another process holds SQLite's write lock (a backup, the CLI) for longer than the
+ * A busy database (README, Security): another process holds SQLite's write lock (a backup, the CLI) for longer than the
  * server waits. The server is a process of its own, so that a crash or a blocked event loop shows.
  */
 describe('a SQLite file whose write lock another process holds', () => {

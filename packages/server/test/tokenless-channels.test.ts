@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNVERIFIED_NOTE } from '../src/outbox/enqueue.js';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 
-// SPEC §5 "Channels without a token": the pixel and the browser endpoint can be fired by anyone, so they never set a
-// status or a payout, never change a conversion that exists, and record new ones with the offer's browserStatus.
+// Channels without a token (README, Security): the pixel and the browser endpoint can be fired by anyone, so they never
+// set a status or a payout, never change a conversion that exists, and record new ones with the offer's browserStatus.
 describe.each(backends())('channels without a token on %s', (backend) => {
   let server: TestServer;
   let publisher: { id: string };

@@ -4,7 +4,7 @@ import { backends, startTestServer, type TestServer } from './support/harness.js
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const DAY = '2026-03-01';
 
-// The smaller items of the hardening review (issue #12, item 7; SPEC §13).
+// The smaller items of the hardening review (issue #12, item 7; README, Security).
 describe.each(backends())('tracking hardening on %s', (backend) => {
   let server: TestServer;
   let publisher: { id: string };

@@ -2,8 +2,8 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 
-// SPEC §4 "Webhook networks": notifications built as each network documents them (see src/engine/webhooks/*.ts),
-// posted to POST /postback/:networkId of a real server.
+// Webhook networks (README, Affiliate networks): notifications built as each network documents them (see
+// src/engine/webhooks/*.ts), posted to POST /postback/:networkId of a real server.
 
 /**
  * A ClickBank Instant Notification (version 6.0 and later): the order as JSON, AES-256-CBC under the first 32

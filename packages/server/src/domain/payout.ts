@@ -36,7 +36,7 @@ const sameCode = (a: string | null | undefined, b: string | null | undefined) =>
   a != null && b != null && a.toUpperCase() === b.toUpperCase();
 
 /**
- * Picks the payout rule by SPEC §7 precedence, first match wins: personal payout for this coupon and publisher,
+ * Picks the payout rule by precedence, first match wins: personal payout for this coupon and publisher,
  * for this coupon, for this publisher; geo payout for the country; the offer's payout. Among personal payouts of
  * the same level the first in `personalPayouts` wins, so pass them in creation order.
  */

@@ -35,8 +35,9 @@ function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefin
 }
 
 /**
- * A postback's raw status as ours: the network's statusMap first, then the alias table (SPEC §5), both
- * case-insensitive. Missing or blank means the default status; anything else unknown is refused, never guessed.
+ * A postback's raw status as ours: the network's statusMap first, then the alias table (README, Postback parameters and
+ * statuses), both case-insensitive. Missing or blank means the default status; anything else unknown is refused, never
+ * guessed.
  */
 export function parsePostbackStatus(raw: string | null | undefined, options: PostbackStatusOptions): PostbackStatusResult {
   const value = raw?.trim().toLowerCase() ?? '';

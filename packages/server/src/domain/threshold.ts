@@ -2,8 +2,9 @@ import type { Conversion, Threshold } from '@waypost/schema';
 import { periodBounds, periodKey, type Instant } from './calendar.js';
 
 /**
- * The "accumulator" of SPEC §7 for cpa and cpl offers, as pure state functions. The server reads the publisher's
- * conversions on the offer in the current period, asks here, and writes the answer back in the same transaction.
+ * The threshold ("accumulator", README, Set up an offer) of cpa and cpl offers, as pure state functions. The server
+ * reads the publisher's conversions on the offer in the current period, asks here, and writes the answer back in the
+ * same transaction.
  */
 
 /** Where the publisher's current period on an offer stands, before a new conversion. */

@@ -85,7 +85,7 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
   const now = clock.now();
   const { offer } = input;
   const accepted = input.rejectedReason === null;
-  // Bots are recorded (a source may charge for them) but never earn a CPC payout (SPEC §13).
+  // Bots are recorded (a source may charge for them) but never earn a CPC payout (README, Security).
   const payout = accepted && input.device !== 'bot' ? clickPayout(offer, { publisherId: input.publisherId, country: input.country }, await store.personalPayouts.allForOffer(offer.id)) : 0;
   const fx = payout > 0 ? await loadFx(context) : undefined;
   const click: ClickRecord = {
@@ -121,8 +121,8 @@ export async function recordVisit(context: AppContext, click: ClickRecord, landi
 }
 
 /**
- * The click macros of SPEC §6, for a click or for a conversion (which carries its click's id, publisher, sub ids and
- * country); `click` gives the source and device, `at` the timestamp.
+ * The click macros (README, The offer URL's macros), for a click or for a conversion (which carries its click's id,
+ * publisher, sub ids and country); `click` gives the source and device, `at` the timestamp.
  */
 export function clickMacroValues(
   offer: Offer,

@@ -7,9 +7,9 @@ const hasParams = (network: AffiliateNetwork | undefined): network is AffiliateN
 
 /**
  * A postback's or pixel's parameters under their canonical names, the fixed names of the offer's network included
- * (SPEC §4 `params`). Which network applies is known only once the offer is, so the aliases are read first and find it
- * by the click or the offer id; a click id that a network sends only under a fixed name of its own (Binom's `cnv_id`)
- * is looked for among the networks that name one. `clickIdFallback` is the pixel's cookie.
+ * (`params`, README, Affiliate networks). Which network applies is known only once the offer is, so the aliases are
+ * read first and find it by the click or the offer id; a click id that a network sends only under a fixed name of its
+ * own (Binom's `cnv_id`) is looked for among the networks that name one. `clickIdFallback` is the pixel's cookie.
  */
 export async function readConversionParams(
   context: AppContext,

@@ -36,7 +36,10 @@ export async function approvePayment({ store, clock }: AppContext, payment: Paym
   return (await store.payments.get(payment.id))!;
 }
 
-/** A publisher's balance in the account currency (SPEC §4; the buckets are defined at `PaymentRepository.balance`). */
+/**
+ * A publisher's balance in the account currency (README, Payments and balances; the buckets are defined at
+ * `PaymentRepository.balance`).
+ */
 export async function publisherBalance({ store, config }: AppContext, publisherId: string): Promise<Balance> {
   const totals = await store.payments.balance(publisherId);
   const money = (minor: number) => formatMoney(minor, config.currency);

@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors.js';
 import { newId, newSecret } from '../ids.js';
 import { type Repositories, UniqueViolationError } from '../storage/index.js';
 
-/** How long a decided request stays in the default list (SPEC §4). */
+/** How long a decided request stays in the default list (README, Promo codes). */
 export const DECIDED_REQUESTS_LISTED_DAYS = 14;
 
 /** The oldest decision the default list still shows. */

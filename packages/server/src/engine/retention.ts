@@ -11,7 +11,7 @@ export interface PruneResult {
 }
 
 /**
- * Deletes postback-log entries and finished deliveries older than `logRetentionDays` (SPEC §13), a batch per
+ * Deletes postback-log entries and finished deliveries older than `logRetentionDays` (README, Security), a batch per
  * statement with a turn of the event loop between batches, so that requests keep getting the write lock while a
  * large backlog is deleted. Pending deliveries are never deleted. `stopped` ends the run between two batches.
  */

@@ -48,7 +48,7 @@ export function postbackLogToWire(entry: PostbackLogRecord): PostbackLogEntry {
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
-/** A publisher key sees a failed try's short reason only, never what the destination replied (SPEC §13). */
+/** A publisher key sees a failed try's short reason only, never what the destination replied (README, Security). */
 export function deliveryToWire(d: DeliveryRecord, role: 'admin' | 'publisher'): Delivery {
   return {
     id: d.id,

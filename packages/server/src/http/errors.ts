@@ -77,7 +77,8 @@ export function toApiError(error: unknown): ApiError | undefined {
   if (body) return body;
   // A URI that cannot be decoded (`/v1/offers/%E0%A4%A`) is the client's fault.
   if (error instanceof URIError) return new ApiError(400, 'malformed_url', 'the request URL is not valid');
-  // Another process held SQLite's write lock for too long (SPEC §13): nothing was written, and the client may retry.
+  // Another process held SQLite's write lock for too long (README, Security): nothing was written, and the client may
+  // retry.
   if (error instanceof DatabaseBusyError) {
     return new ApiError(503, 'database_busy', 'the database is busy; retry shortly', undefined, { 'Retry-After': '1' });
   }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-/** Why an outbound request may not connect to an address (SPEC §13). */
+/** Why an outbound request may not connect to an address (README, Security). */
 export type RefusedAddress = 'loopback' | 'private' | 'link-local' | 'cgnat' | 'metadata' | 'unspecified' | 'multicast' | 'reserved';
 
 // First match wins, so the metadata address comes before the link-local range that holds it.

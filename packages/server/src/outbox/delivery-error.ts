@@ -10,7 +10,7 @@ export function sanitiseDetail(text: string): string {
 /**
  * What the delivery log keeps of a failed try: a short reason that any key may see ("HTTP 500", "timeout",
  * "destination refused: loopback address") and, on a line of its own, a sanitised detail (such as the start of the
- * reply's body) that only admin keys see (SPEC §13).
+ * reply's body) that only admin keys see (README, Security).
  */
 export function deliveryError(reason: string, detail?: string): string {
   const safe = detail ? sanitiseDetail(detail) : '';

@@ -35,9 +35,9 @@ function oneLine(value: string): string {
 export const SMTP_MISSING = 'waiting for WAYPOST_SMTP_URL: no SMTP server is configured on the server that recorded it';
 
 /**
- * The macros of a conversion (SPEC §6): the click's, plus the conversion's own. `{amount}` and `{currency}` are the
- * sale as reported; `{payout}` is in the offer's currency; `{timestamp}` is the time of the event notified (the
- * conversion, or its status change) in Unix seconds.
+ * The macros of a conversion (README, The offer URL's macros): the click's, plus the conversion's own. `{amount}` and
+ * `{currency}` are the sale as reported; `{payout}` is in the offer's currency; `{timestamp}` is the time of the event
+ * notified (the conversion, or its status change) in Unix seconds.
  */
 export function conversionMacroValues(offer: Offer, conversion: ConversionRecord, click: ClickRecord | undefined): MacroValues {
   return {
@@ -53,9 +53,9 @@ export function conversionMacroValues(offer: Offer, conversion: ConversionRecord
 }
 
 /**
- * The side effects of an accepted conversion or of a status change (SPEC §7), written to the outbox inside the
- * caller's transaction: a postback to the publisher's `postbackUrl` when it has one, and the offer's e-mail when
- * it is enabled. The dispatcher sends them once the transaction has committed.
+ * The side effects of an accepted conversion or of a status change (README, Publisher postbacks and e-mails), written
+ * to the outbox inside the caller's transaction: a postback to the publisher's `postbackUrl` when it has one, and the
+ * offer's e-mail when it is enabled. The dispatcher sends them once the transaction has committed.
  */
 export async function enqueueSideEffects(
   { config, clock }: Pick<AppContext, 'config' | 'clock'>,

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { classifyAddress, type RefusedAddress, refusedHost } from './addresses.js';
 
-/** The most of a reply's body that is ever read (SPEC §13); the connection is closed once more arrives. */
+/** The most of a reply's body that is ever read (README, Security); the connection is closed once more arrives. */
 export const MAX_REPLY_BYTES = 64 * 1024;
 
 /** An address a host name resolves to. */
@@ -110,8 +110,8 @@ function networkError(error: NodeJS.ErrnoException): OutboundError {
 
 /**
  * A GET request for every call the server makes to a URL it was given (publisher postbacks, later traffic-source
- * postbacks and FX feeds). It refuses destinations that are not public (SPEC §13) unless `allowPrivate`, follows no
- * redirect (a 3xx is the reply), and reads at most {@link MAX_REPLY_BYTES} of the body. Rejects with an
+ * postbacks and FX feeds). It refuses destinations that are not public (README, Security) unless `allowPrivate`,
+ * follows no redirect (a 3xx is the reply), and reads at most {@link MAX_REPLY_BYTES} of the body. Rejects with an
  * {@link OutboundError} when there is no reply.
  */
 export function outboundGet(url: string, options: OutboundOptions = {}): Promise<OutboundReply> {

@@ -23,8 +23,8 @@ export function publisherRoutes(api: Api, { store, clock, config }: AppContext):
   };
   // The secret that signs the publisher's notifications is the merchant's to hand out (PublisherSchema).
   const view = (publisher: Publisher, auth: Auth): Publisher => (auth.role === 'admin' ? publisher : { ...publisher, postbackSecret: null });
-  // A host that is `localhost` or a private address is refused at once (SPEC §13); a name that resolves to one is
-  // refused by the outbox when it connects.
+  // A host that is `localhost` or a private address is refused at once (README, Security); a name that resolves to one
+  // is refused by the outbox when it connects.
   const checkDestination = (postbackUrl: string | null | undefined) => {
     if (!postbackUrl || config.allowPrivateDestinations) return;
     const kind = refusedHost(new URL(postbackUrl.replace(/\{[^{}]*\}/g, 'x')).hostname);

@@ -13,7 +13,7 @@ export function offerVisibleTo(offer: Offer, publisherId: string): boolean {
 
 /**
  * The publisher a request may act for. A publisher key is pinned to its own publisher: naming another one gives 404,
- * never the data (SPEC §3).
+ * never the data (README, API).
  */
 export function scopedPublisherId(auth: Auth, requested: string | undefined): string | undefined {
   if (auth.role === 'admin') return requested;

@@ -15,9 +15,10 @@ const BODY_LIMIT = '64kb';
 type Logged = Pick<PostbackLogRecord, 'httpStatus' | 'outcome'> & Partial<Pick<PostbackLogRecord, 'reason' | 'offerId' | 'clickId' | 'conversionId'>>;
 
 /**
- * `POST /postback/:networkId` (SPEC §4, webhook networks): a notification that the network's format decrypts or
- * verifies with the network's secret, read into at most one conversion report. Mounted before the app's JSON parser:
- * signatures and ciphertexts are over the body's bytes. Every request goes to the postback log, as a postback does.
+ * `POST /postback/:networkId` (README, Affiliate networks: webhook networks): a notification that the network's format
+ * decrypts or verifies with the network's secret, read into at most one conversion report. Mounted before the app's
+ * JSON parser: signatures and ciphertexts are over the body's bytes. Every request goes to the postback log, as a
+ * postback does.
  */
 export function webhookRoutes(router: Router, context: AppContext): void {
   const { store, clock } = context;

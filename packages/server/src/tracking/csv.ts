@@ -9,7 +9,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 // Money travels as decimal strings ("-5.00"); those must stay numbers in a spreadsheet, not become text.
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 // A spreadsheet may split on ";" as well as ",", so either separator needs quotes, and a formula that would start
-// right after one of them, even inside quotes, gets a `'` too (SPEC §13).
+// right after one of them, even inside quotes, gets a `'` too (README, Security).
 const NEEDS_QUOTES = /[",;\r\n]/;
 const FORMULA_AFTER_SEPARATOR = /([,;])(?=[=+\-@])/g;
 

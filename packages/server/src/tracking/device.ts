@@ -31,7 +31,7 @@ export interface VisitRequest {
 const PREFETCH = /prefetch|prerender|preview/i;
 
 /**
- * The device class of a visit (SPEC §10 step 2): a bot when the user agent says so, when the request is a HEAD, or
+ * The device class of a visit: a bot when the user agent says so, when the request is a HEAD, or
  * when it is a prefetch or a preview (`Sec-Purpose`, `Purpose`, `X-Purpose`, `X-Moz`), since nobody saw the page.
  */
 export function visitDevice(req: VisitRequest): Device {

@@ -1,6 +1,6 @@
 /**
- * Pure helpers of the public tracking endpoints (SPEC §5, §6): no I/O, no Express. Routes parse a request with these
- * and hand the result to the domain.
+ * Pure helpers of the public tracking endpoints (README, Tracking endpoints): no I/O, no Express. Routes parse a
+ * request with these and hand the result to the domain.
  */
 export { toCsv } from './csv.js';
 export type { CsvColumn } from './csv.js';

@@ -1,4 +1,6 @@
-/** Every macro an offer URL, a publisher postback URL or an e-mail template may use (SPEC §6). */
+/**
+ * Every macro an offer URL, a publisher postback URL or an e-mail template may use (README, The offer URL's macros).
+ */
 export const MACRO_NAMES = [
   'click_id',
   'offer_id',

@@ -1,5 +1,5 @@
-// Values as networks send them (SPEC §5): a macro the network could not fill arrives as its own placeholder, and some
-// networks write amounts with a decimal comma.
+// Values as networks send them (README, Postback parameters and statuses): a macro the network could not fill arrives
+// as its own placeholder, and some networks write amounts with a decimal comma.
 
 // `{amount}`, `{{amount}}`, `[amount]`, `#amount#`, or the braces percent-encoded once more (`%7Bamount%7D`).
 const PLACEHOLDER = /^(?:\{\{?\s*[\w.:-]+\s*\}?\}|%7B[\w.:-]+%7D|\[[\w.:-]+\]|#[\w.:-]+#)$/i;

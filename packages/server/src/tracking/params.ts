@@ -1,7 +1,7 @@
 import { POSTBACK_PARAM_ALIASES } from '@waypost/schema';
 import { isUnfilledPlaceholder, withDecimalPoint } from './network-values.js';
 
-/** A postback or pixel parameter under its canonical name (SPEC §5). */
+/** A postback or pixel parameter under its canonical name (README, Postback parameters and statuses). */
 export type CanonicalParam = keyof typeof POSTBACK_PARAM_ALIASES;
 export type ConversionParams = Partial<Record<CanonicalParam, string>>;
 
@@ -77,7 +77,7 @@ const REDACTED = '[redacted]';
 const MAX_LOGGED_KEYS = 50;
 const MAX_LOGGED_LENGTH = 256;
 const MAX_LOGGED_DEPTH = 3;
-/** What one postback-log entry keeps of its parameters, as UTF-8 JSON (SPEC §13): strangers can send them. */
+/** What one postback-log entry keeps of its parameters, as UTF-8 JSON (README, Security): strangers can send them. */
 export const MAX_LOGGED_BYTES = 4096;
 /** The key that says how many parameters an entry left out. */
 export const CUT_MARKER = '…';

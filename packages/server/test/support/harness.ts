@@ -68,7 +68,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Test servers send postbacks to receivers on loopback, which the outbound policy refuses by default (SPEC §13). */
+/**
+ * Test servers send postbacks to receivers on loopback, which the outbound policy refuses by default (README,
+ * Security).
+ */
 export const LOOPBACK_RECEIVERS = { WAYPOST_ALLOW_PRIVATE_DESTINATIONS: 'true' };
 
 /** A real server on port 0 over a real database, with an admin key. */

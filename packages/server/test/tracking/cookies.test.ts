@@ -26,7 +26,7 @@ describe('readCookie', () => {
 describe('serializeCookie', () => {
   const now = new Date('2026-03-01T12:00:00Z');
 
-  it('writes the tracking cookie of SPEC §5 with both Max-Age and Expires', () => {
+  it('writes the tracking cookie with both Max-Age and Expires', () => {
     const header = serializeCookie('waypost_cid', 'abc123', { maxAgeSeconds: 90 * 86_400, secure: true, httpOnly: true, sameSite: 'Lax', now });
     expect(header).toBe('waypost_cid=abc123; Max-Age=7776000; Expires=Sat, 30 May 2026 12:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax');
   });
