@@ -84,7 +84,8 @@ const KEYED: readonly ConversionSource[] = ['postback', 'api', 'manual'];
 
 /**
  * Records one conversion report: attribution, token and status checks, payout, dedupe, caps and thresholds, in one
- * transaction. Bad input throws a ConversionError (4xx); everything else answers with the outcome SPEC §5 describes.
+ * transaction. Bad input throws a ConversionError (4xx); everything else answers with an outcome (README, Tracking
+ * endpoints).
  */
 export async function recordConversion(context: AppContext, input: ConversionInput, options: RecordOptions = {}): Promise<ConversionOutcome> {
   const outcome = await record(context, input, options);
@@ -137,8 +138,9 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     publisherId = input.publisherId;
   }
 
-  // Channels without a secret can be fired by anyone (SPEC §5): they never set a status or a payout, and never change
-  // a conversion that exists; what they report is recorded with the offer's browserStatus, for the merchant to decide.
+  // Channels without a secret can be fired by anyone (README, Security): they never set a status or a payout, and never
+  // change a conversion that exists; what they report is recorded with the offer's browserStatus, for the merchant to
+  // decide.
   const trusted = KEYED.includes(input.source) || tokened;
   const reportedStatus = trusted ? input.status : undefined;
   const reportedPayout = trusted ? input.payout : undefined;
@@ -185,7 +187,7 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     status,
     reason: money.reason,
     kind: 'conversion',
-    // A pixel with the offer's token is a postback (SPEC §5), and is recorded as one.
+    // A pixel with the offer's token is a postback, and is recorded as one.
     source: tokened ? 'postback' : input.source,
     amount: amount?.ok ? amount.minor : null,
     currency,
@@ -212,9 +214,9 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     createdAt: now,
     updatedAt: now,
   };
-  // Identity (SPEC §7): (offer, click, transaction id), else (offer, click, event). Click-less conversions dedupe by
-  // transaction id only: a coupon is shared by many buyers.
-  // A report on a known conversion that carries a sale amount or a payout (the sale after a lead) prices it anew.
+  // Identity (README, How conversions are decided): (offer, click, transaction id), else (offer, click, event).
+  // Click-less conversions dedupe by transaction id only: a coupon is shared by many buyers. A report on a known
+  // conversion that carries a sale amount or a payout (the sale after a lead) prices it anew.
   const repriced: MoneyFields =
     input.amount !== undefined || reportedPayout !== undefined
       ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, awaitingFx, reportedPayout }) => ({
@@ -315,7 +317,8 @@ async function admit(context: AppContext, tx: Repositories, offer: Offer, candid
   }
   if (!(await tx.conversions.insert({ ...conversion, ...identity }))) throw new LostRace();
   await addToRollups(tx, config.timezone, conversion.createdAt, conversion, conversionMetrics(conversion, 1));
-  // Side effects (SPEC §7): an accepted conversion notifies the publisher and e-mails; one over the cap does not.
+  // Side effects (README, Publisher postbacks and e-mails): an accepted conversion notifies the publisher and e-mails;
+  // one over the cap does not.
   if (conversion.status !== 'rejected') await enqueueSideEffects(context, tx, offer, conversion, 'conversion');
   return conversion;
 }

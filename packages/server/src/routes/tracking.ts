@@ -31,8 +31,8 @@ export const CLICK_COOKIE = 'waypost_cid';
 const COOKIE_DAYS = 90;
 
 /**
- * The public tracking endpoints of SPEC §5: no API key, each with its own guard. Returns the error handler for their
- * requests whose body cannot be read, to mount after every route.
+ * The public tracking endpoints (README, Tracking endpoints): no API key, each with its own guard. Returns the error
+ * handler for their requests whose body cannot be read, to mount after every route.
  */
 export function trackingRoutes(router: Router, context: AppContext): ErrorRequestHandler {
   const { store, config, clock } = context;
@@ -51,8 +51,8 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     channel,
     method: req.method,
     params: redactParams(params),
-    // A visitor's address is cut as a click's is (SPEC §13); a postback comes from a network's server, whose full
-    // address is what an operator checks against the offer's IP allowlist.
+    // A visitor's address is cut as a click's is (README, Security); a postback comes from a network's server, whose
+    // full address is what an operator checks against the offer's IP allowlist.
     ip: channel === 'postback' ? (req.ip ?? null) : truncateIp(req.ip),
     httpStatus: outcome.httpStatus,
     outcome: outcome.status,
@@ -107,7 +107,7 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const query = withoutNul(req.query as Record<string, unknown>);
     const requested = IdSchema.safeParse(req.params.offerId).success ? await store.offers.get(req.params.offerId) : undefined;
     if (!requested) return notFoundPage(res);
-    // A repeated pub names no one publisher: refused like an unknown one rather than recorded without any (SPEC §13).
+    // A repeated pub names no one publisher: refused like an unknown one rather than recorded without any.
     if (Array.isArray(query.pub)) return notFoundPage(res);
     const pub = typeof query.pub === 'string' && query.pub !== '' ? query.pub : undefined;
     const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
@@ -224,11 +224,13 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const query = withoutNul(req.query as Record<string, unknown>);
     const clickFromCookie = readCookie(req.get('cookie'), CLICK_COOKIE);
     try {
-      // Read with the fixed parameter names of the offer's network, once the offer is known (SPEC §4 params).
+      // Read with the fixed parameter names of the offer's network, once the offer is known (README, Affiliate
+      // networks).
       const normalized = await readConversionParams(context, query, clickFromCookie);
       if (!normalized.ok) throw new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`);
       const p = normalized.params;
-      // Without the offer's token the pixel's status and payout are ignored (SPEC §5); with it, it is a postback.
+      // Without the offer's token the pixel's status and payout are ignored (README, Security); with it, it is a
+      // postback.
       const token = p.token ?? req.get('x-waypost-token');
       await convert(req, 'pixel', query, () => ({ ...fromParams(p), source: 'pixel', clickId: p.click_id ?? clickFromCookie, token, ip: req.ip }));
     } catch (error) {
@@ -250,7 +252,8 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const params = withoutNul({ ...(req.query as Record<string, unknown>), ...body });
     let outcome: ConversionOutcome;
     try {
-      // Read with the fixed parameter names of the offer's network, once the offer is known (SPEC §4 params).
+      // Read with the fixed parameter names of the offer's network, once the offer is known (README, Affiliate
+      // networks).
       const normalized = await readConversionParams(context, params);
       if (!normalized.ok) {
         const error = new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`, [{ path: normalized.field, code: normalized.code, message: normalized.message }]);
@@ -281,7 +284,7 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const pub = typeof req.query.pub === 'string' ? req.query.pub : undefined;
     const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
     if (!offer || Array.isArray(req.query.pub) || (pub && !publisher)) return sendGif(res, 404);
-    // A bot's impression is nobody's view: it is not counted, so it never earns a CPM payout (SPEC §13).
+    // A bot's impression is nobody's view: it is not counted, so it never earns a CPM payout (README, Security).
     if (visitDevice(req) === 'bot') return sendGif(res);
     const now = clock.now();
     await store.transaction((tx) =>

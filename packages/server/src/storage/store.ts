@@ -228,7 +228,7 @@ export interface ConversionRecord {
   updatedAt: Date;
 }
 
-/** The identity the database enforces (SPEC §7): see conversions/identity in the engine. */
+/** The identity the database enforces (README, How conversions are decided): see conversions/identity in the engine. */
 /** What a status change, a repricing or a forfeiture may change on a stored conversion. */
 export type ConversionChanges = Partial<
   Pick<
@@ -381,7 +381,10 @@ export interface SettingsRepository {
 /** What an outbound delivery sends: the publisher's postback URL (macros expanded), or a rendered e-mail. */
 export type DeliveryMessage = { kind: 'postback'; url: string } | { kind: 'email'; to: string[]; subject: string; text: string };
 
-/** One outbound publisher postback or conversion e-mail (SPEC §7 "Side effects") and the state of its tries. */
+/**
+ * One outbound publisher postback or conversion e-mail (README, Publisher postbacks and e-mails) and the state of its
+ * tries.
+ */
 export interface DeliveryRecord {
   /** The delivery id, stable across retries (`X-Waypost-Delivery`). */
   id: string;
