@@ -71,9 +71,18 @@ export function findSqlite3(env = process.env) {
 }
 
 /**
- * Makes sure PostgreSQL, Chromium, nginx, Caddy and sqlite3 are there; installs the missing ones with apt-get when
+ * curl executable, for the test that runs the README's curl commands: WAYPOST_CURL, else curl on PATH. Mirrors
+ * findCurl() in packages/server/test/readme-commands.test.ts (keep both in step).
+ */
+export function findCurl(env = process.env) {
+  if (env.WAYPOST_CURL) return isExecutableFile(env.WAYPOST_CURL) ? env.WAYPOST_CURL : undefined;
+  return which('curl', env.PATH);
+}
+
+/**
+ * Makes sure PostgreSQL, Chromium, nginx, Caddy, sqlite3 and curl are there; installs the missing ones with apt-get when
  * running as root, else exits with a message naming what to install. Resolves to { pgBin, chromium, nginx, caddy,
- * sqlite3 }.
+ * sqlite3, curl }.
  */
 export async function ensureSystemDeps(env = process.env) {
   const missing = () => {
@@ -83,6 +92,7 @@ export async function ensureSystemDeps(env = process.env) {
     if (!findNginx(env)) list.push({ apt: 'nginx', what: 'nginx', envVar: 'WAYPOST_NGINX', hint: 'WAYPOST_NGINX=/path/to/nginx' });
     if (!findCaddy(env)) list.push({ apt: 'caddy', what: 'Caddy', envVar: 'WAYPOST_CADDY', hint: 'WAYPOST_CADDY=/path/to/caddy' });
     if (!findSqlite3(env)) list.push({ apt: 'sqlite3', what: 'the sqlite3 command', envVar: 'WAYPOST_SQLITE3', hint: 'WAYPOST_SQLITE3=/path/to/sqlite3' });
+    if (!findCurl(env)) list.push({ apt: 'curl', what: 'curl', envVar: 'WAYPOST_CURL', hint: 'WAYPOST_CURL=/path/to/curl' });
     return list;
   };
 
@@ -117,5 +127,5 @@ export async function ensureSystemDeps(env = process.env) {
     todo = missing();
     if (todo.length > 0) fail(`apt-get installed ${names}, but ${todo.map((m) => m.what).join(' and ')} still cannot be found.`);
   }
-  return { pgBin: findPgBin(env), chromium: findChromium(env), nginx: findNginx(env), caddy: findCaddy(env), sqlite3: findSqlite3(env) };
+  return { pgBin: findPgBin(env), chromium: findChromium(env), nginx: findNginx(env), caddy: findCaddy(env), sqlite3: findSqlite3(env), curl: findCurl(env) };
 }

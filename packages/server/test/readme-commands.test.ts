@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { POSTBACK_PARAM_ALIASES, POSTBACK_STATUS_ALIASES, REPORT_DIMENSIONS } from '@waypost/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ async function runCommands(
   let output = '';
   const answers: any[] = [];
   for (const command of shellCommands(block)) {
-    const printed = await runShellBlock(command, { env: { WAYPOST_URL: server.url, WAYPOST_ADMIN_KEY: server.adminKey }, placeholders });
+    const printed = await runShellBlock(command, { env: { WAYPOST_URL: server.url, WAYPOST_ADMIN_KEY: server.adminKey, PATH }, placeholders });
     const parsed = jsonValues(printed) as any[];
     parsed.forEach(onAnswer);
     output += printed;
@@ -40,14 +40,20 @@ async function runCommands(
   return { output, answers };
 }
 
-const curl = spawnSync('curl', ['--version']).status === 0;
+/** The curl the README's commands run: WAYPOST_CURL (its folder goes first on PATH), else curl on PATH. */
+function findCurl(): string | undefined {
+  const curl = process.env.WAYPOST_CURL ?? 'curl';
+  return spawnSync(curl, ['--version']).status === 0 ? curl : undefined;
+}
+const curl = findCurl();
 if (!curl) {
   // Never skipped in CI: there the README's commands must be run.
-  if (process.env.CI) throw new Error('curl is needed to run the README commands (apt-get install curl)');
+  if (process.env.CI) throw new Error('curl is needed to run the README commands (apt-get install curl, or set WAYPOST_CURL)');
   console.warn("[readme-commands] no curl here: the README's commands are not run.");
 }
+const PATH = curl?.includes('/') ? `${dirname(curl)}${delimiter}${process.env.PATH ?? ''}` : (process.env.PATH ?? '');
 
-describe.runIf(curl).each(backends())('the README guide "Set up an offer", run on %s', (backend) => {
+describe.runIf(!!curl).each(backends())('the README guide "Set up an offer", run on %s', (backend) => {
   let server: TestServer;
   const placeholders: Record<string, string | undefined> = {};
   const ran = new Set<string>();
@@ -164,7 +170,7 @@ describe.runIf(curl).each(backends())('the README guide "Set up an offer", run o
   });
 });
 
-describe.runIf(curl).each(backends())('the README commands of "Affiliate networks", run on %s', (backend) => {
+describe.runIf(!!curl).each(backends())('the README commands of "Affiliate networks", run on %s', (backend) => {
   const SECTION = '### Affiliate networks';
   let server: TestServer;
   const placeholders: Record<string, string | undefined> = {};
