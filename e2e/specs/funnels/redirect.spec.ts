@@ -50,10 +50,10 @@ test.describe('the redirect funnel: an ad, the tracking link, the static lander,
           sub1: 'banner-top',
           clicks: 1,
           // Browser conversions are pending unless the offer sets approval.browserStatus.
-          conversions: { total: 1, approved: 0, pending: 1, rejected: 0 },
+          conversions: { total: 1, approved: 0, pending: 1, rejected: 0, clickless: 0 },
           payout: '12.50',
         }),
-        expect.objectContaining({ publisherId: otherPublisher.id, sub1: 'banner-top', clicks: 1, conversions: { total: 0, approved: 0, pending: 0, rejected: 0 }, payout: '0.00' }),
+        expect.objectContaining({ publisherId: otherPublisher.id, sub1: 'banner-top', clicks: 1, conversions: { total: 0, approved: 0, pending: 0, rejected: 0, clickless: 0 }, payout: '0.00' }),
       ]),
     );
   });

@@ -6,6 +6,7 @@ export const REPORT_DIMENSIONS = [
   'offer',
   'publisher',
   'country',
+  'device',
   'sub1',
   'sub2',
   'sub3',
@@ -48,6 +49,11 @@ export const ReportQuerySchema = z.object({
   country: CountrySchema.optional(),
   status: ConversionStatusSchema.optional(),
   couponCode: z.string().max(32).optional(),
+  /** The day a conversion counts on: its own (the default) or its click's. */
+  dateBasis: z
+    .enum(['conversion', 'click'])
+    .optional()
+    .meta({ description: "The day a conversion counts on: its own (`conversion`, the default) or its click's (`click`). Clicks and impressions count on their own day either way." }),
   format: z.enum(['json', 'csv']).optional(),
 });
 export type ReportQuery = z.input<typeof ReportQuerySchema>;
@@ -60,6 +66,8 @@ export const ReportMetricsSchema = z.object({
     approved: z.number().int(),
     pending: z.number().int(),
     rejected: z.number().int(),
+    /** Of `total`, those without a click (manual, coupon-only): counted, but left out of `cr`. */
+    clickless: z.number().int(),
   }),
   rebills: z.number().int(),
   /** What the advertiser pays; null for publisher keys (the merchant's business). */
@@ -67,7 +75,9 @@ export const ReportMetricsSchema = z.object({
   /** Non-rejected payouts, CPC and CPM included (or those of `status`). */
   payout: z.string(),
   profit: z.string().nullable(),
-  /** Non-rejected conversions per click, as a percentage with 2 decimals. */
+  /** Sale amounts of non-rejected conversions (or those of `status`), rebills included, in the account currency. */
+  sales: z.string(),
+  /** Non-rejected conversions with a click per click, as a percentage with 2 decimals: never over 100. */
   cr: z.string(),
   /** Earnings per click: payout ÷ clicks, in the account currency. */
   epc: z.string(),
@@ -76,8 +86,14 @@ export const ReportMetricsSchema = z.object({
 export const ReportRowSchema = ReportMetricsSchema.extend({
   day: z.string().optional(),
   offerId: z.string().nullable().optional(),
+  /** The offer's name, in rows grouped by offer. */
+  offerName: z.string().nullable().optional(),
   publisherId: z.string().nullable().optional(),
+  /** The publisher's name, in rows grouped by publisher. */
+  publisherName: z.string().nullable().optional(),
   country: z.string().nullable().optional(),
+  /** The visitor's device: null for conversions without a click, and for events recorded before devices were kept. */
+  device: z.string().nullable().optional(),
   sub1: z.string().nullable().optional(),
   sub2: z.string().nullable().optional(),
   sub3: z.string().nullable().optional(),

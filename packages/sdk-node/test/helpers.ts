@@ -193,11 +193,12 @@ export const fixtures = {
     totals: {
       clicks: 0,
       impressions: 0,
-      conversions: { total: 0, approved: 0, pending: 0, rejected: 0 },
+      conversions: { total: 0, approved: 0, pending: 0, rejected: 0, clickless: 0 },
       rebills: 0,
       revenue: '0.00',
       payout: '0.00',
       profit: '0.00',
+      sales: '0.00',
       cr: '0.00',
       epc: '0.00',
     },

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CreateOfferParamsSchema, CreatePublisherParamsSchema } from '@waypost/schema';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
-import { addToRollups, conversionMetrics } from '../src/engine/rollups.js';
+import { addToRollups, bookConversion } from '../src/engine/rollups.js';
 import { ensureRollupTimezone } from '../src/engine/reports.js';
 import { newClickId, newId } from '../src/ids.js';
 import { createApiKey } from '../src/keys.js';
@@ -194,7 +194,7 @@ async function reports() {
           if (i % EVERY === 0) {
             const conversion = conversionRecord(click, at);
             await tx.conversions.insert({ ...conversion, clickKey: click.id, dedupeKey: 'ev:', isPrimary: true });
-            await addToRollups(tx, 'UTC', at, conversion, conversionMetrics(conversion, 1));
+            await bookConversion(tx, 'UTC', conversion, 1);
           }
         }
       });
@@ -236,7 +236,8 @@ function conversionRecord(click: ClickRecord, at: Date): ConversionRecord {
     event: null, status: 'approved', reason: null, kind: 'conversion', source: 'postback', amount: null, currency: 'USD', payout: 200,
     revenue: 0, offerCurrency: 'USD', fxRate: null, payoutAccount: 200, revenueAccount: 0, payoutState: 'payable', thresholdPeriod: null,
     capDay: null, counted: true, country: click.country, sub1: click.sub1, sub2: null, sub3: null, sub4: null, sub5: null, note: null,
-    paymentId: null, awaitingFx: null, reportedPayout: null, createdAt: at, updatedAt: at,
+    paymentId: null, awaitingFx: null, reportedPayout: null, clickAt: click.createdAt, device: click.device, amountAccount: 0, createdAt: at,
+    updatedAt: at,
   };
 }
 

@@ -230,7 +230,7 @@ describe.each(backends())('the tracking endpoints on %s', (backend) => {
         offerId: offer.id,
         publisherId: publisher.id,
         clicks: 3,
-        conversions: { total: 1, approved: 1, pending: 0, rejected: 0 },
+        conversions: { total: 1, approved: 1, pending: 0, rejected: 0, clickless: 0 },
         payout: '12.50',
         revenue: '20.00',
         profit: '7.50',
@@ -249,7 +249,7 @@ describe.each(backends())('the tracking endpoints on %s', (backend) => {
     expect(tokyo.body.totals.clicks).toBe(3);
     const csv = await server.request(`/v1/reports?from=${day}&to=${day}&groupBy=sub1&offerId=${offer.id}&format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect((await csv.text()).split('\r\n')[0]).toBe('sub1,clicks,impressions,conversions,approved,pending,rejected,rebills,revenue,payout,profit,cr,epc');
+    expect((await csv.text()).split('\r\n')[0]).toBe('sub1,clicks,impressions,conversions,approved,pending,rejected,clickless,rebills,revenue,payout,profit,sales,cr,epc');
     const asPublisher = await server.json('/v1/api-keys', { method: 'POST', json: { role: 'publisher', publisherId: publisher.id } });
     const own = await server.json(`/v1/reports?from=${day}&to=${day}&offerId=${offer.id}`, { key: asPublisher.body.key });
     expect(own.body.totals).toMatchObject({ payout: '12.50', revenue: null, profit: null });

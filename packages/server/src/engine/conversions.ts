@@ -22,7 +22,7 @@ import { enqueueSideEffects } from '../outbox/enqueue.js';
 import type { ClickRecord, ConversionIdentity, ConversionRecord, PostbackLogRecord, Repositories } from '../storage/store.js';
 import { ipAllowed } from '../tracking/index.js';
 import { loadFx, priceConversion } from './money.js';
-import { addToRollups, conversionMetrics } from './rollups.js';
+import { bookConversion } from './rollups.js';
 
 export type ConversionSource = ConversionRecord['source'];
 
@@ -197,6 +197,7 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     fxRate: money.fxRate,
     payoutAccount: money.payoutAccount,
     revenueAccount: money.revenueAccount,
+    amountAccount: money.amountAccount,
     payoutState: 'payable',
     thresholdPeriod: null,
     capDay: null,
@@ -211,6 +212,8 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     paymentId: null,
     awaitingFx: money.awaitingFx,
     reportedPayout: sentPayout?.ok ? sentPayout.minor : null,
+    clickAt: click?.createdAt ?? null,
+    device: click?.device ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -219,8 +222,8 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
   // conversion that carries a sale amount or a payout (the sale after a lead) prices it anew.
   const repriced: MoneyFields =
     input.amount !== undefined || reportedPayout !== undefined
-      ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, awaitingFx, reportedPayout }) => ({
-          amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, awaitingFx, reportedPayout,
+      ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, amountAccount, awaitingFx, reportedPayout }) => ({
+          amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, amountAccount, awaitingFx, reportedPayout,
         }))(conversion)
       : {};
   const clickKey = click?.id ?? '-';
@@ -316,7 +319,7 @@ async function admit(context: AppContext, tx: Repositories, offer: Offer, candid
     }
   }
   if (!(await tx.conversions.insert({ ...conversion, ...identity }))) throw new LostRace();
-  await addToRollups(tx, config.timezone, conversion.createdAt, conversion, conversionMetrics(conversion, 1));
+  await bookConversion(tx, config.timezone, conversion, 1);
   // Side effects (README, Publisher postbacks and e-mails): an accepted conversion notifies the publisher and e-mails;
   // one over the cap does not.
   if (conversion.status !== 'rejected') await enqueueSideEffects(context, tx, offer, conversion, 'conversion');
@@ -352,7 +355,10 @@ function replyReason(conversion: ConversionRecord): { reason?: string } {
 
 /** The money of a conversion, which a later report with an amount or a payout may set anew. */
 type MoneyFields = Partial<
-  Pick<ConversionRecord, 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'awaitingFx' | 'reportedPayout'>
+  Pick<
+    ConversionRecord,
+    'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'amountAccount' | 'awaitingFx' | 'reportedPayout'
+  >
 >;
 
 /**
@@ -388,9 +394,8 @@ export async function changeStatus(
       if (!(await tx.counters.get(scope))?.released) await tx.counters.decrement(scope);
     }
   }
-  const dims = existing;
-  await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(existing, -1));
-  await addToRollups(tx, config.timezone, existing.createdAt, dims, conversionMetrics(updated, 1));
+  await bookConversion(tx, config.timezone, existing, -1);
+  await bookConversion(tx, config.timezone, updated, 1);
   await enqueueSideEffects({ config, clock }, tx, offer, updated, 'status_change');
   return updated;
 }

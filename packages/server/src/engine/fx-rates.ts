@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import type { FxTable } from '../domain/index.js';
 import type { ConversionChanges, ConversionRecord } from '../storage/store.js';
 import { loadFx, priceConversion } from './money.js';
-import { addToRollups, conversionMetrics } from './rollups.js';
+import { bookConversion } from './rollups.js';
 
 /** Conversions priced by one transaction: small enough that no write waits long behind it, on either database. */
 export const REPRICE_BATCH = 500;
@@ -59,8 +59,8 @@ export async function repriceAwaitingFx(context: AppContext, currencies?: readon
       for (const { waiting, changes: change } of changes) {
         const expected = { status: waiting.status, payoutState: waiting.payoutState, awaitingFx: waiting.awaitingFx };
         if (!(await tx.conversions.update(waiting.id, change, expected))) continue;
-        await addToRollups(tx, config.timezone, waiting.createdAt, waiting, conversionMetrics(waiting, -1));
-        await addToRollups(tx, config.timezone, waiting.createdAt, waiting, conversionMetrics({ ...waiting, ...change }, 1));
+        await bookConversion(tx, config.timezone, waiting, -1);
+        await bookConversion(tx, config.timezone, { ...waiting, ...change }, 1);
         if (change.awaitingFx === null) done += 1;
       }
       return done;

@@ -1,3 +1,4 @@
+import { parseMoney } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import {
   computeConversionPayout,
@@ -30,7 +31,7 @@ export function toAccount(minor: number, offerCurrency: string, fx: FxTable): nu
 }
 
 /** The money of one conversion as it is stored, and why its payout is 0 when the rule would pay. */
-export type ConversionPrice = Pick<ConversionRecord, 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'awaitingFx'> & {
+export type ConversionPrice = Pick<ConversionRecord, 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'amountAccount' | 'awaitingFx'> & {
   reason: PayoutReason | null;
 };
 
@@ -50,21 +51,25 @@ export function priceConversion(
   if (!computed.ok) {
     if (!isFxRateMissingError(computed.error)) return computed;
     // The sale's currency has no rate into the offer currency: nothing of the money is known yet.
-    const price = { payout: 0, revenue: 0, fxRate: null, payoutAccount: 0, revenueAccount: 0, awaitingFx: computed.error.currency, reason: null };
+    const price = { payout: 0, revenue: 0, fxRate: null, payoutAccount: 0, revenueAccount: 0, amountAccount: 0, awaitingFx: computed.error.currency, reason: null };
     return { ok: true, price };
   }
   // The offer-currency money is known; its account figures (reports, balances, payments) may still wait for the
   // offer currency's rate.
   let awaitingFx: string | null = null;
-  const inAccount = (minor: number): number => {
+  const inAccount = (minor: number, currency = offer.currency): number => {
     if (minor === 0) return 0;
-    const converted = convertMoney(minor, offer.currency, fx.accountCurrency, fx);
+    const converted = convertMoney(minor, currency, fx.accountCurrency, fx);
     if (converted.ok) return converted.minor;
     if (isFxRateMissingError(converted.error)) awaitingFx = converted.error.currency;
     return 0;
   };
   const payoutAccount = inAccount(computed.payout);
   const revenueAccount = inAccount(computed.revenue);
+  // The sale for the reports' sales figure, from its own currency (rounded once, not through the offer currency).
+  const saleCurrency = money.currency ?? offer.currency;
+  const sale = money.amount == null ? undefined : parseMoney(money.amount, saleCurrency);
+  const amountAccount = sale?.ok ? inAccount(sale.minor, saleCurrency) : 0;
   const { payout, revenue, fxRate, reason } = computed;
-  return { ok: true, price: { payout, revenue, fxRate, payoutAccount, revenueAccount, awaitingFx, reason } };
+  return { ok: true, price: { payout, revenue, fxRate, payoutAccount, revenueAccount, amountAccount, awaitingFx, reason } };
 }

@@ -9,12 +9,13 @@ import { loadFx, toAccount } from './money.js';
 
 type ParsedReportQuery = z.output<typeof ReportQuerySchema>;
 
-const DAILY_DIMENSIONS: readonly ReportDimension[] = ['day', 'offer', 'publisher', 'country'];
+const DAILY_DIMENSIONS: readonly ReportDimension[] = ['day', 'offer', 'publisher', 'country', 'device'];
 const OUTPUT_KEY: Record<ReportDimension, keyof ReportRow> = {
   day: 'day',
   offer: 'offerId',
   publisher: 'publisherId',
   country: 'country',
+  device: 'device',
   sub1: 'sub1',
   sub2: 'sub2',
   sub3: 'sub3',
@@ -26,7 +27,10 @@ const MAX_DAYS = 366;
 
 type Sums = Record<RollupMetric, number> & { cpm_payout: number };
 
-/** Keeps the account timezone's daily rollup in step with WAYPOST_TIMEZONE: rebuilt from the 15-minute rollup on a change. */
+/**
+ * Keeps the account timezone's daily rollup in step with WAYPOST_TIMEZONE: rebuilt from the 15-minute rollup on a
+ * change, and after a migration that made it anew (which names no timezone).
+ */
 export async function ensureRollupTimezone({ store, config }: Pick<AppContext, 'store' | 'config'>): Promise<void> {
   const current = await store.settings.get('rollup_timezone');
   if (current === config.timezone) return;
@@ -57,16 +61,22 @@ export async function buildReport(context: AppContext, query: ParsedReportQuery,
     query.couponCode === undefined;
   const filters = { offerId: query.offerId, publisherId: query.publisherId, country: query.country, couponCode: query.couponCode };
   const source = daily ? ('daily' as const) : ('detail' as const);
-  const rows = await store.rollups.query({ source, days, groupBy, filters });
+  const dateBasis = query.dateBasis ?? 'conversion';
+  const rows = await store.rollups.query({ source, days, groupBy, filters, dateBasis });
 
   const sums = new Map<string, { dims: RollupRow; sums: Sums }>();
   const keyOf = (row: Partial<Record<ReportDimension, string | null>>) => JSON.stringify(groupBy.map((dimension) => row[dimension] ?? null));
-  for (const row of rows) sums.set(keyOf(row), { dims: row, sums: { ...row, cpm_payout: 0 } });
+  const metricKeys = Object.keys(emptySums()) as (keyof Sums)[];
+  for (const row of rows) {
+    // By click date, a group that only had conversions of earlier clicks keeps its row with nothing in it.
+    if (groupBy.length > 0 && metricKeys.every((key) => !(row as Partial<Sums>)[key])) continue;
+    sums.set(keyOf(row), { dims: row, sums: { ...row, cpm_payout: 0 } });
+  }
 
   // CPM pays per impression: impressions × amount / 1000 per day and rule, rounded once, then summed into the rows.
   if (rows.some((row) => row.impressions > 0)) {
     const cellDims = [...new Set<ReportDimension>([...groupBy, 'day', 'offer', 'publisher', 'country'])];
-    const cells = await store.rollups.query({ source, days, groupBy: cellDims, filters });
+    const cells = await store.rollups.query({ source, days, groupBy: cellDims, filters, dateBasis });
     const fx = await loadFx(context);
     for (const cell of cells) {
       if (cell.impressions === 0 || !cell.offer) continue;
@@ -83,11 +93,25 @@ export async function buildReport(context: AppContext, query: ParsedReportQuery,
   const metrics = (s: Sums) => {
     const status = query.status;
     const counts = status
-      ? { total: s[status], approved: status === 'approved' ? s.approved : 0, pending: status === 'pending' ? s.pending : 0, rejected: status === 'rejected' ? s.rejected : 0 }
-      : { total: s.approved + s.pending + s.rejected, approved: s.approved, pending: s.pending, rejected: s.rejected };
+      ? {
+          total: s[status],
+          approved: status === 'approved' ? s.approved : 0,
+          pending: status === 'pending' ? s.pending : 0,
+          rejected: status === 'rejected' ? s.rejected : 0,
+          clickless: s[`clickless_${status}`],
+        }
+      : {
+          total: s.approved + s.pending + s.rejected,
+          approved: s.approved,
+          pending: s.pending,
+          rejected: s.rejected,
+          clickless: s.clickless_approved + s.clickless_pending + s.clickless_rejected,
+        };
     const payout = status ? s[`payout_${status}`] : s.payout_approved + s.payout_pending + s.click_payout + s.cpm_payout;
     const revenue = status ? s[`revenue_${status}`] : s.revenue_approved + s.revenue_pending + s.click_revenue;
-    const converted = status ? counts.total : counts.approved + counts.pending;
+    const sales = status ? s[`sales_${status}`] : s.sales_approved + s.sales_pending;
+    // A conversion rate is of clicks: conversions without one (manual, coupon-only) would take it over 100%.
+    const converted = status ? counts.total - counts.clickless : s.approved + s.pending - s.clickless_approved - s.clickless_pending;
     return {
       clicks: s.clicks,
       impressions: s.impressions,
@@ -96,6 +120,7 @@ export async function buildReport(context: AppContext, query: ParsedReportQuery,
       revenue: audience === 'admin' ? formatMoney(revenue, currency) : null,
       payout: formatMoney(payout, currency),
       profit: audience === 'admin' ? formatMoney(revenue - payout, currency) : null,
+      sales: formatMoney(sales, currency),
       cr: percentOf(converted, s.clicks),
       epc: s.clicks === 0 ? formatMoney(0, currency) : formatMoney(Number(divideRounded(BigInt(payout), BigInt(s.clicks))), currency),
     };
@@ -106,6 +131,8 @@ export async function buildReport(context: AppContext, query: ParsedReportQuery,
     for (const key of Object.keys(totals) as (keyof Sums)[]) totals[key] += s[key];
     const row: Record<string, unknown> = {};
     for (const dimension of groupBy) row[OUTPUT_KEY[dimension]] = dims[dimension] ?? null;
+    if (groupBy.includes('offer')) row.offerName = dims.offerName ?? null;
+    if (groupBy.includes('publisher')) row.publisherName = dims.publisherName ?? null;
     reportRows.push({ ...(row as Partial<ReportRow>), ...metrics(s) } as ReportRow);
   }
   return { currency, timezone, rows: reportRows, totals: metrics(totals) };
@@ -121,14 +148,20 @@ function percentOf(part: number, whole: number): string {
 function emptySums(): Sums {
   return {
     clicks: 0, impressions: 0, approved: 0, pending: 0, rejected: 0, rebills: 0, payout_approved: 0, payout_pending: 0,
-    payout_rejected: 0, revenue_approved: 0, revenue_pending: 0, revenue_rejected: 0, click_payout: 0, click_revenue: 0, cpm_payout: 0,
+    payout_rejected: 0, revenue_approved: 0, revenue_pending: 0, revenue_rejected: 0, click_payout: 0, click_revenue: 0, sales_approved: 0,
+    sales_pending: 0, sales_rejected: 0, clickless_approved: 0, clickless_pending: 0, clickless_rejected: 0, cpm_payout: 0,
   };
 }
 
-/** The report as CSV rows: dimensions, then flat metrics. */
+/** The report as CSV rows: dimensions (an offer's or publisher's name after its id), then flat metrics. */
 export function reportCsvRows(report: Report): { columns: { key: string; header: string }[]; rows: Record<string, unknown>[] } {
-  const dimensionKeys = Object.values(OUTPUT_KEY).filter((key) => report.rows.some((row) => key in row));
-  const metricKeys = ['clicks', 'impressions', 'conversions', 'approved', 'pending', 'rejected', 'rebills', 'revenue', 'payout', 'profit', 'cr', 'epc'];
+  const dimensionKeys = Object.values(OUTPUT_KEY)
+    .flatMap((key): (keyof ReportRow)[] => (key === 'offerId' ? [key, 'offerName'] : key === 'publisherId' ? [key, 'publisherName'] : [key]))
+    .filter((key) => report.rows.some((row) => key in row));
+  const metricKeys = [
+    'clicks', 'impressions', 'conversions', 'approved', 'pending', 'rejected', 'clickless', 'rebills', 'revenue', 'payout', 'profit', 'sales', 'cr',
+    'epc',
+  ];
   const rows = report.rows.map((row) => ({
     ...Object.fromEntries(dimensionKeys.map((key) => [key, row[key]])),
     clicks: row.clicks,
@@ -137,10 +170,12 @@ export function reportCsvRows(report: Report): { columns: { key: string; header:
     approved: row.conversions.approved,
     pending: row.conversions.pending,
     rejected: row.conversions.rejected,
+    clickless: row.conversions.clickless,
     rebills: row.rebills,
     revenue: row.revenue,
     payout: row.payout,
     profit: row.profit,
+    sales: row.sales,
     cr: row.cr,
     epc: row.epc,
   }));

@@ -4,15 +4,20 @@ import { localDate } from '../domain/index.js';
 
 type Dimensions = Pick<ConversionRecord, 'offerId' | 'publisherId' | 'country' | 'sub1' | 'sub2' | 'sub3' | 'sub4' | 'sub5'> & {
   couponCode?: string | null;
+  device?: string | null;
 };
 
-/** Adds one event's metrics to both rollups, on the account-timezone day of `at`. */
+/**
+ * Adds one event's metrics to both rollups, on the account-timezone day of `at`. `byClick` books conversion metrics
+ * on their click's time instead (`at` is then the click's), for reports by click date.
+ */
 export async function addToRollups(
   tx: Pick<Repositories, 'rollups'>,
   accountTimezone: string,
   at: Date,
   dimensions: Dimensions,
   metrics: Partial<Record<RollupMetric, number>>,
+  { byClick = false }: { byClick?: boolean } = {},
 ): Promise<void> {
   await tx.rollups.add({
     day: localDate(at, accountTimezone),
@@ -20,23 +25,40 @@ export async function addToRollups(
     offerId: dimensions.offerId,
     publisherId: dimensions.publisherId,
     country: dimensions.country,
+    device: dimensions.device ?? null,
     sub1: dimensions.sub1,
     sub2: dimensions.sub2,
     sub3: dimensions.sub3,
     sub4: dimensions.sub4,
     sub5: dimensions.sub5,
     couponCode: dimensions.couponCode ?? null,
+    byClick,
     metrics,
   });
+}
+
+/**
+ * Books a conversion in the rollups (`sign` -1 takes it back, before a change): on its own time, and once more on its
+ * click's (its own without a click), so that a report by click date is a rollup read too.
+ */
+export async function bookConversion(tx: Pick<Repositories, 'rollups'>, accountTimezone: string, conversion: ConversionRecord, sign: 1 | -1): Promise<void> {
+  const metrics = conversionMetrics(conversion, sign);
+  await addToRollups(tx, accountTimezone, conversion.createdAt, conversion, metrics);
+  await addToRollups(tx, accountTimezone, conversion.clickAt ?? conversion.createdAt, conversion, metrics, { byClick: true });
 }
 
 /** A conversion's contribution to the rollups; `sign` -1 takes it back (before a status change). */
 export function conversionMetrics(conversion: ConversionRecord, sign: 1 | -1): Partial<Record<RollupMetric, number>> {
   const { status } = conversion;
+  const counts =
+    conversion.kind === 'rebill'
+      ? { rebills: sign }
+      : { [status]: sign, ...(conversion.clickId === null ? { [`clickless_${status}`]: sign } : {}) };
   return {
-    ...(conversion.kind === 'rebill' ? { rebills: sign } : { [status]: sign }),
+    ...counts,
     [`payout_${status}`]: sign * conversion.payoutAccount,
     [`revenue_${status}`]: sign * conversion.revenueAccount,
+    [`sales_${status}`]: sign * conversion.amountAccount,
   };
 }
 

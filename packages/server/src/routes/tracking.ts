@@ -285,11 +285,11 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
     if (!offer || Array.isArray(req.query.pub) || (pub && !publisher)) return sendGif(res, 404);
     // A bot's impression is nobody's view: it is not counted, so it never earns a CPM payout (README, Security).
-    if (visitDevice(req) === 'bot') return sendGif(res);
+    const device = visitDevice(req);
+    if (device === 'bot') return sendGif(res);
     const now = clock.now();
-    await store.transaction((tx) =>
-      addToRollups(tx, config.timezone, now, { offerId: offer.id, publisherId: publisher?.id ?? null, country: countryOf(req), sub1: null, sub2: null, sub3: null, sub4: null, sub5: null }, { impressions: 1 }),
-    );
+    const dimensions = { offerId: offer.id, publisherId: publisher?.id ?? null, country: countryOf(req), device, sub1: null, sub2: null, sub3: null, sub4: null, sub5: null };
+    await store.transaction((tx) => addToRollups(tx, config.timezone, now, dimensions, { impressions: 1 }));
     sendGif(res);
   });
 

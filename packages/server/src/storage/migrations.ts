@@ -1,11 +1,7 @@
 import type { SqlDriver } from './driver.js';
 
-/**
- * The additive counters of a report rollup row. Conversions are counted by status; payout and revenue (account
- * currency, minor units) are kept per status so that a status filter and a status change stay exact. `rebills`
- * count rebill conversions, whose money is in the status columns too.
- */
-export const ROLLUP_METRICS = [
+/** The counters of migration 2's rollups (`{{metrics}}` in its SQL). */
+const FIRST_ROLLUP_METRICS = [
   'clicks',
   'impressions',
   'approved',
@@ -21,6 +17,24 @@ export const ROLLUP_METRICS = [
   'click_payout',
   'click_revenue',
 ] as const;
+
+/** The counters migration 8 added when it made the rollups anew. */
+const ADDED_ROLLUP_METRICS_8 = [
+  'sales_approved',
+  'sales_pending',
+  'sales_rejected',
+  'clickless_approved',
+  'clickless_pending',
+  'clickless_rejected',
+] as const;
+
+/**
+ * The additive counters of a report rollup row. Conversions are counted by status; payout, revenue and sales (sale
+ * amounts; account currency, minor units) are kept per status so that a status filter and a status change stay exact.
+ * `rebills` count rebill conversions, whose money is in the status columns too. `clickless_*` count, of the
+ * conversions by status, those without a click (manual, coupon-only), which a conversion rate leaves out.
+ */
+export const ROLLUP_METRICS = [...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8] as const;
 export type RollupMetric = (typeof ROLLUP_METRICS)[number];
 
 /**
@@ -376,15 +390,122 @@ ALTER TABLE conversions ADD COLUMN reported_payout BIGINT;
 CREATE INDEX ix_conversions_awaiting_fx ON conversions (awaiting_fx, id) WHERE awaiting_fx IS NOT NULL;
 `,
   },
+  {
+    version: 8,
+    name: 'reports by device, sales and click date',
+    sql: reportsByDeviceSalesAndClickDate(),
+  },
 ];
+
+/**
+ * Migration 8. Conversions keep their click's time (reports by click date) and device (reports by device), and their
+ * sale amount in the account currency at the rates they were priced with (the `sales` figure). The rollups gain the
+ * device and `by_click` in their keys: rows with `by_click = 1` hold conversion metrics booked at the click's time
+ * (at the conversion's own when it has no click), beside the rows of today, which book every event at its own time.
+ * A primary key cannot change in place in SQLite, so both tables are made anew.
+ *
+ * What it can, it fills in from the conversions: click times, the clickless counts, and the click-date rows. Events
+ * before it have no device (their clicks were counted without one, so their conversions stay without one too, and
+ * reports show them under `device: null`), and no sales (the rates of their time are not kept).
+ */
+function reportsByDeviceSalesAndClickDate(): string {
+  const metrics = [...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8];
+  const subs = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'];
+  const detailKey = ['by_click', 'bucket', 'offer_id', 'publisher_id', 'country', 'device', ...subs, 'coupon_code'];
+  const dailyKey = ['by_click', 'day', 'offer_id', 'publisher_id', 'country', 'device'];
+  const columns = metrics.map((metric) => `${metric} BIGINT NOT NULL`).join(',\n  ');
+  // A conversion's rollup key and metrics as engine/rollups.ts books them, device left empty.
+  const keyOf = (bucket: string) =>
+    [bucket, 'offer_id', "COALESCE(publisher_id, '')", "COALESCE(country, '')", "''", ...subs.map((sub) => `COALESCE(${sub}, '')`), "COALESCE(LOWER(coupon_code), '')"];
+  const count = (condition: string) => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+  const money = (column: string, status: string) => `SUM(CASE WHEN status = '${status}' THEN ${column} ELSE 0 END)`;
+  const conversionMetric: Record<(typeof metrics)[number], string> = {
+    clicks: '0',
+    impressions: '0',
+    approved: count("kind = 'conversion' AND status = 'approved'"),
+    pending: count("kind = 'conversion' AND status = 'pending'"),
+    rejected: count("kind = 'conversion' AND status = 'rejected'"),
+    rebills: count("kind = 'rebill'"),
+    payout_approved: money('payout_account', 'approved'),
+    payout_pending: money('payout_account', 'pending'),
+    payout_rejected: money('payout_account', 'rejected'),
+    revenue_approved: money('revenue_account', 'approved'),
+    revenue_pending: money('revenue_account', 'pending'),
+    revenue_rejected: money('revenue_account', 'rejected'),
+    click_payout: '0',
+    click_revenue: '0',
+    sales_approved: money('amount_account', 'approved'),
+    sales_pending: money('amount_account', 'pending'),
+    sales_rejected: money('amount_account', 'rejected'),
+    clickless_approved: count("kind = 'conversion' AND click_id IS NULL AND status = 'approved'"),
+    clickless_pending: count("kind = 'conversion' AND click_id IS NULL AND status = 'pending'"),
+    clickless_rejected: count("kind = 'conversion' AND click_id IS NULL AND status = 'rejected'"),
+  };
+  const clickless = ADDED_ROLLUP_METRICS_8.filter((metric) => metric.startsWith('clickless_'));
+  return `
+ALTER TABLE conversions ADD COLUMN click_at BIGINT;
+ALTER TABLE conversions ADD COLUMN device TEXT;
+ALTER TABLE conversions ADD COLUMN amount_account BIGINT NOT NULL DEFAULT 0;
+UPDATE conversions SET click_at = (SELECT created_at FROM clicks WHERE clicks.id = conversions.click_id) WHERE click_id IS NOT NULL;
+
+CREATE TABLE rollup_detail_next (
+  by_click INTEGER NOT NULL,
+  bucket BIGINT NOT NULL,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}} NOT NULL,
+  country TEXT NOT NULL,
+  device TEXT NOT NULL,
+  ${subs.map((sub) => `${sub} TEXT NOT NULL`).join(', ')},
+  coupon_code TEXT NOT NULL,
+  ${columns},
+  PRIMARY KEY (${detailKey.join(', ')})
+);
+INSERT INTO rollup_detail_next (${[...detailKey, ...metrics].join(', ')})
+  SELECT ${['0', 'bucket', 'offer_id', 'publisher_id', 'country', "''", ...subs, 'coupon_code', ...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8.map(() => '0')].join(', ')}
+  FROM rollup_detail;
+-- The clickless counts of the conversions' rows, which every such conversion made when it was recorded.
+INSERT INTO rollup_detail_next (${[...detailKey, ...metrics].join(', ')})
+  SELECT ${['0', ...keyOf('created_at / 900000'), ...metrics.map((metric) => (clickless.includes(metric as never) ? conversionMetric[metric] : '0'))].join(', ')}
+  FROM conversions WHERE click_id IS NULL AND kind = 'conversion'
+  GROUP BY ${keyOf('created_at / 900000').filter((expression) => expression !== "''").join(', ')}
+  ON CONFLICT (${detailKey.join(', ')}) DO UPDATE SET ${clickless.map((metric) => `${metric} = rollup_detail_next.${metric} + excluded.${metric}`).join(', ')};
+-- Every conversion once more, at its click's time.
+INSERT INTO rollup_detail_next (${[...detailKey, ...metrics].join(', ')})
+  SELECT ${['1', ...keyOf('COALESCE(click_at, created_at) / 900000'), ...metrics.map((metric) => conversionMetric[metric])].join(', ')}
+  FROM conversions
+  GROUP BY ${keyOf('COALESCE(click_at, created_at) / 900000').filter((expression) => expression !== "''").join(', ')};
+DROP TABLE rollup_detail;
+ALTER TABLE rollup_detail_next RENAME TO rollup_detail;
+
+CREATE TABLE rollup_daily_next (
+  by_click INTEGER NOT NULL,
+  day TEXT NOT NULL,
+  offer_id {{id}} NOT NULL,
+  publisher_id {{id}} NOT NULL,
+  country TEXT NOT NULL,
+  device TEXT NOT NULL,
+  ${columns},
+  PRIMARY KEY (${dailyKey.join(', ')})
+);
+DROP TABLE rollup_daily;
+ALTER TABLE rollup_daily_next RENAME TO rollup_daily;
+-- The daily rollup needs the account timezone, which only the server knows: it is rebuilt from the 15-minute one at the
+-- next start (engine/reports.ts, ensureRollupTimezone, on a timezone that no server has), and until then reports read
+-- the 15-minute one.
+INSERT INTO settings (name, value) VALUES ('rollup_timezone', 'rebuild') ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+`;
+}
 
 const TYPES = {
   sqlite: { id: 'TEXT' },
   postgres: { id: 'TEXT COLLATE "C"' },
 } as const;
 
-/** Applies every pending migration, each in its own transaction. Safe to run again, and from two processes. */
-export async function migrate(driver: SqlDriver): Promise<number[]> {
+/**
+ * Applies every pending migration, each in its own transaction. Safe to run again, and from two processes. `until`
+ * stops after that version, so that an upgrade test can start from an older schema.
+ */
+export async function migrate(driver: SqlDriver, { until = Infinity }: { until?: number } = {}): Promise<number[]> {
   await driver.transaction(async (tx) => {
     await driver.lockForMigrations(tx);
     await driver.exec(
@@ -393,14 +514,14 @@ export async function migrate(driver: SqlDriver): Promise<number[]> {
     );
   });
   const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
+  for (const migration of MIGRATIONS.filter(({ version }) => version <= until)) {
     const done = await driver.transaction(async (tx) => {
       await driver.lockForMigrations(tx);
       const row = await tx.get('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (row) return false;
       const sql = migration.sql
         .replaceAll('{{id}}', TYPES[driver.dialect].id)
-        .replaceAll('{{metrics}}', ROLLUP_METRICS.map((metric) => `${metric} BIGINT NOT NULL`).join(',\n  '));
+        .replaceAll('{{metrics}}', FIRST_ROLLUP_METRICS.map((metric) => `${metric} BIGINT NOT NULL`).join(',\n  '));
       await driver.exec(sql, tx);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,

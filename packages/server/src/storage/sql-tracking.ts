@@ -1,6 +1,6 @@
 import type { AdClickIds, ConversionStatus, Device, List, ListQuery, PromoCode, ReportDimension } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
-import { ROLLUP_METRICS } from './migrations.js';
+import { ROLLUP_METRICS, type RollupMetric } from './migrations.js';
 import { paginate, str } from './sql-helpers.js';
 import type {
   ClickFilter,
@@ -137,7 +137,7 @@ const CONVERSION_COLUMNS = [
   'offer_id', 'publisher_id', 'click_id', 'coupon_code', 'transaction_id', 'event', 'status', 'reason', 'kind', 'source',
   'amount', 'currency', 'payout', 'revenue', 'offer_currency', 'fx_rate', 'payout_account', 'revenue_account',
   'payout_state', 'threshold_period', 'cap_day', 'counted', 'country', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'note',
-  'payment_id', 'awaiting_fx', 'reported_payout', 'created_at', 'updated_at',
+  'payment_id', 'awaiting_fx', 'reported_payout', 'click_at', 'device', 'amount_account', 'created_at', 'updated_at',
 ] as const;
 
 const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`)([
@@ -177,6 +177,7 @@ const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COL
   offerCurrency: 'offer_currency',
   awaitingFx: 'awaiting_fx',
   reportedPayout: 'reported_payout',
+  amountAccount: 'amount_account',
   updatedAt: 'updated_at',
 };
 
@@ -185,7 +186,8 @@ function conversionValues(c: ConversionRecord): unknown[] {
     c.offerId, c.publisherId, c.clickId, c.couponCode, c.transactionId, c.event, c.status, c.reason, c.kind, c.source,
     c.amount, c.currency, c.payout, c.revenue, c.offerCurrency, c.fxRate, c.payoutAccount, c.revenueAccount,
     c.payoutState, c.thresholdPeriod, c.capDay, c.counted ? 1 : 0, c.country, c.sub1, c.sub2, c.sub3, c.sub4, c.sub5,
-    c.note, c.paymentId, c.awaitingFx, c.reportedPayout, c.createdAt.getTime(), c.updatedAt.getTime(),
+    c.note, c.paymentId, c.awaitingFx, c.reportedPayout, c.clickAt?.getTime() ?? null, c.device, c.amountAccount, c.createdAt.getTime(),
+    c.updatedAt.getTime(),
   ];
 }
 
@@ -224,6 +226,9 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
     paymentId: str(row.payment_id),
     awaitingFx: str(row.awaiting_fx),
     reportedPayout: row.reported_payout == null ? null : num(row.reported_payout),
+    clickAt: row.click_at == null ? null : date(row.click_at),
+    device: str(row.device) as Device | null,
+    amountAccount: num(row.amount_account),
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
   });
@@ -385,6 +390,7 @@ const DIMENSION_COLUMNS: Record<ReportDimension, string> = {
   offer: 'offer_id',
   publisher: 'publisher_id',
   country: 'country',
+  device: 'device',
   sub1: 'sub1',
   sub2: 'sub2',
   sub3: 'sub3',
@@ -393,29 +399,35 @@ const DIMENSION_COLUMNS: Record<ReportDimension, string> = {
   couponCode: 'coupon_code',
 };
 const BUCKET_MS = 15 * 60 * 1000;
+/** The metrics of clicks and impressions, which are booked at their own time only (`by_click = 0`). */
+const TRAFFIC_METRICS: readonly RollupMetric[] = ['clicks', 'impressions', 'click_payout', 'click_revenue'];
 
 /** Adds a delta to a rollup row, creating it when it is the first event of its key. */
 const rollupUpsert = (table: string, keys: string[]) =>
   `INSERT INTO ${table} (${keys.join(', ')}, ${ROLLUP_METRICS.join(', ')}) VALUES (${[...keys, ...ROLLUP_METRICS].map(() => '?').join(', ')})
    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${ROLLUP_METRICS.map((metric) => `${metric} = ${table}.${metric} + excluded.${metric}`).join(', ')}`;
-const dailySql = rollupUpsert('rollup_daily', ['day', 'offer_id', 'publisher_id', 'country']);
-const detailSql = rollupUpsert('rollup_detail', ['bucket', 'offer_id', 'publisher_id', 'country', ...SUBS, 'coupon_code']);
+const dailySql = rollupUpsert('rollup_daily', ['by_click', 'day', 'offer_id', 'publisher_id', 'country', 'device']);
+const detailSql = rollupUpsert('rollup_detail', ['by_click', 'bucket', 'offer_id', 'publisher_id', 'country', 'device', ...SUBS, 'coupon_code']);
 
 function rollupRepository(db: SqlExecutor): RollupRepository {
   return {
     async add(delta) {
       const metrics = ROLLUP_METRICS.map((metric) => delta.metrics[metric] ?? 0);
-      const common = [delta.offerId, delta.publisherId ?? '', delta.country ?? ''];
-      await db.accumulate(dailySql, [delta.day, ...common], metrics);
+      const common = [delta.offerId, delta.publisherId ?? '', delta.country ?? '', delta.device ?? ''];
+      const byClick = delta.byClick ? 1 : 0;
+      await db.accumulate(dailySql, [byClick, delta.day, ...common], metrics);
       await db.accumulate(
         detailSql,
-        [Math.floor(delta.at.getTime() / BUCKET_MS), ...common, ...SUBS.map((sub) => delta[sub] ?? ''), delta.couponCode?.toLowerCase() ?? ''],
+        [byClick, Math.floor(delta.at.getTime() / BUCKET_MS), ...common, ...SUBS.map((sub) => delta[sub] ?? ''), delta.couponCode?.toLowerCase() ?? ''],
         metrics,
       );
     },
     async query(query): Promise<RollupRow[]> {
       const params: unknown[] = [];
-      const clauses: string[] = [];
+      // By click date, the conversion metrics come from the rows booked at the click's time and the traffic from the
+      // others (whose click-time twins hold no traffic).
+      const byClick = query.dateBasis === 'click';
+      const clauses = [byClick ? 'by_click IN (0, 1)' : 'by_click = 0'];
       let dayExpression = 'day';
       if (query.source === 'daily') {
         clauses.push('day >= ?', 'day <= ?');
@@ -446,12 +458,19 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
       const inner = [
         query.groupBy.includes('day') ? `${dayExpression} AS day` : undefined,
         ...dimensions.filter((column) => column !== 'day'),
-        ...ROLLUP_METRICS,
+        ...ROLLUP_METRICS.map((metric) => (byClick && !TRAFFIC_METRICS.includes(metric) ? `CASE WHEN by_click = 1 THEN ${metric} ELSE 0 END AS ${metric}` : metric)),
       ].filter(Boolean);
-      const sql =
+      const grouped =
         `SELECT ${[...dimensions, ...ROLLUP_METRICS.map((metric) => `SUM(${metric}) AS ${metric}`)].join(', ')}
-         FROM (SELECT ${inner.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}) r` +
-        (dimensions.length ? ` GROUP BY ${dimensions.join(', ')} ORDER BY ${dimensions.join(', ')}` : '');
+         FROM (SELECT ${inner.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}) r` + (dimensions.length ? ` GROUP BY ${dimensions.join(', ')}` : '');
+      // Names for the ids in the report, read with it rather than once per row afterwards.
+      const names = [
+        ...(query.groupBy.includes('offer') ? [{ column: 'offer_name', join: 'LEFT JOIN offers o ON o.id = g.offer_id', name: 'o.name' }] : []),
+        ...(query.groupBy.includes('publisher') ? [{ column: 'publisher_name', join: 'LEFT JOIN publishers p ON p.id = g.publisher_id', name: 'p.name' }] : []),
+      ];
+      const sql =
+        `SELECT g.*${names.map((name) => `, ${name.name} AS ${name.column}`).join('')} FROM (${grouped}) g ${names.map((name) => name.join).join(' ')}` +
+        (dimensions.length ? ` ORDER BY ${dimensions.map((column) => `g.${column}`).join(', ')}` : '');
       const rows = await db.all(sql, params);
       return rows.map((row) => {
         const out: Record<string, unknown> = {};
@@ -459,6 +478,8 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
           const value = row[DIMENSION_COLUMNS[dimension]];
           out[dimension] = value === '' || value == null ? null : String(value);
         }
+        if (query.groupBy.includes('offer')) out.offerName = str(row.offer_name);
+        if (query.groupBy.includes('publisher')) out.publisherName = str(row.publisher_name);
         for (const metric of ROLLUP_METRICS) out[metric] = num(row[metric]);
         return out as RollupRow;
       });
@@ -466,15 +487,17 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
     async rebuildDaily(dayOf) {
       await db.run('DELETE FROM rollup_daily');
       const rows = await db.all(
-        `SELECT bucket, offer_id, publisher_id, country, ${ROLLUP_METRICS.map((m) => `SUM(${m}) AS ${m}`).join(', ')}
-         FROM rollup_detail GROUP BY bucket, offer_id, publisher_id, country`,
+        `SELECT by_click, bucket, offer_id, publisher_id, country, device, ${ROLLUP_METRICS.map((m) => `SUM(${m}) AS ${m}`).join(', ')}
+         FROM rollup_detail GROUP BY by_click, bucket, offer_id, publisher_id, country, device`,
       );
       for (const row of rows) {
         await db.run(dailySql, [
+          num(row.by_click),
           dayOf(new Date(num(row.bucket) * BUCKET_MS)),
           row.offer_id,
           row.publisher_id,
           row.country,
+          row.device,
           ...ROLLUP_METRICS.map((metric) => num(row[metric])),
         ]);
       }

@@ -224,6 +224,15 @@ export interface ConversionRecord {
   awaitingFx: string | null;
   /** The payout the report carried (auto mode), in minor units of `currency`, kept to price the conversion later. */
   reportedPayout: number | null;
+  /** When its click was made, for reports by click date; null without a click. */
+  clickAt: Date | null;
+  /** Its click's device, for reports by device; null without a click (and for those recorded before reports had devices). */
+  device: Device | null;
+  /**
+   * `amount` in the account currency at the rates it was priced with (the reports' `sales`), 0 without an amount and
+   * while its rate is awaited.
+   */
+  amountAccount: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -234,7 +243,7 @@ export type ConversionChanges = Partial<
   Pick<
     ConversionRecord,
     | 'status' | 'reason' | 'counted' | 'payoutState' | 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount'
-    | 'offerCurrency' | 'awaitingFx' | 'reportedPayout' | 'updatedAt'
+    | 'offerCurrency' | 'awaitingFx' | 'reportedPayout' | 'amountAccount' | 'updatedAt'
   >
 >;
 
@@ -306,12 +315,19 @@ export interface RollupDelta {
   offerId: string;
   publisherId: string | null;
   country: string | null;
+  /** The click's device; absent for impressions and for conversions without one. */
+  device?: string | null | undefined;
   sub1: string | null;
   sub2: string | null;
   sub3: string | null;
   sub4: string | null;
   sub5: string | null;
   couponCode: string | null;
+  /**
+   * True books conversion metrics at the time of the conversion's click (`day` and `at` are the click's), for reports
+   * by click date; every event is also booked at its own time without it.
+   */
+  byClick?: boolean | undefined;
   metrics: Partial<Record<RollupMetric, number>>;
 }
 
@@ -322,9 +338,15 @@ export interface RollupQuery {
   days: { day: string; start: Date; end: Date }[];
   groupBy: ReportDimension[];
   filters: { offerId?: string | undefined; publisherId?: string | undefined; country?: string | undefined; couponCode?: string | undefined };
+  /** The day a conversion counts on: its own (the default) or its click's. Clicks and impressions count on their own. */
+  dateBasis?: 'conversion' | 'click' | undefined;
 }
 
-export type RollupRow = Partial<Record<ReportDimension, string | null>> & Record<RollupMetric, number>;
+/** A group of a rollup query: its dimensions (with the offer's and publisher's names when grouped by them) and sums. */
+export type RollupRow = Partial<Record<ReportDimension, string | null>> & {
+  offerName?: string | null;
+  publisherName?: string | null;
+} & Record<RollupMetric, number>;
 
 export interface RollupRepository {
   add(delta: RollupDelta): Promise<void>;
