@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { ensureRollupTimezone } from '../src/engine/reports.js';
+import { openStore } from '../src/storage/index.js';
 import { migrate } from '../src/storage/migrations.js';
 import { openPostgres } from '../src/storage/postgres/driver.js';
 import { createSqlStore } from '../src/storage/sql-store.js';
@@ -94,6 +97,33 @@ describe.each(backends())('upgrading the reports of a version 7 database on %s',
       expect((await report('groupBy=device')).rows.map((r: Record<string, any>) => [r.device, r.conversions.approved, r.conversions.rejected])).toEqual([[null, 1, 1]]);
     } finally {
       await server.close();
+    }
+  });
+
+  it('rebuilds the daily rollup once when two servers start together on the upgraded database', async () => {
+    const databaseUrl = await freshDatabaseUrl(backend);
+    const first = openStore(databaseUrl);
+    await first.migrate();
+    const delta = { offerId: 'off_twice', publisherId: null, country: 'US', sub1: null, sub2: null, sub3: null, sub4: null, sub5: null, couponCode: null };
+    await first.transaction(async (tx) => {
+      await tx.rollups.add({ ...delta, day: '2026-03-01', at: new Date('2026-03-01T12:00:00Z'), metrics: { clicks: 3 } });
+      // What migration 8 leaves: a daily rollup to be rebuilt.
+      await tx.settings.set('rollup_timezone', 'rebuild');
+    });
+    const second = openStore(databaseUrl);
+    try {
+      const config = loadConfig({ WAYPOST_DATABASE_URL: databaseUrl, WAYPOST_TIMEZONE: 'Pacific/Kiritimati' });
+      // Both connected first, so that neither finishes before the other begins.
+      expect(await second.settings.get('rollup_timezone')).toBe('rebuild');
+      await Promise.all([ensureRollupTimezone({ store: first, config }), ensureRollupTimezone({ store: second, config })]);
+      // 12:00 UTC is already 2 March in Kiritimati (UTC+14).
+      const days = [{ day: '2026-03-02', start: new Date('2026-03-01T10:00:00Z'), end: new Date('2026-03-02T10:00:00Z') }];
+      const [row] = await first.rollups.query({ source: 'daily', days, groupBy: ['day'], filters: { offerId: 'off_twice' } });
+      expect([row?.day, row?.clicks]).toEqual(['2026-03-02', 3]);
+      expect(await second.settings.get('rollup_timezone')).toBe('Pacific/Kiritimati');
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 });

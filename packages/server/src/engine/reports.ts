@@ -32,9 +32,11 @@ type Sums = Record<RollupMetric, number> & { cpm_payout: number };
  * change, and after a migration that made it anew (which names no timezone).
  */
 export async function ensureRollupTimezone({ store, config }: Pick<AppContext, 'store' | 'config'>): Promise<void> {
-  const current = await store.settings.get('rollup_timezone');
-  if (current === config.timezone) return;
+  if ((await store.settings.get('rollup_timezone')) === config.timezone) return;
   await store.transaction(async (tx) => {
+    // Servers that start together on one PostgreSQL database take turns: a second rebuild would add to the first's rows.
+    const current = await tx.settings.lock('rollup_timezone');
+    if (current === config.timezone) return;
     if (current !== undefined) await tx.rollups.rebuildDaily((bucketStart) => localDate(bucketStart, config.timezone));
     await tx.settings.set('rollup_timezone', config.timezone);
   });

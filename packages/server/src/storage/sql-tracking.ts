@@ -639,6 +639,10 @@ function settingsRepository(db: SqlExecutor): SettingsRepository {
     async get(name) {
       return str((await db.get('SELECT value FROM settings WHERE name = ?', [name]))?.value) ?? undefined;
     },
+    async lock(name) {
+      // An UPDATE that changes nothing takes the row lock on both databases (SQLite has no SELECT … FOR UPDATE).
+      return str((await db.get('UPDATE settings SET value = value WHERE name = ? RETURNING value', [name]))?.value) ?? undefined;
+    },
     async set(name, value) {
       await db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
     },

@@ -397,6 +397,8 @@ export interface PromoCodeRepository {
 
 export interface SettingsRepository {
   get(name: string): Promise<string | undefined>;
+  /** The value, with its row locked until the transaction ends: a second caller waits, then reads what the first set. */
+  lock(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
 }
 
