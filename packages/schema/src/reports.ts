@@ -77,7 +77,10 @@ export const ReportMetricsSchema = z.object({
   profit: z.string().nullable(),
   /** Sale amounts of non-rejected conversions (or those of `status`), rebills included, in the account currency. */
   sales: z.string(),
-  /** Non-rejected conversions with a click per click, as a percentage with 2 decimals: never over 100. */
+  /**
+   * Non-rejected conversions with a click, per click, as a percentage with 2 decimals. Conversions without a click have
+   * none to divide by and are left out.
+   */
   cr: z.string(),
   /** Earnings per click: payout ÷ clicks, in the account currency. */
   epc: z.string(),
