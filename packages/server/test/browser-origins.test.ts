@@ -10,16 +10,8 @@ describe.each(backends())('the origins the browser endpoints accept on %s', (bac
   });
   afterAll(() => server.close());
 
-  let counter = 0;
-  const createOffer = async (json: Record<string, unknown> = {}) => {
-    counter += 1;
-    const response = await server.json('/v1/offers', {
-      method: 'POST',
-      json: { name: `Origins offer ${counter}`, url: 'https://shop.example.com/?c={click_id}', payout: { model: 'cpa', amount: '5.00' }, ...json },
-    });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; allowedOrigins: string[] };
-  };
+  const createOffer = (fields: Record<string, unknown> = {}) =>
+    server.createOffer<{ id: string; allowedOrigins: string[] }>({ payout: { model: 'cpa', amount: '5.00' }, ...fields });
   const browserPost = (path: string, body: Record<string, unknown>, origin: string | undefined) =>
     server.json(path, { key: null, method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'text/plain', ...(origin ? { origin } : {}) } });
   const visit = (offerId: string, origin?: string) => browserPost('/v1/visits', { offerId, landingUrl: `${origin ?? 'https://anywhere.example'}/lander` }, origin);

@@ -7,18 +7,11 @@ describe.each(backends())('postback values as networks send them on %s', (backen
   let offer: { id: string; postbackToken: string };
   beforeAll(async () => {
     server = await startTestServer(backend);
-    const created = await server.json('/v1/offers', {
-      method: 'POST',
-      json: { name: 'Network values', url: 'https://shop.example.com/?c={click_id}', currency: 'EUR', payout: { model: 'cps', percent: '10' } },
-    });
-    offer = created.body;
+    offer = await server.createOffer({ name: 'Network values', currency: 'EUR', payout: { model: 'cps', percent: '10' } });
   });
   afterAll(() => server.close());
 
-  const click = async () => {
-    const response = await server.request(`/c/${offer.id}`, { key: null, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' } });
-    return /waypost_cid=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
-  };
+  const click = async () => (await server.click(offer.id)).clickId;
   const postback = async (query: string) => server.json(`/postback?click_id=${await click()}&token=${offer.postbackToken}&${query}`, { key: null });
 
   it('takes unfilled placeholders as absent instead of refusing the postback', async () => {

@@ -13,27 +13,9 @@ describe.each(backends())('channels without a token on %s', (backend) => {
   });
   afterAll(() => server.close());
 
-  let counter = 0;
-  const createOffer = async (json: Record<string, unknown> = {}) => {
-    counter += 1;
-    const response = await server.json('/v1/offers', {
-      method: 'POST',
-      json: {
-        name: `Token-less offer ${counter}`,
-        url: 'https://shop.example.com/lp?cid={click_id}',
-        payout: { model: 'cpa', amount: '12.50' },
-        approval: { defaultStatus: 'approved' },
-        ...json,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body as { id: string; postbackToken: string };
-  };
-  const click = async (offerId: string) => {
-    const response = await server.request(`/c/${offerId}?pub=${publisher.id}`, { key: null });
-    expect(response.status).toBe(302);
-    return /waypost_cid=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
-  };
+  const createOffer = (fields: Record<string, unknown> = {}) =>
+    server.createOffer({ payout: { model: 'cpa', amount: '12.50' }, approval: { defaultStatus: 'approved' }, ...fields });
+  const click = async (offerId: string) => (await server.click(offerId, { query: `pub=${publisher.id}` })).clickId;
   const pixel = async (query: string) => {
     const response = await server.request(`/pixel.gif?${query}`, { key: null });
     expect(response.status).toBe(200);

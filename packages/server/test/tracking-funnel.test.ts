@@ -11,22 +11,15 @@ describe.each(backends())('the tracking endpoints on %s', (backend) => {
   });
   afterAll(() => server.close());
 
-  let counter = 0;
-  const createOffer = async (json: Record<string, unknown> = {}) => {
-    counter += 1;
-    const response = await server.json('/v1/offers', {
-      method: 'POST',
-      json: { name: `Funnel offer ${counter}`, url: 'https://shop.example.com/lp?cid={click_id}', payout: { model: 'cpa', amount: '12.50' }, ...json },
-    });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; postbackToken: string };
-  };
+  const createOffer = (fields: Record<string, unknown> = {}) =>
+    server.createOffer<{ id: string; postbackToken: string }>({ url: 'https://shop.example.com/lp?cid={click_id}', payout: { model: 'cpa', amount: '12.50' }, ...fields });
   const click = async (offerId: string, query = '') => {
-    const response = await server.request(`/c/${offerId}?pub=${publisher.id}${query}`, { key: null, headers: { 'cf-ipcountry': 'DE', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' } });
-    expect(response.status).toBe(302);
-    const clickId = /waypost_cid=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
-    expect(clickId).toMatch(/^[0-9a-z]{30}$/);
-    return { clickId: clickId!, location: response.headers.get('location')!, cookie: response.headers.get('set-cookie')! };
+    const clicked = await server.click(offerId, {
+      query: `pub=${publisher.id}${query}`,
+      headers: { 'cf-ipcountry': 'DE', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' },
+    });
+    expect(clicked.clickId).toMatch(/^[0-9a-z]{30}$/);
+    return clicked;
   };
   const postback = (query: string) => server.json(`/postback?${query}`, { key: null });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, startTestServer, type TestServer } from './support/harness.js';
+import { backends, DESKTOP_BROWSER as BROWSER, startTestServer, type TestServer } from './support/harness.js';
 
-const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const DAY = '2026-03-01';
 
 // The smaller items of the hardening review (issue #12, item 7; README, Security).
@@ -14,16 +13,7 @@ describe.each(backends())('tracking hardening on %s', (backend) => {
   });
   afterAll(() => server.close());
 
-  let counter = 0;
-  const createOffer = async (json: Record<string, unknown> = {}) => {
-    counter += 1;
-    const response = await server.json('/v1/offers', {
-      method: 'POST',
-      json: { name: `Hardening offer ${counter}`, url: 'https://shop.example.com/lp?cid={click_id}', payout: { model: 'cpa', amount: '1.00' }, ...json },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body as { id: string; postbackToken: string };
-  };
+  const createOffer = (fields: Record<string, unknown> = {}) => server.createOffer(fields);
   const totals = async (offerId: string) => (await server.json(`/v1/reports?from=${DAY}&to=${DAY}&offerId=${offerId}`)).body.totals as { clicks: number; impressions: number; payout: string };
   const clicksOf = async (offerId: string) => (await server.json(`/v1/clicks?offerId=${offerId}`)).body.data as { device: string }[];
 
@@ -44,7 +34,7 @@ describe.each(backends())('tracking hardening on %s', (backend) => {
     expect((await clicksOf(offer.id)).map((click) => click.device)).toEqual(visits.map(() => 'bot'));
     expect(await totals(offer.id)).toMatchObject({ clicks: visits.length, payout: '0.00' });
 
-    await server.request(`/c/${offer.id}?pub=${publisher.id}`, { key: null, headers: { 'user-agent': BROWSER } });
+    await server.click(offer.id, { query: `pub=${publisher.id}` });
     expect(await totals(offer.id)).toMatchObject({ clicks: visits.length + 1, payout: '0.50' });
   });
 
@@ -90,8 +80,7 @@ describe.each(backends())('tracking hardening on %s', (backend) => {
   it('exports a sub id that a spreadsheet splitting on ";" would run as a formula with the formula disarmed', async () => {
     const offer = await createOffer();
     const sub = "x;=cmd|' /C calc'!A0";
-    const clicked = await server.request(`/c/${offer.id}?pub=${publisher.id}&sub1=${encodeURIComponent(sub)}`, { key: null, headers: { 'user-agent': BROWSER } });
-    const clickId = /waypost_cid=([^;]+)/.exec(clicked.headers.get('set-cookie') ?? '')![1];
+    const { clickId } = await server.click(offer.id, { query: `pub=${publisher.id}&sub1=${encodeURIComponent(sub)}` });
     await server.json(`/postback?click_id=${clickId}&token=${offer.postbackToken}`, { key: null });
     for (const path of [`/v1/conversions?offerId=${offer.id}&format=csv`, `/v1/reports?from=${DAY}&to=${DAY}&groupBy=sub1&offerId=${offer.id}&format=csv`]) {
       const text = await (await server.request(path)).text();

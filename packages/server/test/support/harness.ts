@@ -65,6 +65,10 @@ export interface TestServer {
   request(path: string, init?: RequestInit & { key?: string | null; json?: unknown }): Promise<Response>;
   /** request() that parses the JSON reply. */
   json<T = any>(path: string, init?: RequestInit & { key?: string | null; json?: unknown }): Promise<{ status: number; body: T; headers: Headers }>;
+  /** `POST /v1/offers` with a unique name, a shop URL and a 1.00 CPA payout unless `fields` say otherwise; expects 201. */
+  createOffer<T = { id: string; name: string; postbackToken: string }>(fields?: Record<string, unknown>): Promise<T>;
+  /** `GET /c/:offerId?QUERY` as a desktop browser (`headers` may change that); expects the redirect. */
+  click(offerId: string, options?: { query?: string; headers?: Record<string, string> }): Promise<{ clickId: string; location: string; cookie: string }>;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,9 @@ export interface TestServer {
  * Security).
  */
 export const LOOPBACK_RECEIVERS = { WAYPOST_ALLOW_PRIVATE_DESTINATIONS: 'true' };
+
+/** A desktop browser's user agent: clicks from a test's own fetch ("node") would be classified as a bot. */
+export const DESKTOP_BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 /** A real server on port 0 over a real database, with an admin key. */
 export async function startTestServer(
@@ -98,6 +105,7 @@ export async function startTestServer(
     if (json !== undefined) headers.set('content-type', 'application/json');
     return fetch(`${url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}), redirect: 'manual' });
   };
+  let offers = 0;
   return {
     url,
     context: { store, config, clock },
@@ -111,6 +119,21 @@ export async function startTestServer(
       const response = await request(path, init);
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+    async createOffer<T>(fields: Record<string, unknown> = {}): Promise<T> {
+      offers += 1;
+      const json = { name: `Test offer ${offers}`, url: 'https://shop.example.com/lp?cid={click_id}', payout: { model: 'cpa', amount: '1.00' }, ...fields };
+      const response = await request('/v1/offers', { method: 'POST', json });
+      const body = await response.json();
+      if (response.status !== 201) throw new Error(`POST /v1/offers answered ${response.status}: ${JSON.stringify(body)}`);
+      return body as T;
+    },
+    async click(offerId, { query = '', headers = {} } = {}) {
+      const response = await request(`/c/${offerId}${query ? `?${query.replace(/^[?&]/, '')}` : ''}`, { key: null, headers: { 'user-agent': DESKTOP_BROWSER, ...headers } });
+      const cookie = response.headers.get('set-cookie') ?? '';
+      const clickId = /waypost_cid=([^;]+)/.exec(cookie)?.[1];
+      if (response.status !== 302 || !clickId) throw new Error(`GET /c/${offerId} answered ${response.status} without a click cookie`);
+      return { clickId, location: response.headers.get('location')!, cookie };
     },
     async close() {
       await new Promise<void>((resolve) => {
