@@ -13,14 +13,13 @@ import { readConversionParams } from '../engine/network-params.js';
 import { addToRollups } from '../engine/rollups.js';
 import { ApiError, bodyError, toApiError } from '../http/errors.js';
 import { withoutNul } from '../http/nul.js';
-import { newId } from '../ids.js';
 import type { PostbackLogRecord } from '../storage/store.js';
+import { type LogOutcome, postbackLogEntry } from './postback-log.js';
 import {
   type ConversionParams,
   corsHeaders,
   originAllowed,
   readCookie,
-  redactParams,
   serializeCookie,
   TRANSPARENT_GIF,
   truncateIp,
@@ -45,23 +44,8 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
   const notFoundPage = (res: Response) =>
     res.status(404).type('text/plain').send('This link is not available.\n');
 
-  type LogOutcome = { httpStatus: number; status: string; reason?: string | undefined; offerId?: string | undefined; clickId?: string | undefined; conversionId?: string | undefined };
-  const logEntry = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome): PostbackLogRecord => ({
-    id: newId('pbl_', clock.now()),
-    channel,
-    method: req.method,
-    params: redactParams(params),
-    // A visitor's address is cut as a click's is (README, Security); a postback comes from a network's server, whose
-    // full address is what an operator checks against the offer's IP allowlist.
-    ip: channel === 'postback' ? (req.ip ?? null) : truncateIp(req.ip),
-    httpStatus: outcome.httpStatus,
-    outcome: outcome.status,
-    reason: outcome.reason ?? null,
-    offerId: outcome.offerId ?? null,
-    clickId: outcome.clickId ?? null,
-    conversionId: outcome.conversionId ?? null,
-    createdAt: clock.now(),
-  });
+  const logEntry = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome) =>
+    postbackLogEntry(clock, req, channel, params, outcome);
   /** Logs a refused report (an accepted one is logged in its conversion's transaction) and counts it. */
   const log = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome) => {
     if (outcome.reason) context.metrics?.rejection(channel, outcome.reason);

@@ -5,9 +5,8 @@ import { ConversionError, recordConversion } from '../engine/conversions.js';
 import { clickOfReport, WEBHOOK_FORMATS } from '../engine/webhooks/index.js';
 import { ApiError, toApiError } from '../http/errors.js';
 import { withoutNul } from '../http/nul.js';
-import { newId } from '../ids.js';
 import type { PostbackLogRecord } from '../storage/store.js';
-import { redactParams } from '../tracking/index.js';
+import { postbackLogEntry } from './postback-log.js';
 
 /** Notifications are one transaction each; ClickBank's, the largest, stay well under this with their line items. */
 const BODY_LIMIT = '64kb';
@@ -26,20 +25,8 @@ export function webhookRoutes(router: Router, context: AppContext): void {
   const readBody = (req: Request, res: Response) =>
     new Promise<Buffer>((resolve, reject) => rawBody(req, res, (error?: unknown) => (error ? reject(error) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)))));
 
-  const logEntry = (req: Request, params: Record<string, unknown>, outcome: Logged): PostbackLogRecord => ({
-    id: newId('pbl_', clock.now()),
-    channel: 'postback',
-    method: req.method,
-    params: redactParams(params),
-    // A network's server, as for a postback: its full address is what an operator checks against an allowlist.
-    ip: req.ip ?? null,
-    reason: null,
-    offerId: null,
-    clickId: null,
-    conversionId: null,
-    ...outcome,
-    createdAt: clock.now(),
-  });
+  const logEntry = (req: Request, params: Record<string, unknown>, { outcome, ...rest }: Logged) =>
+    postbackLogEntry(clock, req, 'postback', params, { ...rest, status: outcome });
 
   router.post('/postback/:networkId', async (req, res) => {
     const networkId = req.params.networkId!;
