@@ -263,9 +263,11 @@ describe.each(backends())('hostile input on %s', (backend) => {
     if (logBefore && routed) {
       const added = [...(await reader.postbackLog())].filter(([id]) => !logBefore.has(id)).map(([, status]) => status);
       // Every postback is logged, whatever was wrong with it (README, Tracking endpoints).
-      if (request.path.startsWith('/postback')) expect(added.length, `${describeRequest(request)} left no postback-log entry`).toBeGreaterThan(0);
+      // Judged on the path as sent: the URL parser turns `\` into `/`, for one.
+      const sent = new URL(request.path, 'http://fuzz.test').pathname;
+      if (/^\/postback(\/[^/]+)?\/?$/.test(sent)) expect(added.length, `${describeRequest(request)} left no postback-log entry`).toBeGreaterThan(0);
       // The pixel always answers 200; the postback log says whether it was refused.
-      else refused = added.length === 0 || added.some((status) => status >= 400);
+      else if (request.path.startsWith('/pixel.gif')) refused = added.length === 0 || added.some((status) => status >= 400);
     }
     if (!refused) return;
     const changed = changedTables(before, await reader.snapshot(), ignore);
