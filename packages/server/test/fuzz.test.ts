@@ -254,7 +254,7 @@ describe.each(backends())('hostile input on %s', (backend) => {
    */
   const exercise = async (request: FuzzRequest, ignore: string[] = []) => {
     const before = await reader.snapshot();
-    const logged = /^\/(pixel\.gif|postback)\b/.test(request.path);
+    const logged = /^\/(pixel\.gif|postback|v1\/conversions\/browser)\b/.test(request.path);
     const logBefore = logged ? await reader.postbackLog() : undefined;
     const reply = await send(request);
     let refused = judge(request, reply);
@@ -266,8 +266,11 @@ describe.each(backends())('hostile input on %s', (backend) => {
       // Judged on the path as sent: the URL parser turns `\` into `/`, for one.
       const sent = new URL(request.path, 'http://fuzz.test').pathname;
       if (/^\/postback(\/[^/]+)?\/?$/.test(sent)) expect(added.length, `${describeRequest(request)} left no postback-log entry`).toBeGreaterThan(0);
-      // The pixel always answers 200; the postback log says whether it was refused.
-      else if (request.path.startsWith('/pixel.gif')) refused = added.length === 0 || added.some((status) => status >= 400);
+      else if (/^\/(pixel\.gif|v1\/conversions\/browser)\/?$/.test(sent)) {
+        expect(added.length, `${describeRequest(request)} left no postback-log entry`).toBeGreaterThan(0);
+        // The pixel always answers 200; the postback log says whether it was refused.
+        if (sent.startsWith('/pixel.gif')) refused = added.some((status) => status >= 400);
+      }
     }
     if (!refused) return;
     const changed = changedTables(before, await reader.snapshot(), ignore);

@@ -58,6 +58,21 @@ describe.each(backends())('tracking hardening on %s', (backend) => {
     expect(impression.status).toBe(404);
   });
 
+  it('logs a pixel whose parameters cannot be read and a browser conversion whose body is not JSON', async () => {
+    const offer = await createOffer();
+    const pixel = await server.request(`/pixel.gif?offer_id=${offer.id}&click_id=a&click_id=b`, { key: null });
+    expect(pixel.headers.get('content-type')).toBe('image/gif');
+    const browser = await server.request('/v1/conversions/browser', { key: null, method: 'POST', body: '{not json', headers: { 'content-type': 'text/plain' } });
+    expect(browser.status).toBe(400);
+    const entries = (await server.json('/v1/postbacks?limit=10')).body.data as { channel: string; httpStatus: number; reason: string }[];
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'pixel', httpStatus: 400, reason: 'repeated_parameter' }),
+        expect.objectContaining({ channel: 'browser', httpStatus: 400, reason: 'malformed_json' }),
+      ]),
+    );
+  });
+
   it('sends no-store and nosniff on every /v1 answer, errors included', async () => {
     for (const [path, key] of [['/v1/offers', undefined], ['/v1/offers', null], ['/v1/nothing-here', undefined]] as const) {
       const response = await server.request(path, { key });

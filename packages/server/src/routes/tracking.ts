@@ -187,7 +187,15 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
   // POST /v1/conversions/browser — a conversion from the browser script, guarded by allowedOrigins.
   router.post('/v1/conversions/browser', browserBody, async (req, res) => {
     cors(req, res);
-    const raw = parseJson(req);
+    let raw: unknown;
+    try {
+      raw = parseJson(req);
+    } catch (error) {
+      // Logged like every other refused report, though there are no parameters to keep.
+      const apiError = toApiError(error);
+      if (apiError) await log(req, 'browser', {}, { httpStatus: apiError.status, status: 'error', reason: apiError.code });
+      throw error;
+    }
     const params = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     const outcome = await convert(req, 'browser', params, async () => {
       const parsed = CreateBrowserConversionParamsSchema.safeParse(raw);
@@ -211,7 +219,10 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
       // Read with the fixed parameter names of the offer's network, once the offer is known (README, Affiliate
       // networks).
       const normalized = await readConversionParams(context, query, clickFromCookie);
-      if (!normalized.ok) throw new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`);
+      if (!normalized.ok) {
+        await log(req, 'pixel', query, { httpStatus: 400, status: 'error', reason: normalized.code });
+        throw new ApiError(400, normalized.code, `${normalized.field}: ${normalized.message}`);
+      }
       const p = normalized.params;
       // Without the offer's token the pixel's status and payout are ignored (README, Security); with it, it is a
       // postback.
