@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type express from 'express';
 import { createApp } from './app.js';
 import type { Clock } from './clock.js';
@@ -142,27 +142,29 @@ async function openServerStore(config: Config): Promise<{ store: Store; lock: Se
 }
 
 /**
- * Follows the responses being written, so that a shutdown can ask each to close its connection when it is sent:
- * Node keeps a keep-alive connection open after `server.close()`, and the close callback would wait for the
- * client's idle timeout.
+ * Follows the connections, so that a shutdown can ask every answer in flight to close its connection once sent: Node
+ * keeps a keep-alive connection open after `server.close()`, and the close callback would wait for the client's idle
+ * timeout. Nothing is done per request until the shutdown (a listener on every response slowed the tracking path).
  */
 function trackResponses(server: Server): { drain(): void } {
-  const open = new Set<ServerResponse>();
-  let draining = false;
-  // Before the app's own listener, so that even an answer the app ends at once is followed to its 'close'.
-  server.prependListener('request', (_req, res: ServerResponse) => {
-    if (draining) return void res.setHeader('Connection', 'close');
-    open.add(res);
-    res.once('close', () => {
-      open.delete(res);
-      // An answer whose headers went out before the shutdown said keep-alive: its connection is idle now.
-      if (draining) server.closeIdleConnections();
-    });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   return {
     drain() {
-      draining = true;
-      for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
+      // Requests that still arrive on open connections are answered, and their connections closed.
+      server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
+      for (const socket of sockets) {
+        // The response a connection is writing: Node keeps it on the socket (http-terminator reads the same field).
+        const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+        // Idle connections are closed by server.close().
+        if (!res || res.writableFinished) continue;
+        if (!res.headersSent) res.setHeader('Connection', 'close');
+        // An answer whose headers went out before the shutdown said keep-alive: its connection is idle once it is sent.
+        else res.once('close', () => server.closeIdleConnections());
+      }
     },
   };
 }
