@@ -24,9 +24,10 @@ export function adminDeliveryError(stored: string): string {
 
 /**
  * A stored delivery error as a publisher key sees it: the reason only. Entries written before reasons and details
- * were kept apart hold a reply's body after `HTTP nnn: `; that part is cut too.
+ * were kept apart hold a reply's body after `HTTP nnn: `, or a socket error with an address after `fetch failed: `;
+ * those parts are cut too.
  */
 export function publisherDeliveryError(stored: string): string {
   const reason = stored.split('\n', 1)[0]!;
-  return /^HTTP \d{3}(?=:)/.exec(reason)?.[0] ?? reason;
+  return /^(?:HTTP \d{3}|fetch failed)(?=:)/.exec(reason)?.[0] ?? reason;
 }
