@@ -90,7 +90,7 @@ describe('the packed package', () => {
   it('ships only dist, with a strict exports map and no workspace-only condition', () => {
     const root = join(app, 'node_modules/@waypost/node');
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    expect(readdirSync(root).sort()).toEqual(['README.md', 'dist', 'package.json']);
+    expect(readdirSync(root).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
     expect(readdirSync(join(root, 'dist')).sort()).toEqual(['index.cjs', 'index.d.cts', 'index.d.ts', 'index.js']);
     expect(pkg.exports['.']).toEqual({
       import: { types: './dist/index.d.ts', default: './dist/index.js' },
