@@ -52,7 +52,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
   // second process opening the file at that moment (two `migrate` runs at once) failed at once with SQLITE_BUSY.
   // This runs once, before anything is served; after it, lock waits are ours (below) and leave the event loop free.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  db.pragma('journal_mode = WAL');
+  enableWal(db, busyTimeoutMs);
   db.pragma('busy_timeout = 0');
   db.pragma('synchronous = FULL');
   // A tracking database is read at random (a postback's click, the dedupe keys): 64 MB of page cache and reads
@@ -372,6 +372,25 @@ const backoff = (attempt: number): number => Math.min(2 ** attempt, 50);
 
 /** SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, SQLITE_BUSY_SNAPSHOT…). */
 const isBusy = (error: unknown): boolean => String((error as { code?: unknown } | undefined)?.code).startsWith('SQLITE_BUSY');
+
+/**
+ * Switches the file to WAL. When two connections open a new file at once, both may hold a shared lock as they switch
+ * it, and SQLite then refuses one at once instead of calling its busy handler (waiting could deadlock): that one tries
+ * again, sleeping without spinning. Only at open, before anything is served.
+ */
+function enableWal(db: { pragma(source: string): unknown }, timeoutMs: number): void {
+  const deadline = performance.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!isBusy(error) || performance.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
 
 /** A transaction's executor inside a batch, and how a script run through it (a migration) opens its savepoint. */
 const BEFORE_WRITE = Symbol('beforeWrite');
