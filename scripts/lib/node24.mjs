@@ -1,21 +1,13 @@
 // Node 24 (the current LTS line) for the second vitest run of `npm test`, installed under <repo>/.tools/node24
 // from the npm registry, which ships Node binaries as `node-<os>-<arch>` packages: no download from elsewhere.
 // Plain Node ESM with no dependencies: this runs before `pnpm install`.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fail, isExecutableFile, run, step, which } from './proc.mjs';
+import { join } from 'node:path';
+import { fail, installFromNpm, isExecutableFile, versionOf } from './proc.mjs';
 
 export const NODE24_VERSION = '24.22.3';
 
 // The registry has `node-<os>-<arch>@24.x` only for these; node-darwin-* and node-win-* stop at other majors.
 const PUBLISHED = new Set(['linux-x64', 'linux-arm64']);
-
-function versionOf(executable) {
-  const result = spawnSync(executable, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.error || result.status !== 0) return undefined;
-  return result.stdout.trim().replace(/^v/, '');
-}
 
 /**
  * Resolves to `{ node, version }`, a Node 24 executable (absolute path) and its version, or to `{ skipped }`, a
@@ -43,25 +35,13 @@ export async function ensureNode24(root, env = process.env) {
     return { skipped };
   }
 
-  step(`installing Node ${NODE24_VERSION} (${pkg}) into .tools/node24/`);
-  const npm = [join(dirname(process.execPath), 'npm')].find((p) => existsSync(p)) ?? which('npm');
-  if (!npm) fail('npm was not found next to node or on PATH; it is needed to install Node 24.');
-  const started = Date.now();
-  const code = await run(npm, [
-    'install',
-    '--prefix',
-    join(root, '.tools', 'node24'),
-    '--no-save',
-    '--no-audit',
-    '--no-fund',
-    '--no-package-lock',
-    `${pkg}@${NODE24_VERSION}`,
-  ]);
-  if (code !== 0) fail(`could not install ${pkg}@${NODE24_VERSION} (npm exit code ${code}).`, code);
-  const installed = isExecutableFile(local) ? versionOf(local) : undefined;
-  if (installed !== NODE24_VERSION) {
-    fail(`installed ${pkg} into .tools/node24/ but \`${local} --version\` printed ${installed ?? 'nothing'}, not ${NODE24_VERSION}.`);
-  }
-  console.log(`    ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  await installFromNpm({
+    prefix: join(root, '.tools', 'node24'),
+    shown: '.tools/node24/',
+    spec: `${pkg}@${NODE24_VERSION}`,
+    what: `Node ${NODE24_VERSION} (${pkg})`,
+    binary: local,
+    version: NODE24_VERSION,
+  });
   return { node: local, version: NODE24_VERSION };
 }

@@ -1,8 +1,8 @@
 // Child-process helpers for bootstrap.mjs: headed steps, streamed output, signal forwarding.
 // Plain Node ESM with no dependencies: this runs before `pnpm install`.
-import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 
 export function step(title) {
@@ -80,5 +80,30 @@ export async function runStep(title, command, args, options) {
   const started = Date.now();
   const code = await run(command, args, options);
   if (code !== 0) fail(`step failed: ${title} (exit code ${code})`, code);
+  console.log(`    ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+}
+
+/** What `executable --version` prints (its last line, without a leading "v"), or undefined when it does not run. */
+export function versionOf(executable) {
+  const result = spawnSync(executable, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.error || result.status !== 0) return undefined;
+  return result.stdout.trim().split('\n').pop()?.trim().replace(/^v/, '');
+}
+
+/**
+ * Installs `spec` from the npm registry under `prefix` (never globally), with the npm that sits next to this node, and
+ * exits unless `binary --version` then prints `version`. `what` names it in messages; `shown` is the folder as printed.
+ */
+export async function installFromNpm({ prefix, shown, spec, what, binary, version, npmArgs = [] }) {
+  step(`installing ${what} into ${shown}`);
+  const npm = [join(dirname(process.execPath), 'npm')].find((p) => existsSync(p)) ?? which('npm');
+  if (!npm) fail(`npm was not found next to node or on PATH; it is needed to install ${what}.`);
+  const started = Date.now();
+  const code = await run(npm, ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', ...npmArgs, spec]);
+  if (code !== 0) fail(`could not install ${spec} (npm exit code ${code}).`, code);
+  const installed = existsSync(binary) ? versionOf(binary) : undefined;
+  if (installed !== version) {
+    fail(`installed ${spec} into ${shown} but \`${binary} --version\` printed ${installed ?? 'nothing'}, not ${version}.`);
+  }
   console.log(`    ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
 }
