@@ -8,8 +8,26 @@ import { findNul } from './nul.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Who may call a route: anyone, any valid key (the handler scopes a publisher key), or admin keys only. */
-export type Access = 'public' | 'key' | 'admin';
+/**
+ * Who may call a route:
+ * - `public`: anyone;
+ * - `key`: any signed-in caller; the handler scopes publishers to their own records and others to their workspaces;
+ * - `workspace`: any caller but publishers; the handler scopes the records to the caller's workspaces;
+ * - `admin`: admin keys without a workspace limit, and owner and admin users.
+ * Analysts (read-only) may only read, whatever the access.
+ */
+export type Access = 'public' | 'key' | 'workspace' | 'admin';
+
+/** Whether `auth` passes the route's access level (its handler may narrow it further). */
+export function allows(access: Access, auth: Auth | undefined, method: Method): boolean {
+  if (access === 'public') return true;
+  if (!auth) return false;
+  if (auth.role === 'admin' && auth.readOnly && method !== 'get') return false;
+  if (access === 'key') return true;
+  if (auth.role !== 'admin') return false;
+  if (access === 'workspace') return true;
+  return auth.workspaces === 'all' && (auth.userRole === null || auth.userRole === 'owner' || auth.userRole === 'admin');
+}
 
 export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> {
   method: Method;
@@ -69,7 +87,11 @@ export class Api {
     const middleware = spec.access === 'public' ? [] : [this.#authenticate];
     this.router[spec.method](spec.path, ...middleware, async (req: Request, res: Response) => {
       const auth = res.locals.auth as Auth;
-      if (spec.access === 'admin' && auth.role !== 'admin') throw ApiError.forbidden('this endpoint needs an admin key');
+      if (!allows(spec.access, auth, spec.method)) {
+        throw ApiError.forbidden(
+          auth.role === 'admin' && auth.readOnly ? 'an analyst may only read' : `this endpoint needs ${spec.access === 'admin' ? 'an admin' : 'a team'} key or user`,
+        );
+      }
       refuseNul(req);
       const params: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.params as Record<string, string>)) {

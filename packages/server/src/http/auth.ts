@@ -4,7 +4,33 @@ import type { RequestHandler } from 'express';
 import type { Store } from '../storage/index.js';
 import { ApiError } from './errors.js';
 
-export type Auth = { role: 'admin'; keyId: string } | { role: 'publisher'; keyId: string; publisherId: string };
+/** The roles of team accounts (SPEC §12). API keys are `admin` or `publisher`. */
+export type UserRole = 'owner' | 'admin' | 'member' | 'analyst' | 'publisher';
+
+/** Who made a request: an API key, or a signed-in user through one of their sessions. Audit entries name it. */
+export type Actor = { type: 'key'; id: string } | { type: 'user'; id: string; sessionId: string };
+
+interface AuthCommon {
+  actor: Actor;
+  /** The id of the key or user, which scopes idempotency keys. */
+  keyId: string;
+}
+
+/**
+ * What a request may do. `role: 'admin'` is every caller that is not pinned to one publisher: admin keys and owner,
+ * admin, member and analyst users. `workspaces` is `'all'` for owners, admins and unlimited admin keys, else the
+ * workspaces the caller may reach (a member's or analyst's, a key limited to one). `readOnly` is set for analysts.
+ * `role: 'publisher'` is a publisher key or a publisher user: it sees what its publisher may see.
+ */
+export type Auth =
+  | (AuthCommon & {
+      role: 'admin';
+      /** The user's role when a user signed in; `null` for an API key. */
+      userRole: Exclude<UserRole, 'publisher'> | null;
+      workspaces: 'all' | readonly string[];
+      readOnly: boolean;
+    })
+  | (AuthCommon & { role: 'publisher'; userRole: 'publisher' | null; publisherId: string });
 
 export const ADMIN_KEY_PREFIX = 'wp_sk_';
 export const PUBLISHER_KEY_PREFIX = 'wp_pk_';
@@ -15,7 +41,10 @@ export function hashApiKey(key: string): string {
 }
 
 export function authFromKey(key: ApiKey): Auth {
-  return key.role === 'admin' ? { role: 'admin', keyId: key.id } : { role: 'publisher', keyId: key.id, publisherId: key.publisherId! };
+  const actor: Actor = { type: 'key', id: key.id };
+  return key.role === 'admin'
+    ? { role: 'admin', actor, keyId: key.id, userRole: null, workspaces: 'all', readOnly: false }
+    : { role: 'publisher', actor, keyId: key.id, userRole: null, publisherId: key.publisherId! };
 }
 
 /** Resolves `Authorization: Bearer KEY` into `res.locals.auth`; 401 when the key is missing or unknown. */
