@@ -1,0 +1,53 @@
+import Bowser from 'bowser';
+
+export const VISIT_OS = ['windows', 'macos', 'ios', 'android', 'linux', 'chromeos'] as const;
+export type VisitOs = (typeof VISIT_OS)[number];
+export const VISIT_BROWSERS = ['chrome', 'safari', 'firefox', 'edge', 'opera', 'samsung', 'facebook', 'instagram', 'tiktok'] as const;
+export type VisitBrowser = (typeof VISIT_BROWSERS)[number];
+
+const OS_NAMES: Readonly<Record<string, VisitOs>> = {
+  Windows: 'windows',
+  macOS: 'macos',
+  iOS: 'ios',
+  Android: 'android',
+  Linux: 'linux',
+  'Chrome OS': 'chromeos',
+};
+
+const BROWSER_NAMES: Readonly<Record<string, VisitBrowser>> = {
+  Chrome: 'chrome',
+  Safari: 'safari',
+  Firefox: 'firefox',
+  'Microsoft Edge': 'edge',
+  Opera: 'opera',
+  'Samsung Internet for Android': 'samsung',
+};
+
+// In-app browsers name themselves by tokens bowser files under the engine's browser (Safari, Chrome WebView); a buyer
+// targets the app, so the token wins.
+const IN_APP: readonly [RegExp, VisitBrowser][] = [
+  [/\bFBAN\/|\bFBAV\/|\bFB_IAB\//, 'facebook'],
+  [/\bInstagram\b/, 'instagram'],
+  [/\bmusical_ly\b|\bTikTok\b|\bBytedanceWebview\b/i, 'tiktok'],
+];
+
+export interface UserAgentInfo {
+  os: VisitOs | null;
+  browser: VisitBrowser | null;
+}
+
+const UNKNOWN: UserAgentInfo = Object.freeze({ os: null, browser: null });
+
+/**
+ * The OS and browser of a visit, in the campaign filters' terms (README, Campaigns), or null for what they do not
+ * name. Only the two parts a filter reads are parsed; nothing is cached, so memory stays flat whatever arrives.
+ */
+export function userAgentInfo(userAgent: string | undefined): UserAgentInfo {
+  const ua = userAgent?.trim().slice(0, 1024) ?? '';
+  if (ua === '') return UNKNOWN;
+  const parser = Bowser.getParser(ua);
+  const os = OS_NAMES[parser.getOSName()] ?? null;
+  const inApp = IN_APP.find(([pattern]) => pattern.test(ua));
+  const browser = inApp ? inApp[1] : (BROWSER_NAMES[parser.getBrowserName()] ?? null);
+  return { os, browser };
+}
