@@ -1,11 +1,13 @@
 export * from './api-keys.js';
+export * from './campaigns.js';
 export * from './clicks.js';
 export * from './conversions.js';
 export * from './deliveries.js';
+export { COUNTRY_CODES, isCountryCode } from './countries.js';
 export { CURRENCY_CODES, currencyExponent, isCurrencyCode } from './currencies.js';
 export * from './errors.js';
 export * from './fx-rates.js';
-export { divideRounded, formatMoney, parseDecimal, parseMoney, toDecimalString } from './money.js';
+export { divideRounded, formatMicros, formatMoney, parseDecimal, parseMicros, parseMoney, toDecimalString } from './money.js';
 export type { DecimalParse, MoneyParse } from './money.js';
 export * from './networks.js';
 export * from './offers.js';

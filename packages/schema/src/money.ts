@@ -69,6 +69,37 @@ export function parseMoney(input: unknown, currency: string, options: { allowNeg
   return { ok: true, minor: Number(parsed.negative ? -minor : minor) };
 }
 
+/** Millionths of a unit per unit: costs are kept this fine because a click can cost $0.0004. */
+const MICROS_PER_UNIT = 1_000_000n;
+
+/**
+ * Parses a non-negative decimal amount into integer millionths of a unit ("0.0004" → 400), whatever the currency's
+ * exponent: a per-click cost is finer than any currency's minor unit. At most 6 decimal places.
+ */
+export function parseMicros(input: unknown): { ok: true; micros: number } | { ok: false; message: string } {
+  const parsed = parseDecimal(input);
+  if (!parsed.ok) return parsed;
+  if (parsed.negative && parsed.digits !== 0n) return { ok: false, message: 'must not be negative' };
+  let { digits, scale } = parsed;
+  while (scale > 6 && digits % 10n === 0n) {
+    digits /= 10n;
+    scale -= 1;
+  }
+  if (scale > 6) return { ok: false, message: 'has more than 6 decimal places (costs are kept in millionths of a unit)' };
+  const micros = (digits * MICROS_PER_UNIT) / 10n ** BigInt(scale);
+  if (micros > MAX_MINOR) return { ok: false, message: 'is too large' };
+  return { ok: true, micros: Number(micros) };
+}
+
+/** Formats millionths of a unit as the shortest decimal string: 400 → "0.0004", 1500000 → "1.5", 2000000 → "2". */
+export function formatMicros(micros: number): string {
+  const negative = micros < 0;
+  const digits = String(Math.abs(micros)).padStart(7, '0');
+  const whole = digits.slice(0, -6);
+  const fraction = digits.slice(-6).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
 /** Formats integer minor units as a decimal string in major units: 4990 USD → "49.90", 500 JPY → "500". */
 export function formatMoney(minor: number, currency: string): string {
   const exponent = currencyExponent(currency) ?? 2;
