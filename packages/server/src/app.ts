@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import packageJson from '../package.json' with { type: 'json' };
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { consoleRoutes } from './console.js';
 import type { AppContext } from './context.js';
 import { type CountryLookup, countryLookupFor } from './geo/geoip.js';
 import { accessLog } from './http/access-log.js';
@@ -95,6 +96,7 @@ export function createApp({
   });
   if (metrics && config.metricsToken) app.get('/metrics', metricsEndpoint(metrics, config.metricsToken));
   app.get('/waypost.js', browserScript());
+  consoleRoutes(app);
   app.get('/openapi.json', (_req, res) => {
     res.json(api.openapi({ title: 'Waypost', version: VERSION, serverUrl: config.publicUrl }));
   });

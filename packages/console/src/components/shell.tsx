@@ -1,0 +1,79 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../api.js';
+import { SESSION_KEY, signOut, useCurrentSession } from '../session.js';
+
+/** The navigation of SPEC §12, in its order; each path is a screen or, for now, its "coming soon" page. */
+export const NAVIGATION = [
+  { label: 'Dashboard', path: '/dashboard' },
+  { label: 'Offers', path: '/offers' },
+  { label: 'Campaigns', path: '/campaigns' },
+  { label: 'Landers', path: '/landers' },
+  { label: 'Traffic sources', path: '/traffic-sources' },
+  { label: 'Publishers', path: '/publishers' },
+  { label: 'Affiliate networks', path: '/affiliate-networks' },
+  { label: 'Conversions', path: '/conversions' },
+  { label: 'Reports', path: '/reports' },
+  { label: 'Promo codes', path: '/promo-codes' },
+  { label: 'Payments', path: '/payments' },
+  { label: 'Postback log', path: '/postback-log' },
+  { label: 'Settings', path: '/settings' },
+] as const;
+
+export function Shell() {
+  const session = useCurrentSession();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  const [menuOpen, setMenuOpen] = useState(false);
+  // On a phone the menu covers the page; a chosen link closes it.
+  useEffect(() => setMenuOpen(false), [pathname]);
+  const leave = useMutation({
+    mutationFn: signOut,
+    onSettled: () => {
+      queryClient.clear();
+      queryClient.setQueryData(SESSION_KEY, null);
+      void navigate({ to: '/sign-in' });
+    },
+  });
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button type="button" className="button menu-button" aria-expanded={menuOpen} aria-controls="main-navigation" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <span className="brand">Waypost</span>
+        <span className="who">
+          {session.user.email}
+          {session.user.role === 'analyst' ? <span className="badge">Read only</span> : null}
+        </span>
+        <button type="button" className="button" onClick={() => leave.mutate()} disabled={leave.isPending}>
+          Sign out
+        </button>
+      </header>
+      {leave.isError ? (
+        <p className="alert alert-error" role="alert">
+          {errorMessage(leave.error)}
+        </p>
+      ) : null}
+      <nav id="main-navigation" className={menuOpen ? 'sidebar open' : 'sidebar'} aria-label="Main">
+        <ul>
+          {NAVIGATION.map((item) => (
+            <li key={item.path}>
+              <Link to={item.path} activeProps={{ className: 'active', 'aria-current': 'page' }}>
+                {item.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

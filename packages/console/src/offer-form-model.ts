@@ -1,0 +1,169 @@
+import { CreateOfferParamsSchema, type Offer, type PayoutModel } from '@waypost/schema';
+import { z } from 'zod';
+
+/** What the offer form's inputs hold: text as typed, turned into API fields by `toOfferParams`. */
+export interface OfferFormValues {
+  name: string;
+  url: string;
+  leadType: string;
+  /** `YYYY-MM-DD`, the last day the offer runs; empty for none. */
+  expiresAt: string;
+  status: 'active' | 'inactive';
+  /** Empty for the account currency. */
+  currency: string;
+  payout: {
+    model: PayoutModel;
+    mode: 'fixed' | 'auto';
+    amount: string;
+    percent: string;
+    threshold: { count: string; period: 'day' | 'week' | 'month' | 'total' };
+  };
+  affiliateNetworkId: string;
+  appendClickId: boolean;
+  directTracking: boolean;
+  /** One origin per line. */
+  allowedOrigins: string;
+  cap: { daily: string; total: string; fallbackOfferId: string };
+  email: { enabled: boolean; to: string; subject: string; template: string };
+  notes: string;
+}
+
+/** Every input of the form by its name, which is also the API field's dotted path, so issues land on the right input. */
+export const OFFER_FORM_FIELDS = [
+  'name',
+  'url',
+  'leadType',
+  'expiresAt',
+  'status',
+  'currency',
+  'payout.model',
+  'payout.mode',
+  'payout.amount',
+  'payout.percent',
+  'payout.threshold.count',
+  'payout.threshold.period',
+  'affiliateNetworkId',
+  'appendClickId',
+  'directTracking',
+  'allowedOrigins',
+  'cap.daily',
+  'cap.total',
+  'cap.fallbackOfferId',
+  'email.enabled',
+  'email.to',
+  'email.subject',
+  'email.template',
+  'notes',
+] as const;
+
+export const EMPTY_OFFER_FORM: OfferFormValues = {
+  name: '',
+  url: '',
+  leadType: '',
+  expiresAt: '',
+  status: 'active',
+  currency: '',
+  payout: { model: 'cpa', mode: 'fixed', amount: '', percent: '', threshold: { count: '', period: 'total' } },
+  affiliateNetworkId: '',
+  appendClickId: false,
+  directTracking: false,
+  allowedOrigins: '',
+  cap: { daily: '', total: '', fallbackOfferId: '' },
+  email: { enabled: false, to: '', subject: '', template: '' },
+  notes: '',
+};
+
+export function offerToFormValues(offer: Offer): OfferFormValues {
+  return {
+    name: offer.name,
+    url: offer.url,
+    leadType: offer.leadType ?? '',
+    expiresAt: offer.expiresAt ? offer.expiresAt.slice(0, 10) : '',
+    status: offer.status,
+    currency: offer.currency,
+    payout: {
+      model: offer.payout.model,
+      mode: offer.payout.mode,
+      amount: offer.payout.amount ?? '',
+      percent: offer.payout.percent ?? '',
+      threshold: { count: offer.payout.threshold ? String(offer.payout.threshold.count) : '', period: offer.payout.threshold?.period ?? 'total' },
+    },
+    affiliateNetworkId: offer.affiliateNetworkId ?? '',
+    appendClickId: offer.appendClickId,
+    directTracking: offer.directTracking,
+    allowedOrigins: offer.allowedOrigins.join('\n'),
+    cap: {
+      daily: offer.cap?.daily !== undefined ? String(offer.cap.daily) : '',
+      total: offer.cap?.total !== undefined ? String(offer.cap.total) : '',
+      fallbackOfferId: offer.cap?.fallbackOfferId ?? '',
+    },
+    email: {
+      enabled: offer.email?.enabled ?? false,
+      to: offer.email?.to.join(', ') ?? '',
+      subject: offer.email?.subject ?? '',
+      template: offer.email?.template ?? '',
+    },
+    notes: offer.notes ?? '',
+  };
+}
+
+const blank = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
+const count = (value: string): number | undefined => (value.trim() === '' ? undefined : Number(value));
+const list = (value: string, separator: RegExp): string[] =>
+  value
+    .split(separator)
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/**
+ * The API body for the form's values, for both `POST /v1/offers` and `PATCH /v1/offers/:id`: every field the form
+ * shows is sent, a cleared one as null, so that an edit can remove an expiry, a cap or a lead type.
+ */
+export function toOfferParams(values: OfferFormValues) {
+  const { payout } = values;
+  const cap = { daily: count(values.cap.daily), total: count(values.cap.total), fallbackOfferId: blank(values.cap.fallbackOfferId) };
+  const emailTo = list(values.email.to, /[,;\s]+/);
+  const hasEmail = values.email.enabled || emailTo.length > 0 || values.email.template.trim() !== '' || values.email.subject.trim() !== '';
+  return {
+    name: values.name,
+    url: values.url,
+    status: values.status,
+    // The last day the offer runs, to its end: an offer "expiring 31 Dec" still takes that day's traffic.
+    expiresAt: values.expiresAt ? `${values.expiresAt}T23:59:59Z` : null,
+    leadType: blank(values.leadType) ?? null,
+    ...(values.currency ? { currency: values.currency } : {}),
+    payout: {
+      model: payout.model,
+      mode: payout.mode,
+      amount: blank(payout.amount),
+      percent: payout.model === 'cps' ? blank(payout.percent) : undefined,
+      threshold:
+        (payout.model === 'cpa' || payout.model === 'cpl') && count(payout.threshold.count) !== undefined
+          ? { count: count(payout.threshold.count)!, period: payout.threshold.period }
+          : undefined,
+    },
+    affiliateNetworkId: blank(values.affiliateNetworkId) ?? null,
+    appendClickId: values.appendClickId,
+    directTracking: values.directTracking,
+    allowedOrigins: list(values.allowedOrigins, /\n+/),
+    cap: cap.daily !== undefined || cap.total !== undefined || cap.fallbackOfferId !== undefined ? cap : null,
+    email: hasEmail
+      ? { enabled: values.email.enabled, to: emailTo, ...(blank(values.email.subject) ? { subject: values.email.subject.trim() } : {}), template: values.email.template }
+      : null,
+    notes: blank(values.notes) ?? null,
+  };
+}
+
+/** The form's rules are the server's: the form's values go through the same schema `POST /v1/offers` applies. */
+export const OfferFormSchema = z
+  .custom<OfferFormValues>()
+  .transform((values): unknown => toOfferParams(values))
+  .pipe(CreateOfferParamsSchema);
+
+/** Plainer words than zod's defaults for an empty field; every other message is the schema's own, as the server says it. */
+export function offerFormMessage(issue: { code: string; input?: unknown; origin?: string; minimum?: unknown }): string | undefined {
+  if (issue.code === 'invalid_type' && (issue.input === undefined || issue.input === null)) return 'is required';
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'is required';
+  if (issue.code === 'invalid_type' && typeof issue.input === 'number' && Number.isNaN(issue.input)) return 'must be a whole number';
+  return undefined;
+}

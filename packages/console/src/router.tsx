@@ -1,0 +1,155 @@
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  type RouterHistory,
+  Outlet,
+  redirect,
+  useNavigate,
+} from '@tanstack/react-router';
+import { setUnauthorizedHandler } from './api.js';
+import { NAVIGATION, Shell } from './components/shell.js';
+import { ComingSoon } from './screens/coming-soon.js';
+import { OfferForm } from './screens/offer-form.js';
+import { OfferPage, useOffer } from './screens/offer-page.js';
+import { OffersList, parseOffersSearch } from './screens/offers-list.js';
+import { SignIn } from './screens/sign-in.js';
+import { canWrite, fetchSession, SESSION_KEY, useCurrentSession } from './session.js';
+import { errorMessage } from './api.js';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: () => <ComingSoon title="Page not found" />,
+});
+
+/** Where to go after signing in: a path inside the console, never another site. */
+function safeRedirect(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/offers';
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  component: function SignInScreen() {
+    const navigate = useNavigate();
+    const { redirect: target } = signInRoute.useSearch();
+    return <SignIn onSignedIn={() => void navigate({ to: safeRedirect(target) })} />;
+  },
+});
+
+/** Every screen but the sign-in: only with a session, whose user the shell shows. */
+const shellRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData({ queryKey: SESSION_KEY, queryFn: fetchSession });
+    if (!session) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+  },
+  component: Shell,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/',
+  // The dashboard is not built yet; the offers list is where the work starts.
+  beforeLoad: () => {
+    throw redirect({ to: '/offers' });
+  },
+});
+
+const offersRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/offers',
+  validateSearch: parseOffersSearch,
+  component: function OffersScreen() {
+    return <OffersList search={offersRoute.useSearch()} />;
+  },
+});
+
+const newOfferRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/offers/new',
+  component: function NewOfferScreen() {
+    const navigate = useNavigate();
+    const session = useCurrentSession();
+    return (
+      <section className="screen" aria-labelledby="new-offer-title">
+        <h1 id="new-offer-title">Add offer</h1>
+        {canWrite(session) ? (
+          <OfferForm onSaved={(offer) => void navigate({ to: '/offers/$offerId', params: { offerId: offer.id } })} />
+        ) : (
+          <p role="alert">Your role reads offers but does not add them.</p>
+        )}
+      </section>
+    );
+  },
+});
+
+const offerRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/offers/$offerId',
+  component: function OfferScreen() {
+    return <OfferPage offerId={offerRoute.useParams().offerId} />;
+  },
+});
+
+const editOfferRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/offers/$offerId/edit',
+  component: function EditOfferScreen() {
+    const { offerId } = editOfferRoute.useParams();
+    const navigate = useNavigate();
+    const session = useCurrentSession();
+    const offer = useOffer(offerId);
+    if (offer.isPending) return <p role="status">Loading the offer…</p>;
+    if (offer.isError) return <p role="alert">The offer could not be loaded: {errorMessage(offer.error)}</p>;
+    return (
+      <section className="screen" aria-labelledby="edit-offer-title">
+        <h1 id="edit-offer-title">Edit {offer.data.name}</h1>
+        {canWrite(session) ? (
+          <OfferForm offer={offer.data} onSaved={(saved) => void navigate({ to: '/offers/$offerId', params: { offerId: saved.id } })} />
+        ) : (
+          <p role="alert">Your role reads offers but does not change them.</p>
+        )}
+      </section>
+    );
+  },
+});
+
+const comingSoonRoutes = NAVIGATION.filter((item) => item.path !== '/offers').map((item) =>
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: item.path,
+    component: () => <ComingSoon title={item.label} />,
+  }),
+);
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...comingSoonRoutes]),
+]);
+
+/** The console's router under `/app`; tests pass a memory history. */
+export function createConsoleRouter(queryClient: QueryClient, history?: RouterHistory) {
+  const router = createRouter({
+    routeTree,
+    basepath: '/app',
+    context: { queryClient },
+    defaultPreload: false,
+    ...(history ? { history } : {}),
+  });
+  // A session that expired or was revoked while the console was open: back to the sign-in, then to this page.
+  setUnauthorizedHandler(() => {
+    queryClient.setQueryData(SESSION_KEY, null);
+    const here = router.state.location.href;
+    if (!here.startsWith('/sign-in')) void router.navigate({ to: '/sign-in', search: { redirect: here } });
+  });
+  return router;
+}
