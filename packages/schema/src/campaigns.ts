@@ -9,7 +9,7 @@ import { CurrencySchema, DecimalSchema, IdSchema, OriginSchema, PercentSchema, T
  */
 
 /** The workspace a record belongs to; on create it defaults to the account's first workspace. */
-const WorkspaceIdSchema = IdSchema.nullable();
+const WorkspaceIdSchema = IdSchema;
 
 /** A URL query parameter name as a traffic source or a visitor sends it, such as `zoneid` or `utm_term`. */
 const ParamNameSchema = z
@@ -87,7 +87,7 @@ export const TrafficSourceSchema = z.object({
   params: z.array(TrafficSourceParamSchema),
   postbackUrl: z.string().nullable(),
   notes: z.string().nullable(),
-  workspaceId: IdSchema.nullable(),
+  workspaceId: IdSchema,
   /** Set by `DELETE`: the source leaves lists and cannot be chosen again, and its clicks keep naming it. */
   archivedAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,
@@ -126,7 +126,7 @@ export const LanderSchema = z.object({
   url: z.string().nullable(),
   offers: z.number().int(),
   notes: z.string().nullable(),
-  workspaceId: IdSchema.nullable(),
+  workspaceId: IdSchema,
   archivedAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
@@ -487,7 +487,7 @@ export const CampaignSchema = z.object({
   allowedOrigins: z.array(z.string()),
   streams: z.array(StreamSchema),
   notes: z.string().nullable(),
-  workspaceId: IdSchema.nullable(),
+  workspaceId: IdSchema,
   /** Set by `DELETE`: the link answers 404 and the campaign leaves lists; its clicks and reports stay. */
   archivedAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,

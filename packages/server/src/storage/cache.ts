@@ -14,12 +14,16 @@ const CACHED_READS = {
   offers: ['get'],
   publishers: ['get'],
   affiliateNetworks: ['get'],
+  // `/t/:campaign` reads its campaign, and the campaign's landers and source, on every paid visit.
+  campaigns: ['get', 'getByIdOrAlias'],
+  landers: ['get'],
+  trafficSources: ['get'],
   personalPayouts: ['allForOffer'],
   fxRates: ['all'],
 } as const satisfies { [K in keyof Repositories]?: readonly (keyof Repositories[K])[] };
 
 /** Reads on those repositories that neither use nor clear the cache; every other method is a write. */
-const UNCACHED_READS = new Set(['list', 'listForOffer']);
+const UNCACHED_READS = new Set(['list', 'listForOffer', 'usedBy']);
 
 type CachedRepository = keyof typeof CACHED_READS;
 const cachedRepositories = Object.keys(CACHED_READS) as CachedRepository[];

@@ -395,6 +395,62 @@ CREATE INDEX ix_conversions_awaiting_fx ON conversions (awaiting_fx, id) WHERE a
     name: 'reports by device, sales and click date',
     sql: reportsByDeviceSalesAndClickDate(),
   },
+  {
+    version: 11,
+    name: 'campaigns',
+    sql: `
+-- The tracker side (README, Campaigns). Each record is one JSON document in config, with columns for what is looked up.
+CREATE TABLE traffic_sources (
+  id {{id}} PRIMARY KEY,
+  name TEXT NOT NULL,
+  workspace_id {{id}} NOT NULL,
+  config TEXT NOT NULL,
+  archived_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX ix_traffic_sources_workspace ON traffic_sources (workspace_id, id);
+
+CREATE TABLE landers (
+  id {{id}} PRIMARY KEY,
+  name TEXT NOT NULL,
+  workspace_id {{id}} NOT NULL,
+  config TEXT NOT NULL,
+  archived_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX ix_landers_workspace ON landers (workspace_id, id);
+
+-- A campaign with its streams. An alias is unique among live campaigns whatever its case; archiving frees it.
+CREATE TABLE campaigns (
+  id {{id}} PRIMARY KEY,
+  name TEXT NOT NULL,
+  alias TEXT,
+  alias_key TEXT,
+  status TEXT NOT NULL,
+  workspace_id {{id}} NOT NULL,
+  traffic_source_id {{id}},
+  config TEXT NOT NULL,
+  archived_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX ux_campaigns_alias ON campaigns (alias_key) WHERE archived_at IS NULL;
+CREATE INDEX ix_campaigns_workspace ON campaigns (workspace_id, id);
+CREATE INDEX ix_campaigns_traffic_source ON campaigns (traffic_source_id, id);
+
+-- What each campaign's streams and traffic source name (offers, landers, other campaigns, the source), so that a
+-- record in use is found by one indexed read before it is deleted.
+CREATE TABLE campaign_references (
+  kind TEXT NOT NULL,
+  ref_id {{id}} NOT NULL,
+  campaign_id {{id}} NOT NULL,
+  PRIMARY KEY (kind, ref_id, campaign_id)
+);
+CREATE INDEX ix_campaign_references_campaign ON campaign_references (campaign_id);
+`,
+  },
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
 import { iso, isoOrNull, lazyObjects, paginate, str } from './sql-helpers.js';
+import { campaignRepository, landerRepository, trafficSourceRepository } from './sql-campaigns.js';
 import { outboxRepository } from './sql-outbox.js';
 import { paymentRepository } from './sql-payments.js';
 import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
@@ -27,6 +28,9 @@ export type Atomic = <T>(fn: (db: SqlExecutor) => Promise<T>) => Promise<T>;
 const bind = lazyObjects<Repositories, [db: SqlExecutor, atomic: Atomic, enqueued: () => void]>({
   offers: offerRepository,
   publishers: publisherRepository,
+  trafficSources: trafficSourceRepository,
+  landers: landerRepository,
+  campaigns: campaignRepository,
   affiliateNetworks: affiliateNetworkRepository,
   personalPayouts: personalPayoutRepository,
   apiKeys: apiKeyRepository,

@@ -18,6 +18,7 @@ import type {
   PromoCodeRequest,
   Publisher,
 } from '@waypost/schema';
+import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
 import type { DriverObserver } from './driver.js';
 import type { RollupMetric } from './migrations.js';
 
@@ -55,6 +56,9 @@ export interface Store extends Repositories {
 export interface Repositories {
   offers: OfferRepository;
   publishers: PublisherRepository;
+  trafficSources: TrafficSourceRepository;
+  landers: LanderRepository;
+  campaigns: CampaignRepository;
   affiliateNetworks: AffiliateNetworkRepository;
   personalPayouts: PersonalPayoutRepository;
   apiKeys: ApiKeyRepository;
@@ -88,6 +92,58 @@ export interface OfferRepository {
   list(filter: OfferFilter, page: ListQuery): Promise<List<Offer>>;
   /** Replaces the stored offer with `offer` (same id); returns false when it does not exist. */
   update(offer: Offer): Promise<boolean>;
+}
+
+/** Which traffic sources, landers or campaigns a list shows. */
+export interface CampaignResourceFilter {
+  /** Case-insensitive substring of the name. */
+  q?: string | undefined;
+  includeArchived?: boolean | undefined;
+  workspaceId?: string | undefined;
+  /** The workspaces a limited caller may see (README, Workspaces): those in `ids`, and the public ones with `public`. */
+  workspaces?: { ids: readonly string[]; public: boolean } | undefined;
+}
+
+export interface TrafficSourceRepository {
+  insert(source: TrafficSource): Promise<void>;
+  /** A traffic source by id, archived ones included. */
+  get(id: string): Promise<TrafficSource | undefined>;
+  list(filter: CampaignResourceFilter, page: ListQuery): Promise<List<TrafficSource>>;
+  /** Replaces the stored source (same id); false when it does not exist. */
+  update(source: TrafficSource): Promise<boolean>;
+}
+
+export interface LanderRepository {
+  insert(lander: Lander): Promise<void>;
+  /** A lander by id, archived ones included. */
+  get(id: string): Promise<Lander | undefined>;
+  list(filter: CampaignResourceFilter, page: ListQuery): Promise<List<Lander>>;
+  update(lander: Lander): Promise<boolean>;
+}
+
+export interface CampaignFilter extends CampaignResourceFilter {
+  status?: Campaign['status'] | undefined;
+  trafficSourceId?: string | undefined;
+}
+
+/** What a campaign's streams and traffic source may name. */
+export type CampaignReferenceKind = 'offer' | 'lander' | 'trafficSource' | 'campaign';
+
+export interface CampaignRepository {
+  /** Refused with `UniqueViolationError` when a live campaign has the alias, whatever its case. */
+  insert(campaign: Campaign): Promise<void>;
+  /** A campaign by id, archived ones included. */
+  get(id: string): Promise<Campaign | undefined>;
+  /** The live (not archived) campaign with this id, or else this alias in any case: the lookup of `/t/:campaign`. */
+  getByIdOrAlias(idOrAlias: string): Promise<Campaign | undefined>;
+  list(filter: CampaignFilter, page: ListQuery): Promise<List<Campaign>>;
+  /**
+   * Replaces the stored campaign (same id) with its streams and what they refer to, in one unit: a visit sees the old
+   * document or the new one. False when it does not exist.
+   */
+  update(campaign: Campaign): Promise<boolean>;
+  /** Ids of live campaigns whose streams or traffic source name the record, at most `limit`. */
+  usedBy(kind: CampaignReferenceKind, id: string, limit: number): Promise<string[]>;
 }
 
 export interface PublisherFilter {
