@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     name: 'console',
     environment: 'happy-dom',
+    // The console builds its API URLs on the page's origin, as in the browser.
+    environmentOptions: { happyDOM: { url: 'http://console.test/app/' } },
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
   },

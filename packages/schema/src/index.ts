@@ -1,3 +1,4 @@
+export * from './accounts.js';
 export * from './api-keys.js';
 export * from './campaigns.js';
 export * from './clicks.js';

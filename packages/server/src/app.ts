@@ -11,6 +11,7 @@ import { accessLog } from './http/access-log.js';
 import { Api } from './http/api.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { Metrics, metricsEndpoint } from './metrics.js';
+import { sessionSettings } from './accounts/sessions.js';
 import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { conversionRoutes } from './routes/conversions.js';
@@ -20,6 +21,8 @@ import { paymentRoutes } from './routes/payments.js';
 import { promoCodeRoutes } from './routes/promo-codes.js';
 import { publisherRoutes } from './routes/publishers.js';
 import { reportRoutes } from './routes/reports.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
 import { browserScript } from './routes/script.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -79,7 +82,7 @@ export function createApp({
 
   const router = express.Router();
   const trackingBodyErrors = trackingRoutes(router, context);
-  const api = new Api(router, store);
+  const api = new Api(router, store, { clock, settings: sessionSettings(config) });
   offerRoutes(api, context);
   publisherRoutes(api, context);
   affiliateNetworkRoutes(api, context);
@@ -89,6 +92,8 @@ export function createApp({
   paymentRoutes(api, context);
   reportRoutes(api, context);
   deliveryRoutes(api, context);
+  sessionRoutes(api, context);
+  userRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();

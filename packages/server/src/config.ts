@@ -92,6 +92,10 @@ export const ConfigSchema = z.object({
    * like a password, so a short one is refused. @default none: `/metrics` is off
    */
   metricsToken: z.string().regex(/^\S{16,200}$/, 'must be 16 to 200 characters without spaces').optional(),
+  /** A sign-in session ends after this many minutes without a request (README, Team accounts). @default 720 (12 h) */
+  sessionIdleMinutes: z.coerce.number().int().min(5).max(525_600).default(720),
+  /** A sign-in session ends this many hours after the sign-in, however much it is used. @default 168 (7 days) */
+  sessionMaxHours: z.coerce.number().int().min(1).max(8_760).default(168),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -118,6 +122,8 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   fxUrl: 'WAYPOST_FX_URL',
   logRetentionDays: 'WAYPOST_LOG_RETENTION_DAYS',
   metricsToken: 'WAYPOST_METRICS_TOKEN',
+  sessionIdleMinutes: 'WAYPOST_SESSION_IDLE_MINUTES',
+  sessionMaxHours: 'WAYPOST_SESSION_MAX_HOURS',
 };
 
 export class ConfigError extends Error {

@@ -75,12 +75,13 @@ export function SelectField<T extends FieldValues>({
   options,
   choices,
 }: FieldProps<T> & { choices: readonly { value: string; label: string }[] }) {
-  const { register } = useFormContext<T>();
+  const { register, getValues } = useFormContext<T>();
   const { id, inputProps, after } = useFieldIds<T>(name, hint);
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select {...inputProps} {...register(name, options)}>
+      {/* React picks the option on mount; the form's ref alone can run before the options are in the select. */}
+      <select defaultValue={getValues(name)} {...inputProps} {...register(name, options)}>
         {choices.map((choice) => (
           <option key={choice.value} value={choice.value}>
             {choice.label}

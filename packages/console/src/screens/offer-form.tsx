@@ -91,7 +91,8 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
     save.mutate(form.getValues());
   });
   const amountHint = currency ? `In ${currency}, ${decimalsOf(currency)} decimal${decimalsOf(currency) === 1 ? '' : 's'}` : 'In the account currency';
-  const padAmount = { onBlur: (event: { target: { value: string } }) => form.setValue('payout.amount', normaliseAmountInput(event.target.value, currency || 'USD')) };
+  // Only in a currency the form knows: the account currency's decimals are the server's to say.
+  const padAmount = { onBlur: (event: { target: { value: string } }) => currency && form.setValue('payout.amount', normaliseAmountInput(event.target.value, currency)) };
 
   return (
     <FormProvider {...form}>

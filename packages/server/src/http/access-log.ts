@@ -39,10 +39,12 @@ function clfDate(at: Date): string {
 }
 
 /**
- * The URL with every `token` parameter's value replaced. The name is compared decoded, as the query parser reads
- * it, so `tok%65n=` is caught too.
+ * The URL with every `token` parameter's value replaced, and the token of a console invite or password-reset link
+ * (`/app/invite/TOKEN`, `/app/reset/TOKEN`, also the referrer of the calls that page makes). The name is compared
+ * decoded, as the query parser reads it, so `tok%65n=` is caught too.
  */
 export function redactToken(url: string): string {
+  url = url.replace(/(\/app\/(?:invite|reset)\/)[^/?#]+/g, '$1REDACTED');
   const start = url.indexOf('?');
   if (start < 0) return url;
   const hash = url.indexOf('#', start);

@@ -2,6 +2,8 @@ import { ErrorResponseSchema, IdSchema, toErrorIssues } from '@waypost/schema';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Store } from '../storage/index.js';
+import type { SessionSettings } from '../accounts/sessions.js';
+import type { Clock } from '../clock.js';
 import { type Auth, authenticate } from './auth.js';
 import { ApiError } from './errors.js';
 import { findNul } from './nul.js';
@@ -13,15 +15,17 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * - `public`: anyone;
  * - `key`: any signed-in caller; the handler scopes publishers to their own records and others to their workspaces;
  * - `workspace`: any caller but publishers; the handler scopes the records to the caller's workspaces;
- * - `admin`: admin keys without a workspace limit, and owner and admin users.
- * Analysts (read-only) may only read, whatever the access.
+ * - `admin`: admin keys without a workspace limit, and owner and admin users;
+ * - `self`: any signed-in caller acting on its own sign-in (signing out, its password), analysts included.
+ * Analysts (read-only) may only read, whatever the access but `self`.
  */
-export type Access = 'public' | 'key' | 'workspace' | 'admin';
+export type Access = 'public' | 'key' | 'workspace' | 'admin' | 'self';
 
 /** Whether `auth` passes the route's access level (its handler may narrow it further). */
 export function allows(access: Access, auth: Auth | undefined, method: Method): boolean {
   if (access === 'public') return true;
   if (!auth) return false;
+  if (access === 'self') return true;
   if (auth.role === 'admin' && auth.readOnly && method !== 'get') return false;
   if (access === 'key') return true;
   if (auth.role !== 'admin') return false;
@@ -71,8 +75,9 @@ export class Api {
   constructor(
     readonly router: Router,
     store: Store,
+    sessions: { clock: Clock; settings: SessionSettings },
   ) {
-    this.#authenticate = authenticate(store);
+    this.#authenticate = authenticate(store, sessions);
   }
 
   get routes(): readonly RouteSpec<z.ZodType, z.ZodType, z.ZodType>[] {

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ApiKey } from '@waypost/schema';
 import type { RequestHandler } from 'express';
+import { resolveSession, SESSION_COOKIE, type SessionSettings } from '../accounts/sessions.js';
+import type { Clock } from '../clock.js';
 import type { Store } from '../storage/index.js';
+import { readCookie } from '../tracking/cookies.js';
+import { checkCsrf } from './csrf.js';
 import { ApiError } from './errors.js';
 
 /** The roles of team accounts (SPEC §12). API keys are `admin` or `publisher`. */
@@ -35,10 +39,15 @@ export type Auth =
 export const ADMIN_KEY_PREFIX = 'wp_sk_';
 export const PUBLISHER_KEY_PREFIX = 'wp_pk_';
 
-/** Keys are random 160-bit secrets, so one SHA-256 is enough: there is nothing to brute-force. */
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+/**
+ * Keys, session tokens and one-time links are random secrets of 160 bits or more, so one SHA-256 is enough: there is
+ * nothing to brute-force.
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
 }
+
+export const hashApiKey = hashSecret;
 
 export function authFromKey(key: ApiKey): Auth {
   const actor: Actor = { type: 'key', id: key.id };
@@ -47,14 +56,27 @@ export function authFromKey(key: ApiKey): Auth {
     : { role: 'publisher', actor, keyId: key.id, userRole: null, publisherId: key.publisherId! };
 }
 
-/** Resolves `Authorization: Bearer KEY` into `res.locals.auth`; 401 when the key is missing or unknown. */
-export function authenticate(store: Store): RequestHandler {
+/**
+ * Resolves the caller into `res.locals.auth`: an API key in `Authorization: Bearer KEY`, else the session cookie, whose
+ * state-changing requests must carry the CSRF token (http/csrf.ts). A Bearer header wins over a cookie, even when
+ * the key is wrong. 401 when neither names a live key or session. The resolved session is in `res.locals.session`.
+ */
+export function authenticate(store: Store, sessions: { clock: Clock; settings: SessionSettings }): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     if (!header) {
-      throw new ApiError(401, 'unauthorized', 'send an API key as "Authorization: Bearer wp_sk_…"', undefined, {
-        'WWW-Authenticate': 'Bearer',
-      });
+      const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+      if (!token) {
+        throw new ApiError(401, 'unauthorized', 'send an API key as "Authorization: Bearer wp_sk_…", or sign in (POST /v1/session)', undefined, {
+          'WWW-Authenticate': 'Bearer',
+        });
+      }
+      const session = await resolveSession({ store, ...sessions }, token);
+      if (!session) throw new ApiError(401, 'unauthorized', 'the session has ended or was signed out; sign in again (POST /v1/session)');
+      checkCsrf(req, token);
+      res.locals.auth = session.auth;
+      res.locals.session = session;
+      return next();
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const key = match?.[1];

@@ -396,6 +396,68 @@ CREATE INDEX ix_conversions_awaiting_fx ON conversions (awaiting_fx, id) WHERE a
     sql: reportsByDeviceSalesAndClickDate(),
   },
   {
+    version: 9,
+    name: 'accounts',
+    sql: `
+-- Team accounts (README, Team accounts). Only hashes of passwords and tokens are stored.
+CREATE TABLE users (
+  id {{id}} PRIMARY KEY,
+  email TEXT NOT NULL,
+  email_key TEXT NOT NULL,
+  name TEXT,
+  role TEXT NOT NULL,
+  publisher_id {{id}},
+  password_hash TEXT,
+  status TEXT NOT NULL,
+  last_sign_in_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX ux_users_email ON users (email_key);
+
+CREATE TABLE user_workspaces (
+  user_id {{id}} NOT NULL,
+  workspace_id {{id}} NOT NULL,
+  PRIMARY KEY (user_id, workspace_id)
+);
+CREATE INDEX ix_user_workspaces_workspace ON user_workspaces (workspace_id);
+
+CREATE TABLE sessions (
+  id {{id}} PRIMARY KEY,
+  user_id {{id}} NOT NULL,
+  token_hash TEXT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX ux_sessions_token ON sessions (token_hash);
+CREATE INDEX ix_sessions_user ON sessions (user_id);
+
+-- One-time links: invites and password resets.
+CREATE TABLE account_tokens (
+  id {{id}} PRIMARY KEY,
+  kind TEXT NOT NULL,
+  user_id {{id}} NOT NULL,
+  token_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX ux_account_tokens_token ON account_tokens (token_hash);
+CREATE INDEX ix_account_tokens_user ON account_tokens (user_id);
+
+-- Attempts counted by the sign-in throttle, per hashed e-mail or client address; rows past the window are pruned.
+CREATE TABLE sign_in_attempts (
+  id {{id}} PRIMARY KEY,
+  scope TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX ix_sign_in_attempts_scope ON sign_in_attempts (scope, at);
+CREATE INDEX ix_sign_in_attempts_at ON sign_in_attempts (at);
+`,
+  },
+  {
     version: 11,
     name: 'campaigns',
     sql: `

@@ -2,6 +2,7 @@ import type { ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
 import { iso, isoOrNull, lazyObjects, paginate, str } from './sql-helpers.js';
 import { campaignRepository, landerRepository, trafficSourceRepository } from './sql-campaigns.js';
+import { accountTokenRepository, sessionRepository, signInAttemptRepository, userRepository } from './sql-accounts.js';
 import { outboxRepository } from './sql-outbox.js';
 import { paymentRepository } from './sql-payments.js';
 import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
@@ -34,6 +35,10 @@ const bind = lazyObjects<Repositories, [db: SqlExecutor, atomic: Atomic, enqueue
   affiliateNetworks: affiliateNetworkRepository,
   personalPayouts: personalPayoutRepository,
   apiKeys: apiKeyRepository,
+  users: userRepository,
+  sessions: sessionRepository,
+  accountTokens: accountTokenRepository,
+  signInAttempts: signInAttemptRepository,
   ...trackingRepositories,
   outbox: (db, _atomic, enqueued) => outboxRepository(db, enqueued),
   promoCodeRequests: promoCodeRequestRepository,

@@ -19,6 +19,7 @@ import type {
   Publisher,
 } from '@waypost/schema';
 import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
+import type { User, UserRole, UserStatus } from '@waypost/schema';
 import type { DriverObserver } from './driver.js';
 import type { RollupMetric } from './migrations.js';
 
@@ -62,6 +63,10 @@ export interface Repositories {
   affiliateNetworks: AffiliateNetworkRepository;
   personalPayouts: PersonalPayoutRepository;
   apiKeys: ApiKeyRepository;
+  users: UserRepository;
+  sessions: SessionRepository;
+  accountTokens: AccountTokenRepository;
+  signInAttempts: SignInAttemptRepository;
   clicks: ClickRepository;
   conversions: ConversionRepository;
   counters: CounterRepository;
@@ -188,6 +193,87 @@ export interface ApiKeyRepository {
   findByHash(hash: string): Promise<ApiKey | undefined>;
   list(page: ListQuery): Promise<List<ApiKey>>;
   revoke(id: string, at: Date): Promise<boolean>;
+}
+
+/** A user as stored: with its password hash (null until an invite is accepted), which routes never return. */
+export interface UserRecord extends User {
+  passwordHash: string | null;
+}
+
+export interface UserFilter {
+  role?: UserRole | undefined;
+  status?: UserStatus | undefined;
+}
+
+export interface UserRepository {
+  /** Refused with `UniqueViolationError` when another user has the e-mail address (compared in lower case). */
+  insert(user: UserRecord): Promise<void>;
+  get(id: string): Promise<UserRecord | undefined>;
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  list(filter: UserFilter, page: ListQuery): Promise<List<UserRecord>>;
+  /** Replaces the stored user (same id), memberships included; false when it does not exist. */
+  update(user: UserRecord): Promise<boolean>;
+  /** Deletes the user with its memberships, sessions and one-time links. */
+  delete(id: string): Promise<boolean>;
+  /** How many users have the role and the status: the last active owner cannot be removed. */
+  count(role: UserRole, status: UserStatus): Promise<number>;
+}
+
+/** A sign-in session; the cookie holds a random token, and only its hash is stored. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  lastSeenAt: Date;
+  /** The absolute end, whatever the use. */
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface SessionRepository {
+  insert(session: SessionRecord): Promise<void>;
+  /** The session with this token hash, revoked or not, and its user. */
+  findByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
+  /** Moves `lastSeenAt` forward (the idle timeout slides); called at most once a minute per session. */
+  touch(id: string, at: Date): Promise<void>;
+  revoke(id: string, at: Date): Promise<boolean>;
+  /** Revokes every live session of the user except `keep`; returns how many. */
+  revokeAllOf(userId: string, at: Date, keep?: string): Promise<number>;
+  /** Deletes the user's sessions that ended (revoked, or past `idleBefore` or their absolute end) before `now`. */
+  deleteEndedOf(userId: string, now: Date, idleBefore: Date): Promise<number>;
+}
+
+export type AccountTokenKind = 'invite' | 'reset';
+
+export interface AccountTokenRecord {
+  id: string;
+  kind: AccountTokenKind;
+  userId: string;
+  tokenHash: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface AccountTokenRepository {
+  insert(token: AccountTokenRecord): Promise<void>;
+  /**
+   * Marks the unused, unexpired link of `kind` with this hash as used, in one conditional UPDATE so that two requests
+   * cannot both use it; returns its record, or undefined when there is no such link.
+   */
+  use(kind: AccountTokenKind, tokenHash: string, at: Date): Promise<AccountTokenRecord | undefined>;
+  /** Ends every unused link of the user and `kind` (a new invite or reset replaces the old ones). */
+  expireAllOf(userId: string, kind: AccountTokenKind, at: Date): Promise<void>;
+}
+
+export interface SignInAttemptRepository {
+  /** Records an attempt for each scope (a hashed e-mail or client address) and prunes attempts older than `pruneBefore`. */
+  record(scopes: readonly string[], at: Date, pruneBefore: Date): Promise<void>;
+  /** The times of the newest `limit` attempts of the scope since `since`, newest first. */
+  recent(scope: string, since: Date, limit: number): Promise<Date[]>;
+  /** Forgets the scope's attempts (a successful sign-in). */
+  clear(scope: string): Promise<void>;
 }
 
 export type { ApiKeyRole, RollupMetric };

@@ -69,7 +69,19 @@ export interface TestServer {
   createOffer<T = { id: string; name: string; postbackToken: string }>(fields?: Record<string, unknown>): Promise<T>;
   /** `GET /c/:offerId?QUERY` as a desktop browser (`headers` may change that); expects the redirect. */
   click(offerId: string, options?: { query?: string; headers?: Record<string, string> }): Promise<{ clickId: string; location: string; cookie: string }>;
+  /** A user made with the admin key (`POST /v1/users`) whose invite is accepted with `password`; expects success. */
+  addUser(fields: { email: string; role: string; publisherId?: string; workspaceIds?: string[] }, password: string): Promise<{ id: string }>;
+  /** `POST /v1/session`; expects 200. */
+  signIn(email: string, password: string): Promise<SignedIn>;
   close(): Promise<void>;
+}
+
+/** A signed-in browser: its session cookie and CSRF token, and requests that send both and no API key. */
+export interface SignedIn {
+  cookie: string;
+  csrfToken: string;
+  userId: string;
+  json: TestServer['json'];
 }
 
 /**
@@ -134,6 +146,32 @@ export async function startTestServer(
       const clickId = /waypost_cid=([^;]+)/.exec(cookie)?.[1];
       if (response.status !== 302 || !clickId) throw new Error(`GET /c/${offerId} answered ${response.status} without a click cookie`);
       return { clickId, location: response.headers.get('location')!, cookie };
+    },
+    async addUser(fields, password) {
+      const invited = await this.json('/v1/users', { method: 'POST', json: fields });
+      if (invited.status !== 201) throw new Error(`POST /v1/users answered ${invited.status}: ${JSON.stringify(invited.body)}`);
+      const token = String(invited.body.inviteUrl).split('/').pop();
+      const accepted = await this.json('/v1/invites/accept', { method: 'POST', key: null, json: { token, password } });
+      if (accepted.status !== 200) throw new Error(`POST /v1/invites/accept answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
+      return { id: invited.body.id };
+    },
+    async signIn(email, password) {
+      const response = await request('/v1/session', { method: 'POST', key: null, json: { email, password } });
+      const body = await response.json();
+      if (response.status !== 200) throw new Error(`POST /v1/session answered ${response.status}: ${JSON.stringify(body)}`);
+      const cookie = /waypost_session=[^;]*/.exec(response.headers.get('set-cookie') ?? '')![0];
+      const signedIn: SignedIn = {
+        cookie,
+        csrfToken: body.csrfToken,
+        userId: body.user.id,
+        json: (path, init = {}) => {
+          const headers = new Headers(init.headers);
+          headers.set('cookie', cookie);
+          if (!headers.has('x-csrf-token')) headers.set('x-csrf-token', body.csrfToken);
+          return this.json(path, { ...init, key: null, headers });
+        },
+      };
+      return signedIn;
     },
     async close() {
       await new Promise<void>((resolve) => {
