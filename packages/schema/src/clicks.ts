@@ -31,7 +31,7 @@ export const ClickSchema = z.object({
   offerId: IdSchema,
   publisherId: IdSchema.nullable(),
   ...SubIdsSchema.shape,
-  source: z.enum(['redirect', 'direct']),
+  source: z.enum(['redirect', 'direct', 'campaign']),
   country: z.string().nullable(),
   device: DeviceSchema,
   referrer: z.string().nullable(),
@@ -42,13 +42,32 @@ export const ClickSchema = z.object({
   status: z.enum(['accepted', 'rejected']),
   reason: z.string().nullable(),
   createdAt: TimestampSchema,
+  // The campaign side (SPEC §10 step 6): null on clicks that did not come through a campaign.
+  campaignId: IdSchema.nullable(),
+  /** The stream that acted; with a `campaign` action, a stream of the target campaign. */
+  streamId: IdSchema.nullable(),
+  landerId: IdSchema.nullable(),
+  trafficSourceId: IdSchema.nullable(),
+  /** The traffic source's own click id. */
+  externalId: z.string().nullable(),
+  creativeId: z.string().nullable(),
+  keyword: z.string().nullable(),
+  os: z.string().nullable(),
+  browser: z.string().nullable(),
+  language: z.string().nullable(),
+  isBot: z.boolean().nullable(),
+  isUnique: z.boolean().nullable(),
+  isUniqueStream: z.boolean().nullable(),
+  /** What the visit cost, in the campaign currency, as a decimal with up to 6 places ("0.0004"). */
+  cost: z.string().nullable(),
+  landerClickedAt: TimestampSchema.nullable(),
 });
 export type Click = z.infer<typeof ClickSchema>;
 
 export const ListClicksQuerySchema = z.object({
   offerId: IdSchema.optional(),
   publisherId: IdSchema.optional(),
-  source: z.enum(['redirect', 'direct']).optional(),
+  source: z.enum(['redirect', 'direct', 'campaign']).optional(),
   from: TimestampSchema.optional(),
   to: TimestampSchema.optional(),
 });
@@ -71,10 +90,30 @@ export const CreateVisitParamsSchema = z.strictObject({
 });
 export type CreateVisitParams = z.input<typeof CreateVisitParamsSchema>;
 
+/**
+ * `POST /v1/visits` for a campaign (the script's `data-campaign`): the server picks the stream, lander and offer as for
+ * the campaign link. A known `clickId` of the campaign records a visit on that click instead.
+ */
+export const CreateCampaignVisitParamsSchema = z.strictObject({
+  campaignId: z.string().trim().min(1).max(64),
+  clickId: ClickIdSchema.optional(),
+  sub1: optionalSub,
+  sub2: optionalSub,
+  sub3: optionalSub,
+  sub4: optionalSub,
+  sub5: optionalSub,
+  landingUrl: UrlSchema,
+  referrer: z.string().max(2048).optional(),
+  adClickIds: AdClickIdsSchema.optional(),
+});
+export type CreateCampaignVisitParams = z.input<typeof CreateCampaignVisitParamsSchema>;
+
 export const VisitResponseSchema = z.object({
   clickId: ClickIdSchema,
   offerId: IdSchema,
   publisherId: IdSchema.nullable(),
   ...SubIdsSchema.shape,
+  /** Campaign visits only: the lander drawn for the visit, or null when the stream sends visitors straight to the offer. */
+  landerId: IdSchema.nullable().optional(),
 });
 export type VisitResponse = z.infer<typeof VisitResponseSchema>;

@@ -24,6 +24,7 @@ import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { browserScript } from './routes/script.js';
+import { campaignTrackingRoutes } from './routes/campaign-tracking.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { Store } from './storage/index.js';
@@ -82,6 +83,7 @@ export function createApp({
 
   const router = express.Router();
   const trackingBodyErrors = trackingRoutes(router, context);
+  campaignTrackingRoutes(router, context);
   const api = new Api(router, store, { clock, settings: sessionSettings(config) });
   offerRoutes(api, context);
   publisherRoutes(api, context);

@@ -3,7 +3,8 @@ import { AD_CLICK_ID_PARAMS } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { capDay, clickPayout, isCapReached } from '../domain/index.js';
 import { newClickId, newId } from '../ids.js';
-import type { ClickRecord } from '../storage/store.js';
+import type { CampaignClickFields } from '../storage/sql-campaign-visits.js';
+import type { ClickRecord, Repositories } from '../storage/store.js';
 import { appendQueryParam, expandUrl, type MacroValues } from '../tracking/index.js';
 import { loadFx, toAccount } from './money.js';
 import { addToRollups, clickMetrics } from './rollups.js';
@@ -77,6 +78,10 @@ export interface ClickInput {
   landingUrl: string | null;
   adClickIds: AdClickIds;
   ipPrefix: string | null;
+  /** The campaign side of a campaign visit (README, Campaigns). */
+  campaign?: CampaignClickFields | undefined;
+  /** More writes that must commit with the click (a campaign's visitor row). */
+  alsoInTransaction?: ((tx: Repositories) => Promise<void>) | undefined;
 }
 
 /** Records a click and books its CPC payout and its rollups, in one transaction. */
@@ -106,9 +111,11 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
     payout,
     revenue: 0,
     createdAt: now,
+    ...input.campaign,
   };
   await store.transaction(async (tx) => {
     await tx.clicks.insert(click);
+    await input.alsoInTransaction?.(tx);
     await addToRollups(tx, config.timezone, now, { ...click, couponCode: null }, clickMetrics(click, fx ? toAccount(payout, offer.currency, fx) : 0, 0));
   });
   context.metrics?.click(click);

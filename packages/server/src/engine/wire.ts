@@ -1,4 +1,4 @@
-import { type Click, type Conversion, type Delivery, formatMoney, type PostbackLogEntry } from '@waypost/schema';
+import { type Click, type Conversion, type Delivery, formatMicros, formatMoney, type PostbackLogEntry } from '@waypost/schema';
 import { adminDeliveryError, publisherDeliveryError } from '../outbox/delivery-error.js';
 import type { ClickRecord, ConversionRecord, DeliveryRecord, PostbackLogRecord } from '../storage/store.js';
 
@@ -38,9 +38,32 @@ export function conversionToWire(c: ConversionRecord): Conversion {
 }
 
 export function clickToWire(c: ClickRecord): Click {
-  const { payout: _payout, revenue: _revenue, requestedOfferId: _requested, createdAt, ...rest } = c;
-  return { ...rest, createdAt: createdAt.toISOString() };
+  const { payout: _payout, revenue: _revenue, requestedOfferId: _requested, createdAt, cost, landerClickedAt, ...rest } = c;
+  return {
+    ...NO_CAMPAIGN,
+    ...rest,
+    cost: cost == null ? null : formatMicros(cost),
+    landerClickedAt: landerClickedAt?.toISOString() ?? null,
+    createdAt: createdAt.toISOString(),
+  };
 }
+
+/** The campaign fields of a click that did not come through a campaign. */
+const NO_CAMPAIGN = {
+  campaignId: null,
+  streamId: null,
+  landerId: null,
+  trafficSourceId: null,
+  externalId: null,
+  creativeId: null,
+  keyword: null,
+  os: null,
+  browser: null,
+  language: null,
+  isBot: null,
+  isUnique: null,
+  isUniqueStream: null,
+} as const;
 
 export function postbackLogToWire(entry: PostbackLogRecord): PostbackLogEntry {
   return { ...entry, createdAt: entry.createdAt.toISOString() };

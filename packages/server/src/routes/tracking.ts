@@ -14,6 +14,7 @@ import { addToRollups } from '../engine/rollups.js';
 import { ApiError, bodyError, toApiError } from '../http/errors.js';
 import { withoutNul } from '../http/nul.js';
 import type { PostbackLogRecord } from '../storage/store.js';
+import { campaignDirectVisit } from './campaign-tracking.js';
 import { type LogOutcome, postbackLogEntry } from './postback-log.js';
 import {
   type ConversionParams,
@@ -27,7 +28,17 @@ import {
 } from '../tracking/index.js';
 
 export const CLICK_COOKIE = 'waypost_cid';
-const COOKIE_DAYS = 90;
+export const CLICK_COOKIE_DAYS = 90;
+
+/** The plain page of an unknown or unusable tracking link. */
+export const notFoundPage = (res: Response) => res.status(404).type('text/plain').send('This link is not available.\n');
+
+/** The visitor's country: the trusted header when present, else the address the proxy settings give, before truncation. */
+export function visitCountry({ config, countryLookup }: AppContext, req: Request): string | null {
+  const value = config.countryHeader === 'off' ? undefined : req.get(config.countryHeader)?.trim().toUpperCase();
+  if (value && /^[A-Z]{2}$/.test(value) && value !== 'XX' && value !== 'T1') return value;
+  return countryLookup?.country(req.ip) ?? null;
+}
 
 /**
  * The public tracking endpoints (README, Tracking endpoints): no API key, each with its own guard. Returns the error
@@ -35,14 +46,7 @@ const COOKIE_DAYS = 90;
  */
 export function trackingRoutes(router: Router, context: AppContext): ErrorRequestHandler {
   const { store, config, clock } = context;
-  // The trusted header wins when present; otherwise the address the proxy settings give, before it is truncated.
-  const countryOf = (req: Request) => {
-    const value = config.countryHeader === 'off' ? undefined : req.get(config.countryHeader)?.trim().toUpperCase();
-    if (value && /^[A-Z]{2}$/.test(value) && value !== 'XX' && value !== 'T1') return value;
-    return context.countryLookup?.country(req.ip) ?? null;
-  };
-  const notFoundPage = (res: Response) =>
-    res.status(404).type('text/plain').send('This link is not available.\n');
+  const countryOf = (req: Request) => visitCountry(context, req);
 
   const logEntry = (req: Request, channel: PostbackLogRecord['channel'], params: Record<string, unknown>, outcome: LogOutcome) =>
     postbackLogEntry(clock, req, channel, params, outcome);
@@ -114,7 +118,7 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
     });
     const destination = await destinationFor(context, target, click);
     if (!destination) return notFoundPage(res);
-    res.setHeader('Set-Cookie', serializeCookie(CLICK_COOKIE, click.id, { maxAgeSeconds: COOKIE_DAYS * 86_400, path: '/', secure: req.secure, httpOnly: true, sameSite: 'Lax' }));
+    res.setHeader('Set-Cookie', serializeCookie(CLICK_COOKIE, click.id, { maxAgeSeconds: CLICK_COOKIE_DAYS * 86_400, path: '/', secure: req.secure, httpOnly: true, sameSite: 'Lax' }));
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer-when-downgrade');
     res.redirect(302, destination);
@@ -143,7 +147,13 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
   // POST /v1/visits — direct tracking.
   router.post('/v1/visits', browserBody, async (req, res) => {
     cors(req, res);
-    const parsed = CreateVisitParamsSchema.safeParse(parseJson(req));
+    const raw = parseJson(req);
+    // A lander's script with data-campaign: the server picks the stream, lander and offer (README, Campaigns).
+    if (raw && typeof raw === 'object' && 'campaignId' in raw) {
+      const { status, body } = await campaignDirectVisit(context, req, raw);
+      return res.status(status).json(body);
+    }
+    const parsed = CreateVisitParamsSchema.safeParse(raw);
     if (!parsed.success) throw ApiError.validation(toErrorIssues(parsed.error));
     const body = parsed.data;
     const offer = await store.offers.get(body.offerId);

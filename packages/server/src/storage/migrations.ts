@@ -1,4 +1,5 @@
 import type { SqlDriver } from './driver.js';
+import { CAMPAIGN_VISITS_MIGRATION } from './sql-campaign-visits.js';
 
 /** The counters of migration 2's rollups (`{{metrics}}` in its SQL). */
 const FIRST_ROLLUP_METRICS = [
@@ -512,6 +513,11 @@ CREATE TABLE campaign_references (
 );
 CREATE INDEX ix_campaign_references_campaign ON campaign_references (campaign_id);
 `,
+  },
+  {
+    version: 12,
+    name: 'campaign visits',
+    sql: CAMPAIGN_VISITS_MIGRATION,
   },
 ];
 

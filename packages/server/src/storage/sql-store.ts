@@ -7,6 +7,7 @@ import { outboxRepository } from './sql-outbox.js';
 import { paymentRepository } from './sql-payments.js';
 import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
 import { trackingRepositories } from './sql-tracking.js';
+import { campaignVisitRepository } from './sql-campaign-visits.js';
 import { migrate } from './migrations.js';
 import type {
   AffiliateNetworkRecord,
@@ -41,6 +42,7 @@ const bind = lazyObjects<Repositories, [db: SqlExecutor, atomic: Atomic, enqueue
   signInAttempts: signInAttemptRepository,
   ...trackingRepositories,
   outbox: (db, _atomic, enqueued) => outboxRepository(db, enqueued),
+  campaignVisits: campaignVisitRepository,
   promoCodeRequests: promoCodeRequestRepository,
   payments: paymentRepository,
 });

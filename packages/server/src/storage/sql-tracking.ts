@@ -1,6 +1,7 @@
 import type { AdClickIds, ConversionStatus, Device, List, ListQuery, PromoCode, ReportDimension } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
 import { ROLLUP_METRICS, type RollupMetric } from './migrations.js';
+import { CAMPAIGN_CLICK_COLUMNS, campaignClickFromRow, campaignClickValues } from './sql-campaign-visits.js';
 import { paginate, str } from './sql-helpers.js';
 import type {
   ClickFilter,
@@ -74,6 +75,7 @@ function clickRepository(db: SqlExecutor): ClickRepository {
     payout: num(row.payout),
     revenue: num(row.revenue),
     createdAt: date(row.created_at),
+    ...campaignClickFromRow(row),
   });
   const filterOf = (filter: ClickFilter) =>
     where([
@@ -106,6 +108,7 @@ function clickRepository(db: SqlExecutor): ClickRepository {
           click.payout,
           click.revenue,
           click.createdAt.getTime(),
+          ...campaignClickValues(click),
         ],
       );
     },
@@ -152,6 +155,7 @@ const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join
 const CLICK_COLUMNS = [
   'id', 'offer_id', 'requested_offer_id', 'publisher_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'source', 'country', 'device',
   'referrer', 'landing_url', 'ad_click_ids', 'ip_prefix', 'status', 'reason', 'payout', 'revenue', 'created_at',
+  ...CAMPAIGN_CLICK_COLUMNS,
 ] as const;
 
 // prettier-ignore

@@ -21,6 +21,7 @@ import type {
 import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
 import type { User, UserRole, UserStatus } from '@waypost/schema';
 import type { DriverObserver } from './driver.js';
+import type { CampaignClickFields, CampaignVisitRepository } from './sql-campaign-visits.js';
 import type { RollupMetric } from './migrations.js';
 
 export type { DriverObserver } from './driver.js';
@@ -79,6 +80,7 @@ export interface Repositories {
   payments: PaymentRepository;
   settings: SettingsRepository;
   outbox: OutboxRepository;
+  campaignVisits: CampaignVisitRepository;
 }
 
 export interface OfferFilter {
@@ -278,8 +280,8 @@ export interface SignInAttemptRepository {
 
 export type { ApiKeyRole, RollupMetric };
 
-/** A recorded click. Money is in minor units of the offer currency. */
-export interface ClickRecord {
+/** A recorded click. Money is in minor units of the offer currency. The campaign fields are null or absent off campaigns. */
+export interface ClickRecord extends Partial<CampaignClickFields> {
   id: string;
   offerId: string;
   /** The offer the link named, when a fallback sent the visitor elsewhere. */
@@ -290,7 +292,7 @@ export interface ClickRecord {
   sub3: string | null;
   sub4: string | null;
   sub5: string | null;
-  source: 'redirect' | 'direct';
+  source: 'redirect' | 'direct' | 'campaign';
   country: string | null;
   device: Device;
   referrer: string | null;
@@ -308,7 +310,7 @@ export interface ClickRecord {
 export interface ClickFilter {
   offerId?: string | undefined;
   publisherId?: string | undefined;
-  source?: 'redirect' | 'direct' | undefined;
+  source?: 'redirect' | 'direct' | 'campaign' | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
 }
