@@ -30,7 +30,7 @@ describe.each(backends())('sign-in sessions on %s', (backend) => {
     expect(response.status).toBe(200);
     const cookie = response.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^waypost_session=[0-9a-z]{43}; Max-Age=604800; Expires=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body).toMatchObject({ user: { id, email, role: 'analyst', publisherId: null }, workspaces: expect.any(Array), csrfToken: expect.any(String) });
     // Idle for 12 hours ends it first.
     expect(body.expiresAt).toBe(new Date(server.clock.now().getTime() + 12 * HOUR).toISOString());

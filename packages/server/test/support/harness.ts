@@ -117,6 +117,11 @@ export async function startTestServer(
     if (json !== undefined) headers.set('content-type', 'application/json');
     return fetch(`${url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}), redirect: 'manual' });
   };
+  const json: TestServer['json'] = async (path, init) => {
+    const response = await request(path, init);
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  };
   let offers = 0;
   return {
     url,
@@ -127,11 +132,7 @@ export async function startTestServer(
     databaseUrl,
     adminKey,
     request,
-    async json(path, init) {
-      const response = await request(path, init);
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-    },
+    json,
     async createOffer<T>(fields: Record<string, unknown> = {}): Promise<T> {
       offers += 1;
       const json = { name: `Test offer ${offers}`, url: 'https://shop.example.com/lp?cid={click_id}', payout: { model: 'cpa', amount: '1.00' }, ...fields };
@@ -148,16 +149,16 @@ export async function startTestServer(
       return { clickId, location: response.headers.get('location')!, cookie };
     },
     async addUser(fields, password) {
-      const invited = await this.json('/v1/users', { method: 'POST', json: fields });
+      const invited = await json('/v1/users', { method: 'POST', json: fields });
       if (invited.status !== 201) throw new Error(`POST /v1/users answered ${invited.status}: ${JSON.stringify(invited.body)}`);
       const token = String(invited.body.inviteUrl).split('/').pop();
-      const accepted = await this.json('/v1/invites/accept', { method: 'POST', key: null, json: { token, password } });
+      const accepted = await json('/v1/invites/accept', { method: 'POST', key: null, json: { token, password } });
       if (accepted.status !== 200) throw new Error(`POST /v1/invites/accept answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
       return { id: invited.body.id };
     },
     async signIn(email, password) {
       const response = await request('/v1/session', { method: 'POST', key: null, json: { email, password } });
-      const body = await response.json();
+      const body = (await response.json()) as { csrfToken: string; user: { id: string } };
       if (response.status !== 200) throw new Error(`POST /v1/session answered ${response.status}: ${JSON.stringify(body)}`);
       const cookie = /waypost_session=[^;]*/.exec(response.headers.get('set-cookie') ?? '')![0];
       const signedIn: SignedIn = {
@@ -168,7 +169,7 @@ export async function startTestServer(
           const headers = new Headers(init.headers);
           headers.set('cookie', cookie);
           if (!headers.has('x-csrf-token')) headers.set('x-csrf-token', body.csrfToken);
-          return this.json(path, { ...init, key: null, headers });
+          return json(path, { ...init, key: null, headers });
         },
       };
       return signedIn;
