@@ -9,6 +9,8 @@ export const CreateApiKeyParamsSchema = z
     role: ApiKeyRoleSchema,
     publisherId: IdSchema.optional(),
     name: z.string().trim().max(200).optional(),
+    /** Limits an admin key to one workspace (README, Workspaces); without it the key reaches every workspace. */
+    workspaceId: IdSchema.optional(),
   })
   .superRefine((value, ctx) => {
     if (value.role === 'publisher' && value.publisherId === undefined) {
@@ -16,6 +18,9 @@ export const CreateApiKeyParamsSchema = z
     }
     if (value.role === 'admin' && value.publisherId !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['publisherId'], message: 'is only allowed for a publisher key' });
+    }
+    if (value.role === 'publisher' && value.workspaceId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['workspaceId'], message: 'is only allowed for an admin key' });
     }
   });
 export type CreateApiKeyParams = z.input<typeof CreateApiKeyParamsSchema>;
@@ -25,6 +30,8 @@ export const ApiKeySchema = z.object({
   name: z.string().nullable(),
   role: ApiKeyRoleSchema,
   publisherId: IdSchema.nullable(),
+  /** The one workspace an admin key is limited to; null reaches every workspace. */
+  workspaceId: IdSchema.nullable(),
   /** The first characters of the key, to tell keys apart; the key itself is shown once, at creation. */
   prefix: z.string(),
   createdAt: TimestampSchema,

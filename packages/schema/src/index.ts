@@ -1,6 +1,7 @@
 export * from './accounts.js';
 export * from './api-keys.js';
 export * from './campaigns.js';
+export * from './audit.js';
 export * from './clicks.js';
 export * from './conversions.js';
 export * from './deliveries.js';
@@ -19,3 +20,4 @@ export * from './primitives.js';
 export * from './promo-codes.js';
 export * from './publishers.js';
 export * from './reports.js';
+export * from './workspaces.js';

@@ -115,7 +115,7 @@ export const NetworkConfigSchema = z.strictObject({
  * overriding the template's, each replacing that field whole.
  */
 export const CreateAffiliateNetworkParamsSchema = z
-  .strictObject({ template: NetworkTemplateKeySchema.optional(), ...networkFields, secret: NetworkSecretSchema })
+  .strictObject({ template: NetworkTemplateKeySchema.optional(), ...networkFields, secret: NetworkSecretSchema, workspaceId: IdSchema })
   .partial()
   .superRefine((body, ctx) => {
     if (body.template !== undefined) return;
@@ -126,7 +126,7 @@ export const CreateAffiliateNetworkParamsSchema = z
 export type CreateAffiliateNetworkParams = z.input<typeof CreateAffiliateNetworkParamsSchema>;
 
 /** A `PATCH` replaces each field it names whole, `macros`, `params` and `statusMap` included; `secret: null` removes it. */
-export const UpdateAffiliateNetworkParamsSchema = z.strictObject({ ...networkFields, secret: NetworkSecretSchema.nullable() }).partial();
+export const UpdateAffiliateNetworkParamsSchema = z.strictObject({ ...networkFields, secret: NetworkSecretSchema.nullable(), workspaceId: IdSchema }).partial();
 export type UpdateAffiliateNetworkParams = z.input<typeof UpdateAffiliateNetworkParamsSchema>;
 
 export const AffiliateNetworkSchema = z.object({
@@ -140,6 +140,7 @@ export const AffiliateNetworkSchema = z.object({
   format: NetworkFormatSchema.optional(),
   /** Whether a `secret` is set; the secret itself is never returned. */
   hasSecret: z.boolean().optional(),
+  workspaceId: IdSchema,
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
 });

@@ -174,12 +174,14 @@ export const CreateOfferParamsSchema = z
     email: offerFields.email.optional(),
     visibility: offerFields.visibility.default('public'),
     publisherIds: offerFields.publisherIds.default([]),
+    /** Defaults to the caller's workspace: the account's first for callers who reach them all (README, Workspaces). */
+    workspaceId: IdSchema.optional(),
   })
   .superRefine(checkOfferRules);
 export type CreateOfferParams = z.input<typeof CreateOfferParamsSchema>;
 
 /** PATCH body: any subset of the fields. The server checks the merged offer again as a whole. */
-export const UpdateOfferParamsSchema = z.strictObject(offerFields).partial();
+export const UpdateOfferParamsSchema = z.strictObject({ ...offerFields, workspaceId: IdSchema }).partial();
 export type UpdateOfferParams = z.input<typeof UpdateOfferParamsSchema>;
 
 /** The complete, stored configuration of an offer, checked as a whole after defaults and merges. */
@@ -213,6 +215,7 @@ export const OfferSchema = z.object({
   email: OfferEmailSchema.nullable(),
   visibility: z.enum(['public', 'private']),
   publisherIds: z.array(IdSchema),
+  workspaceId: IdSchema,
   archivedAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
@@ -248,6 +251,7 @@ export const ListOffersQuerySchema = z.object({
   leadType: z.string().max(255).optional(),
   q: z.string().max(255).optional(),
   includeArchived: z.enum(['true', 'false']).optional(),
+  workspaceId: IdSchema.optional(),
 });
 export type ListOffersQuery = z.infer<typeof ListOffersQuerySchema>;
 

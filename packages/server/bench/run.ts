@@ -84,6 +84,7 @@ async function seed(name: string, offer: Record<string, unknown>, fill?: (store:
   const offerRecord = newOffer(CreateOfferParamsSchema.parse({ name: `Bench ${name}`, url: 'https://example.com/?c={click_id}&s={sub1}', ...offer }), {
     currency: 'USD',
     now: new Date(),
+    workspaceId: (await store.workspaces.first()).id,
   });
   await store.offers.insert(offerRecord);
   if (fill) await fill(store, offerRecord.id, publisherId);

@@ -14,6 +14,7 @@ import { Metrics, metricsEndpoint } from './metrics.js';
 import { sessionSettings } from './accounts/sessions.js';
 import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { offerRoutes } from './routes/offers.js';
@@ -27,6 +28,7 @@ import { browserScript } from './routes/script.js';
 import { campaignTrackingRoutes } from './routes/campaign-tracking.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { workspaceRoutes } from './routes/workspaces.js';
 import type { Store } from './storage/index.js';
 
 export const VERSION: string = packageJson.version;
@@ -96,6 +98,8 @@ export function createApp({
   deliveryRoutes(api, context);
   sessionRoutes(api, context);
   userRoutes(api, context);
+  workspaceRoutes(api, context);
+  auditRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();

@@ -40,7 +40,7 @@ export async function seedDemo(context: AppContext): Promise<DemoSeed | undefine
       notes: 'Created by `waypost demo`.',
       directTracking: true,
     }),
-    { currency: config.currency, now: clock.now() },
+    { currency: config.currency, now: clock.now(), workspaceId: (await store.workspaces.first()).id },
   );
   await store.offers.insert(offer);
   const admin = await createApiKey(context, { role: 'admin', name: 'demo admin' });

@@ -2,9 +2,13 @@ import type { CreateOfferParamsSchema, CreatePublisherParamsSchema, Offer, Publi
 import type { z } from 'zod';
 import { newId, newSecret } from './ids.js';
 
-/** A new offer from validated create params: unset optional fields become null, currency defaults to the account's. */
-export function newOffer(params: z.output<typeof CreateOfferParamsSchema>, options: { currency: string; now: Date }): Offer {
+/**
+ * A new offer from validated create params: unset optional fields become null, currency defaults to the account's. It
+ * goes into `options.workspaceId`, which the caller decided (engine/workspaces.ts, workspaceForCreate).
+ */
+export function newOffer(params: z.output<typeof CreateOfferParamsSchema>, options: { currency: string; now: Date; workspaceId: string }): Offer {
   const now = options.now.toISOString();
+  const { workspaceId: _, ...fields } = params;
   return {
     expiresAt: null,
     leadType: null,
@@ -15,8 +19,9 @@ export function newOffer(params: z.output<typeof CreateOfferParamsSchema>, optio
     group: null,
     notes: null,
     email: null,
-    ...params,
+    ...fields,
     currency: params.currency ?? options.currency,
+    workspaceId: options.workspaceId,
     id: newId('off_', options.now),
     postbackToken: newSecret(),
     archivedAt: null,

@@ -27,7 +27,13 @@ describe.each(backends())('upgrading the reports of a version 7 database on %s',
     const offer = offerRecord({ payout: { model: 'cpa', mode: 'fixed', amount: '5.00' } });
     const publisher = publisherRecord();
     await old.publishers.insert(publisher);
-    await old.offers.insert(offer);
+    // By hand too: the store of today writes the workspace column that version 10 added.
+    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, ...config } = offer;
+    await driver.run(
+      `INSERT INTO offers (id, name, name_key, status, lead_type, visibility, config, postback_token, created_at, updated_at)
+       VALUES (?, ?, ?, 'active', NULL, 'public', ?, ?, 1, 1)`,
+      [id, offer.name, offer.name.toLowerCase(), JSON.stringify(config), postbackToken],
+    );
     const clickAt = Date.parse('2026-03-01T12:00:00Z');
     const click = clickRecord({ offerId: offer.id, publisherId: publisher.id, sub1: 'spring-ad', device: 'mobile', createdAt: new Date(clickAt) });
     await old.clicks.insert(click);

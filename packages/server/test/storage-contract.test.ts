@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_CACHE_MS } from '../src/storage/cache.js';
-import { MIGRATIONS } from '../src/storage/migrations.js';
+import { FIRST_WORKSPACE_ID, MIGRATIONS } from '../src/storage/migrations.js';
 import { openStore, type Store, UniqueViolationError } from '../src/storage/index.js';
 import { clickRecord, conversionRecord, offerRecord, publisherRecord, testId } from './support/fixtures.js';
 import { backends, freshDatabaseUrl, runCli } from './support/harness.js';
@@ -135,13 +135,14 @@ describe.each(backends())('the %s store', (backend) => {
       macros: { clickId: '{aff_sub}', amount: '{sale_amount}', status: '{status}' },
       params: { currency: 'cnv_currency' },
       statusMap: { '2': 'pending' as const, reversed: 'rejected' as const },
+      workspaceId: FIRST_WORKSPACE_ID,
       createdAt: now,
       updatedAt: now,
     };
     await store.affiliateNetworks.insert(network);
     expect(await store.affiliateNetworks.get(network.id)).toEqual(network);
     expect(await store.affiliateNetworks.update({ ...network, name: 'TUNE' })).toBe(true);
-    expect((await store.affiliateNetworks.list({ limit: 5 })).data[0]?.name).toBe('TUNE');
+    expect((await store.affiliateNetworks.list({}, { limit: 5 })).data[0]?.name).toBe('TUNE');
   });
 
   it('keeps one personal payout per offer, publisher and coupon', async () => {
@@ -167,6 +168,7 @@ describe.each(backends())('the %s store', (backend) => {
       name: 'ci',
       role: 'publisher' as const,
       publisherId: 'pub_1',
+      workspaceId: null,
       prefix: 'wp_pk_abcdef',
       hash: 'a'.repeat(64),
       createdAt: new Date().toISOString(),

@@ -77,6 +77,8 @@ function fail(status: number, code: string, field: string | undefined, message: 
 export interface RecordOptions {
   /** A postback-log entry for the outcome, written in the conversion's own transaction so that both commit together. */
   log?: (outcome: ConversionOutcome) => PostbackLogRecord;
+  /** More work in the conversion's own transaction, such as the audit entry of a manual transaction. */
+  inTransaction?: (tx: Repositories, outcome: ConversionOutcome) => Promise<void>;
 }
 
 // Channels that carry a secret (the offer's token, an API key). The pixel joins them only with the offer's token.
@@ -263,6 +265,7 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     return await store.transaction(async (tx): Promise<ConversionOutcome> => {
       const outcome = { ...(await decide(tx)), ...ids };
       if (options.log) await tx.postbackLog.insert(options.log(outcome));
+      if (options.inTransaction) await options.inTransaction(tx, outcome);
       return outcome;
     });
   } catch (error) {

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { formatMoney, type Offer, type PersonalPayout } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import type { FxTable } from '../domain/index.js';
-import type { ConversionChanges, ConversionRecord } from '../storage/store.js';
+import type { ConversionChanges, ConversionRecord, Repositories } from '../storage/store.js';
 import { loadFx, priceConversion } from './money.js';
 import { bookConversion } from './rollups.js';
 
@@ -12,10 +12,18 @@ export const REPRICE_BATCH = 500;
 /**
  * Merges rates into the FX table (each the number of account-currency units for one unit of its currency), then
  * prices the conversions that waited for one of them. `PUT /v1/fx-rates` and the `WAYPOST_FX_URL` feed both store
- * rates through here. Returns how many conversions were priced.
+ * rates through here. Returns how many conversions were priced. `inTransaction` runs in the transaction that stores
+ * them (the audit entries of a change through the API).
  */
-export async function storeFxRates(context: AppContext, rates: Record<string, string>): Promise<number> {
-  await context.store.transaction((tx) => tx.fxRates.put(rates, context.clock.now()));
+export async function storeFxRates(
+  context: AppContext,
+  rates: Record<string, string>,
+  inTransaction?: (tx: Repositories) => Promise<void>,
+): Promise<number> {
+  await context.store.transaction(async (tx) => {
+    await tx.fxRates.put(rates, context.clock.now());
+    if (inTransaction) await inTransaction(tx);
+  });
   return repriceAwaitingFx(context, Object.keys(rates));
 }
 

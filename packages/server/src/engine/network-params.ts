@@ -43,7 +43,7 @@ async function networkByFixedClickId(context: AppContext, input: Record<string, 
   const given = new Map(Object.entries(input).map(([name, value]) => [name.toLowerCase(), value]));
   let cursor: string | undefined;
   do {
-    const page = await context.store.affiliateNetworks.list({ limit: 500, cursor });
+    const page = await context.store.affiliateNetworks.list({}, { limit: 500, cursor });
     for (const candidate of page.data) {
       const value = candidate.params.click_id ? given.get(candidate.params.click_id.toLowerCase()) : undefined;
       if (typeof value !== 'string') continue;

@@ -2,14 +2,21 @@ import { type Balance, formatMoney, type Payment, type PaymentItem } from '@wayp
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../ids.js';
-import type { PaymentItemRecord, PaymentRecord } from '../storage/store.js';
+import type { PaymentItemRecord, PaymentRecord, Repositories } from '../storage/store.js';
+
+/** More work in the transaction that makes a change, such as its audit entry. */
+type InTransaction<T> = (tx: Repositories, result: T) => Promise<void>;
 
 /**
  * Gathers a publisher's approved, unpaid payouts and the adjustments it owes into a `pending` payment. The lines are
  * claimed by the database (see `PaymentRepository.gather`), so two concurrent requests never pay one payout twice:
  * the later one finds nothing left and answers 409 `nothing_payable`.
  */
-export async function createPayment({ store, config, clock }: AppContext, publisherId: string): Promise<PaymentRecord> {
+export async function createPayment(
+  { store, config, clock }: AppContext,
+  publisherId: string,
+  inTransaction?: InTransaction<PaymentRecord>,
+): Promise<PaymentRecord> {
   if (!(await store.publishers.get(publisherId))) throw ApiError.field('publisherId', `no publisher "${publisherId}"`);
   const now = clock.now();
   return store.transaction(async (tx) => {
@@ -25,14 +32,18 @@ export async function createPayment({ store, config, clock }: AppContext, publis
         `this publisher's payable balance is ${formatMoney(payment.total, payment.currency)} ${payment.currency}: the adjustments it owes exceed its payouts, and carry over to its next payment`,
       );
     }
+    if (inTransaction) await inTransaction(tx, payment);
     return payment;
   });
 }
 
 /** Marks a pending payment approved (paid through the merchant's own system); approving it again changes nothing. */
-export async function approvePayment({ store, clock }: AppContext, payment: PaymentRecord): Promise<PaymentRecord> {
+export async function approvePayment({ store, clock }: AppContext, payment: PaymentRecord, inTransaction?: InTransaction<PaymentRecord>): Promise<PaymentRecord> {
   if (payment.status === 'approved') return payment;
-  await store.transaction((tx) => tx.payments.approve(payment.id, clock.now()));
+  await store.transaction(async (tx) => {
+    // Only the request that moved it from pending records the change.
+    if ((await tx.payments.approve(payment.id, clock.now())) && inTransaction) await inTransaction(tx, payment);
+  });
   return (await store.payments.get(payment.id))!;
 }
 

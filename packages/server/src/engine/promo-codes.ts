@@ -37,6 +37,7 @@ export async function issuePromoCode(
 export async function createPromoCodeRequest(
   { store, clock }: AppContext,
   params: z.output<typeof CreatePromoCodeRequestParamsSchema>,
+  inTransaction?: (tx: Repositories, request: PromoCodeRequest) => Promise<void>,
 ): Promise<PromoCodeRequest> {
   const now = clock.now();
   const request: PromoCodeRequest = {
@@ -51,7 +52,10 @@ export async function createPromoCodeRequest(
     createdAt: now.toISOString(),
   };
   try {
-    await store.promoCodeRequests.insert(request);
+    await store.transaction(async (tx) => {
+      await tx.promoCodeRequests.insert(request);
+      if (inTransaction) await inTransaction(tx, request);
+    });
   } catch (error) {
     if (error instanceof UniqueViolationError) {
       throw new ApiError(409, 'request_pending', `this publisher already has a request for this offer on "${params.platform}" in moderation`, [
@@ -71,6 +75,7 @@ export async function decidePromoCodeRequest(
   { store, clock }: AppContext,
   id: string,
   params: z.output<typeof DecidePromoCodeRequestParamsSchema>,
+  inTransaction?: (tx: Repositories, before: PromoCodeRequest, after: PromoCodeRequest) => Promise<void>,
 ): Promise<PromoCodeRequest> {
   const now = clock.now();
   return store.transaction(async (tx) => {
@@ -84,6 +89,8 @@ export async function decidePromoCodeRequest(
     // The conditional update goes first: of two concurrent decisions only one finds the request in moderation.
     if (!(await tx.promoCodeRequests.decide(id, { status, code, reason: params.reason ?? null, at: now }))) throw alreadyDecided();
     if (code !== null) await issuePromoCode(tx, { code, offerId: request.offerId, publisherId: request.publisherId, requestId: id, at: now });
-    return { ...request, status, code, reason: params.reason ?? null, decidedAt: now.toISOString() };
+    const decided: PromoCodeRequest = { ...request, status, code, reason: params.reason ?? null, decidedAt: now.toISOString() };
+    if (inTransaction) await inTransaction(tx, request, decided);
+    return decided;
   });
 }

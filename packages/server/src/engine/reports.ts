@@ -4,7 +4,7 @@ import type { ReportQuerySchema } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { addDays, dayBounds, impressionPayout, localDate, selectPayoutRule } from '../domain/index.js';
 import { ApiError } from '../http/errors.js';
-import type { RollupMetric, RollupRow } from '../storage/index.js';
+import type { RollupMetric, RollupRow, WorkspaceFilter } from '../storage/index.js';
 import { loadFx, toAccount } from './money.js';
 
 type ParsedReportQuery = z.output<typeof ReportQuerySchema>;
@@ -46,7 +46,13 @@ export async function ensureRollupTimezone({ store, config }: Pick<AppContext, '
  * A report from the rollups, never from the clicks: the account-day rollup when the question allows it, else the
  * 15-minute detail rollup with days cut in the asked timezone. Money is in the account currency.
  */
-export async function buildReport(context: AppContext, query: ParsedReportQuery, audience: 'admin' | 'publisher'): Promise<Report> {
+export async function buildReport(
+  context: AppContext,
+  query: ParsedReportQuery,
+  audience: 'admin' | 'publisher',
+  /** Only the offers of these workspaces (a caller limited to some, README, Workspaces). */
+  workspaces?: WorkspaceFilter,
+): Promise<Report> {
   const { store, config } = context;
   const timezone = query.timezone ?? config.timezone;
   if (query.to < query.from) throw ApiError.field('to', 'must not be before from');
@@ -61,7 +67,7 @@ export async function buildReport(context: AppContext, query: ParsedReportQuery,
     (await store.settings.get('rollup_timezone')) === config.timezone &&
     groupBy.every((dimension) => DAILY_DIMENSIONS.includes(dimension)) &&
     query.couponCode === undefined;
-  const filters = { offerId: query.offerId, publisherId: query.publisherId, country: query.country, couponCode: query.couponCode };
+  const filters = { offerId: query.offerId, publisherId: query.publisherId, country: query.country, couponCode: query.couponCode, workspaces };
   const source = daily ? ('daily' as const) : ('detail' as const);
   const dateBasis = query.dateBasis ?? 'conversion';
   const rows = await store.rollups.query({ source, days, groupBy, filters, dateBasis });

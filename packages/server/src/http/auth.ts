@@ -52,7 +52,8 @@ export const hashApiKey = hashSecret;
 export function authFromKey(key: ApiKey): Auth {
   const actor: Actor = { type: 'key', id: key.id };
   return key.role === 'admin'
-    ? { role: 'admin', actor, keyId: key.id, userRole: null, workspaces: 'all', readOnly: false }
+    ? // A key limited to a workspace reaches it and the public ones (README, Workspaces).
+      { role: 'admin', actor, keyId: key.id, userRole: null, workspaces: key.workspaceId ? [key.workspaceId] : 'all', readOnly: false }
     : { role: 'publisher', actor, keyId: key.id, userRole: null, publisherId: key.publisherId! };
 }
 

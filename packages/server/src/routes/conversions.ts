@@ -14,10 +14,13 @@ import {
   PostbackLogEntrySchema,
   PutFxRatesParamsSchema,
   UpdateConversionParamsSchema,
+  WorkspaceQuerySchema,
 } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { changeStatus, type ConversionOutcome, recordConversion } from '../engine/conversions.js';
+import { recordAudit } from '../engine/audit.js';
 import { storeFxRates } from '../engine/fx-rates.js';
+import { assertOfferReach, listScope } from '../engine/workspaces.js';
 import { clickToWire, conversionToWire, postbackLogToWire } from '../engine/wire.js';
 import { transition } from '../domain/index.js';
 import type { Api } from '../http/api.js';
@@ -41,6 +44,7 @@ export function conversionRoutes(api: Api, context: AppContext): void {
   const findConversion = async (id: string, auth: Auth) => {
     const conversion = await store.conversions.get(id);
     if (!conversion || !canSee(auth, conversion.publisherId)) throw ApiError.notFound('conversion');
+    await assertOfferReach(store, auth, conversion.offerId, 'conversion');
     return conversion;
   };
   // Revenue and the merchant's notes are the merchant's business, as in reports and offers.
@@ -98,11 +102,20 @@ export function conversionRoutes(api: Api, context: AppContext): void {
   );
 
   api.route(
-    { method: 'get', path: '/v1/conversions', tag: 'Conversions', access: 'key', summary: 'List conversions (format=csv exports them)', query: ListQuerySchema.extend(ListConversionsQuerySchema.shape), response: listOf(ConversionSchema), produces: ['text/csv'] },
+    {
+      method: 'get',
+      path: '/v1/conversions',
+      tag: 'Conversions',
+      access: 'key',
+      summary: 'List conversions (format=csv exports them)',
+      query: ListQuerySchema.extend(ListConversionsQuerySchema.shape).extend(WorkspaceQuerySchema.shape),
+      response: listOf(ConversionSchema),
+      produces: ['text/csv'],
+    },
     async ({ query, auth, req, res }) => {
-      const { limit, cursor, order, format, from, to, ...filter } = query;
+      const { limit, cursor, order, format, from, to, workspaceId, ...filter } = query;
       const publisherId = scopedPublisherId(auth, filter.publisherId);
-      const scoped = { ...filter, publisherId, from: date(from), to: date(to) };
+      const scoped = { ...filter, publisherId, from: date(from), to: date(to), workspaces: await listScope(store, auth, workspaceId) };
       const csv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       if (!csv) {
         const page = await store.conversions.list(scoped, { limit, cursor }, order);
@@ -128,7 +141,7 @@ export function conversionRoutes(api: Api, context: AppContext): void {
   );
 
   api.route(
-    { method: 'patch', path: '/v1/conversions/:id', tag: 'Conversions', access: 'admin', summary: 'Approve, reject (refund) or hold a conversion', body: UpdateConversionParamsSchema, response: ConversionSchema },
+    { method: 'patch', path: '/v1/conversions/:id', tag: 'Conversions', access: 'workspace', summary: 'Approve, reject (refund) or hold a conversion', body: UpdateConversionParamsSchema, response: ConversionSchema },
     async ({ params, body, auth }) => {
       const existing = await findConversion(params.id!, auth);
       const outcome = transition(existing.status, body.status);
@@ -139,16 +152,37 @@ export function conversionRoutes(api: Api, context: AppContext): void {
       const updated = await store.transaction(async (tx) => {
         const current = await tx.conversions.get(existing.id);
         if (!current || transition(current.status, body.status) !== 'updated') throw new ApiError(409, 'invalid_transition', 'the conversion changed meanwhile; read it again');
-        return changeStatus(context, tx, offer, current, body.status, body.reason ?? null);
+        const changed = await changeStatus(context, tx, offer, current, body.status, body.reason ?? null);
+        await recordAudit(tx, auth, {
+          recordType: 'conversion',
+          recordId: changed.id,
+          action: 'status_change',
+          before: conversionToWire(current),
+          after: conversionToWire(changed),
+          at: clock.now(),
+        });
+        return changed;
       });
       return conversionToWire(updated);
     },
   );
 
   api.route(
-    { method: 'post', path: '/v1/transactions', tag: 'Conversions', access: 'admin', summary: 'Book a manual transaction (no click)', body: CreateTransactionParamsSchema, response: ConversionSchema, status: 201 },
-    async ({ body, res }) => {
-      const outcome = await recordConversion(context, { source: 'manual', ...body });
+    { method: 'post', path: '/v1/transactions', tag: 'Conversions', access: 'workspace', summary: 'Book a manual transaction (no click)', body: CreateTransactionParamsSchema, response: ConversionSchema, status: 201 },
+    async ({ body, res, auth }) => {
+      // An offer outside the caller's workspaces is answered as one that does not exist.
+      await assertOfferReach(store, auth, body.offerId, 'offer').catch(() => {
+        throw new ApiError(404, 'unknown_offer', `offerId: no offer "${body.offerId}"`, [{ path: 'offerId', code: 'unknown_offer', message: `no offer "${body.offerId}"` }]);
+      });
+      const outcome = await recordConversion(
+        context,
+        { source: 'manual', ...body },
+        {
+          inTransaction: async (tx, { conversion }) => {
+            if (conversion) await recordAudit(tx, auth, { recordType: 'conversion', recordId: conversion.id, action: 'create', after: conversionToWire(conversion), at: clock.now() });
+          },
+        },
+      );
       if (outcome.result.status === 'duplicate' && outcome.result.conversionId) {
         const existing = await store.conversions.get(outcome.result.conversionId);
         if (existing) return void res.status(200).json(conversionToWire(existing));
@@ -159,10 +193,11 @@ export function conversionRoutes(api: Api, context: AppContext): void {
   );
 
   api.route(
-    { method: 'get', path: '/v1/clicks', tag: 'Clicks', access: 'key', summary: 'List clicks', query: ListQuerySchema.extend(ListClicksQuerySchema.shape), response: listOf(ClickSchema) },
+    { method: 'get', path: '/v1/clicks', tag: 'Clicks', access: 'key', summary: 'List clicks', query: ListQuerySchema.extend(ListClicksQuerySchema.shape).extend(WorkspaceQuerySchema.shape), response: listOf(ClickSchema) },
     async ({ query, auth }) => {
-      const { limit, cursor, from, to, ...filter } = query;
-      const page = await store.clicks.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId), from: date(from), to: date(to) }, { limit, cursor });
+      const { limit, cursor, from, to, workspaceId, ...filter } = query;
+      const workspaces = await listScope(store, auth, workspaceId);
+      const page = await store.clicks.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId), from: date(from), to: date(to), workspaces }, { limit, cursor });
       return { data: page.data.map(clickToWire), nextCursor: page.nextCursor };
     },
   );
@@ -172,6 +207,7 @@ export function conversionRoutes(api: Api, context: AppContext): void {
     async ({ params, auth }) => {
       const click = await store.clicks.get(params.id!);
       if (!click || !canSee(auth, click.publisherId)) throw ApiError.notFound('click');
+      await assertOfferReach(store, auth, click.offerId, 'click');
       return clickToWire(click);
     },
   );
@@ -195,8 +231,15 @@ export function conversionRoutes(api: Api, context: AppContext): void {
       body: PutFxRatesParamsSchema,
       response: FxRatesSchema,
     },
-    async ({ body }) => {
-      await storeFxRates(context, body.rates);
+    async ({ body, auth }) => {
+      const before = await store.fxRates.all();
+      await storeFxRates(context, body.rates, async (tx) => {
+        for (const [currency, rate] of Object.entries(body.rates)) {
+          const old = before.find((entry) => entry.currency === currency)?.rate ?? null;
+          if (old === rate) continue;
+          await recordAudit(tx, auth, { recordType: 'fx_rate', recordId: currency, action: old === null ? 'create' : 'update', before: old === null ? null : { rate: old }, after: { rate }, at: clock.now() });
+        }
+      });
       return {
         base: context.config.currency,
         data: (await store.fxRates.all()).map((rate) => ({ currency: rate.currency, rate: rate.rate, updatedAt: rate.updatedAt.toISOString() })),
@@ -205,10 +248,20 @@ export function conversionRoutes(api: Api, context: AppContext): void {
   );
 
   api.route(
-    { method: 'get', path: '/v1/postbacks', tag: 'Postback log', access: 'admin', summary: 'The postback log: every postback, pixel and browser conversion', query: ListQuerySchema.extend(ListPostbacksQuerySchema.shape), response: listOf(PostbackLogEntrySchema) },
-    async ({ query }) => {
-      const { limit, cursor, from, to, ...filter } = query;
-      const page = await store.postbackLog.list({ ...filter, from: date(from), to: date(to) }, { limit, cursor });
+    {
+      method: 'get',
+      path: '/v1/postbacks',
+      tag: 'Postback log',
+      access: 'workspace',
+      summary: 'The postback log: every postback, pixel and browser conversion',
+      description: 'A caller limited to some workspaces sees the entries of their offers, and none that named no known offer.',
+      query: ListQuerySchema.extend(ListPostbacksQuerySchema.shape).extend(WorkspaceQuerySchema.shape),
+      response: listOf(PostbackLogEntrySchema),
+    },
+    async ({ query, auth }) => {
+      const { limit, cursor, from, to, workspaceId, ...filter } = query;
+      const workspaces = await listScope(store, auth, workspaceId);
+      const page = await store.postbackLog.list({ ...filter, from: date(from), to: date(to), workspaces }, { limit, cursor });
       return { data: page.data.map(postbackLogToWire), nextCursor: page.nextCursor };
     },
   );

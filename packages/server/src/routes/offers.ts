@@ -22,16 +22,19 @@ import { ApiError } from '../http/errors.js';
 import { newId, newSecret } from '../ids.js';
 import { newOffer } from '../records.js';
 import { offerLinks } from '../links.js';
+import { recordAudit } from '../engine/audit.js';
+import { assertReach, assertReferenceTo, listScope, workspaceForCreate } from '../engine/workspaces.js';
 import { UniqueViolationError } from '../storage/index.js';
 import { offerVisibleTo, scopedPublisherId } from './scope.js';
 
 const OfferViewSchema = OfferSchema.or(PublisherOfferSchema);
 
 export function offerRoutes(api: Api, { store, config, clock }: AppContext): void {
-  /** An offer the caller may see, or 404. */
+  /** An offer the caller may see, or 404: a publisher's to promote, or one of the caller's workspaces. */
   const findOffer = async (id: string, auth: Auth): Promise<Offer> => {
     const offer = await store.offers.get(id);
     if (!offer || (auth.role === 'publisher' && !offerVisibleTo(offer, auth.publisherId))) throw ApiError.notFound('offer');
+    if (auth.role === 'admin') await assertReach(store, auth, offer.workspaceId, 'offer');
     return offer;
   };
   const view = (offer: Offer, auth: Auth) =>
@@ -40,27 +43,33 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
       : PublisherOfferSchema.parse({ ...offer, trackingUrl: offerLinks(config.publicUrl, offer, undefined, auth.publisherId).trackingUrl });
 
   /** Checks the merged configuration as a whole and that every id it names exists. */
-  const checkOffer = async (offer: Offer): Promise<void> => {
-    const { id, postbackToken, archivedAt, createdAt, updatedAt, ...config } = offer;
+  const checkOffer = async (offer: Offer, auth: Auth): Promise<void> => {
+    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, ...config } = offer;
     const result = OfferConfigSchema.safeParse(config);
     if (!result.success) throw ApiError.validation(toErrorIssues(result.error));
-    if (offer.affiliateNetworkId && !(await store.affiliateNetworks.get(offer.affiliateNetworkId))) {
-      throw ApiError.field('affiliateNetworkId', `no affiliate network "${offer.affiliateNetworkId}"`);
+    // References stay within the offer's workspace or go to a public one (README, Workspaces).
+    if (offer.affiliateNetworkId) {
+      const network = await store.affiliateNetworks.get(offer.affiliateNetworkId);
+      await assertReferenceTo(store, auth, workspaceId, network, 'affiliateNetworkId', `no affiliate network "${offer.affiliateNetworkId}"`);
     }
     const fallback = offer.cap?.fallbackOfferId;
     if (fallback !== undefined) {
       if (fallback === offer.id) throw ApiError.field('cap.fallbackOfferId', 'must not be the offer itself');
-      if (!(await store.offers.get(fallback))) throw ApiError.field('cap.fallbackOfferId', `no offer "${fallback}"`);
+      await assertReferenceTo(store, auth, workspaceId, await store.offers.get(fallback), 'cap.fallbackOfferId', `no offer "${fallback}"`);
     }
     for (const [index, publisherId] of offer.publisherIds.entries()) {
       if (!(await store.publishers.get(publisherId))) throw ApiError.field(`publisherIds.${index}`, `no publisher "${publisherId}"`);
     }
   };
 
-  const save = async (offer: Offer, write: (offer: Offer) => Promise<unknown>): Promise<Offer> => {
-    await checkOffer(offer);
+  /** Checks and writes an offer; its audit entry goes first, so that a write the database refuses takes it back too. */
+  const save = async (auth: Auth, before: Offer | undefined, offer: Offer): Promise<Offer> => {
+    await checkOffer(offer, auth);
     try {
-      await write(offer);
+      await store.transaction(async (tx) => {
+        await recordAudit(tx, auth, { recordType: 'offer', recordId: offer.id, action: before ? 'update' : 'create', before, after: offer, at: clock.now() });
+        await (before ? tx.offers.update(offer) : tx.offers.insert(offer));
+      });
     } catch (error) {
       if (error instanceof UniqueViolationError) throw ApiError.conflict(`an offer named "${offer.name}" already exists`, 'name');
       throw error;
@@ -71,10 +80,10 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
   api.route(
     { method: 'get', path: '/v1/offers', tag: 'Offers', access: 'key', summary: 'List offers', query: ListQuerySchema.extend(ListOffersQuerySchema.shape), response: listOf(OfferViewSchema) },
     async ({ query, auth }) => {
-      const { limit, cursor, includeArchived, ...filter } = query;
+      const { limit, cursor, includeArchived, workspaceId, ...filter } = query;
       const page = await store.offers.list(
         auth.role === 'admin'
-          ? { ...filter, includeArchived: includeArchived === 'true' }
+          ? { ...filter, includeArchived: includeArchived === 'true', workspaces: await listScope(store, auth, workspaceId) }
           : { ...filter, status: 'active', visibleTo: auth.publisherId },
         { limit, cursor },
       );
@@ -83,10 +92,10 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
   );
 
   api.route(
-    { method: 'post', path: '/v1/offers', tag: 'Offers', access: 'admin', summary: 'Create an offer', body: CreateOfferParamsSchema, response: OfferSchema, status: 201 },
-    async ({ body }) => {
-      const offer = newOffer(body, { currency: config.currency, now: clock.now() });
-      return save(offer, (o) => store.offers.insert(o));
+    { method: 'post', path: '/v1/offers', tag: 'Offers', access: 'workspace', summary: 'Create an offer', body: CreateOfferParamsSchema, response: OfferSchema, status: 201 },
+    async ({ body, auth }) => {
+      const workspaceId = await workspaceForCreate(store, auth, body.workspaceId);
+      return save(auth, undefined, newOffer(body, { currency: config.currency, now: clock.now(), workspaceId }));
     },
   );
 
@@ -96,10 +105,12 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
   );
 
   api.route(
-    { method: 'patch', path: '/v1/offers/:id', tag: 'Offers', access: 'admin', summary: 'Update an offer', body: UpdateOfferParamsSchema, response: OfferSchema },
+    { method: 'patch', path: '/v1/offers/:id', tag: 'Offers', access: 'workspace', summary: 'Update an offer', body: UpdateOfferParamsSchema, response: OfferSchema },
     async ({ params, body, auth }) => {
       const offer = await findOffer(params.id!, auth);
-      return save({ ...offer, ...body, updatedAt: clock.now().toISOString() }, (o) => store.offers.update(o));
+      // Moving an offer needs the caller to reach the workspace it moves to, as creating one there does.
+      if (body.workspaceId !== undefined && body.workspaceId !== offer.workspaceId) await workspaceForCreate(store, auth, body.workspaceId);
+      return save(auth, offer, { ...offer, ...body, updatedAt: clock.now().toISOString() });
     },
   );
 
@@ -108,7 +119,7 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
       method: 'delete',
       path: '/v1/offers/:id',
       tag: 'Offers',
-      access: 'admin',
+      access: 'workspace',
       summary: 'Archive an offer',
       description: 'Archives the offer: it stops tracking and leaves lists, and its clicks, conversions and reports stay.',
       response: OfferSchema,
@@ -118,17 +129,23 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
       if (offer.archivedAt) return offer;
       const now = clock.now().toISOString();
       const archived = { ...offer, archivedAt: now, updatedAt: now };
-      await store.offers.update(archived);
+      await store.transaction(async (tx) => {
+        await tx.offers.update(archived);
+        await recordAudit(tx, auth, { recordType: 'offer', recordId: offer.id, action: 'archive', before: offer, after: archived, at: clock.now() });
+      });
       return archived;
     },
   );
 
   api.route(
-    { method: 'post', path: '/v1/offers/:id/rotate-token', tag: 'Offers', access: 'admin', summary: 'Replace the postback token', response: OfferSchema },
+    { method: 'post', path: '/v1/offers/:id/rotate-token', tag: 'Offers', access: 'workspace', summary: 'Replace the postback token', response: OfferSchema },
     async ({ params, auth }) => {
       const offer = await findOffer(params.id!, auth);
       const rotated = { ...offer, postbackToken: newSecret(), updatedAt: clock.now().toISOString() };
-      await store.offers.update(rotated);
+      await store.transaction(async (tx) => {
+        await tx.offers.update(rotated);
+        await recordAudit(tx, auth, { recordType: 'offer', recordId: offer.id, action: 'rotate_token', before: offer, after: rotated, at: clock.now() });
+      });
       return rotated;
     },
   );
@@ -147,7 +164,7 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
   );
 
   api.route(
-    { method: 'get', path: '/v1/offers/:id/personal-payouts', tag: 'Personal payouts', access: 'admin', summary: 'List personal payouts', query: ListQuerySchema, response: listOf(PersonalPayoutSchema) },
+    { method: 'get', path: '/v1/offers/:id/personal-payouts', tag: 'Personal payouts', access: 'workspace', summary: 'List personal payouts', query: ListQuerySchema, response: listOf(PersonalPayoutSchema) },
     async ({ params, query, auth }) => {
       await findOffer(params.id!, auth);
       return store.personalPayouts.listForOffer(params.id!, query);
@@ -155,7 +172,7 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
   );
 
   api.route(
-    { method: 'post', path: '/v1/offers/:id/personal-payouts', tag: 'Personal payouts', access: 'admin', summary: 'Create a personal payout', body: CreatePersonalPayoutParamsSchema, response: PersonalPayoutSchema, status: 201 },
+    { method: 'post', path: '/v1/offers/:id/personal-payouts', tag: 'Personal payouts', access: 'workspace', summary: 'Create a personal payout', body: CreatePersonalPayoutParamsSchema, response: PersonalPayoutSchema, status: 201 },
     async ({ params, body, auth }) => {
       const offer = await findOffer(params.id!, auth);
       if (body.publisherId && !(await store.publishers.get(body.publisherId))) {
@@ -174,7 +191,10 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
         createdAt: clock.now().toISOString(),
       };
       try {
-        await store.personalPayouts.insert(payout);
+        await store.transaction(async (tx) => {
+          await tx.personalPayouts.insert(payout);
+          await recordAudit(tx, auth, { recordType: 'personal_payout', recordId: payout.id, action: 'create', after: payout, at: clock.now() });
+        });
       } catch (error) {
         if (error instanceof UniqueViolationError) throw ApiError.conflict('a personal payout for this publisher and coupon already exists', 'publisherId');
         throw error;
@@ -184,9 +204,15 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
   );
 
   api.route(
-    { method: 'delete', path: '/v1/offers/:id/personal-payouts/:payoutId', tag: 'Personal payouts', access: 'admin', summary: 'Delete a personal payout' },
-    async ({ params }) => {
-      if (!(await store.personalPayouts.delete(params.id!, params.payoutId!))) throw ApiError.notFound('personal payout');
+    { method: 'delete', path: '/v1/offers/:id/personal-payouts/:payoutId', tag: 'Personal payouts', access: 'workspace', summary: 'Delete a personal payout' },
+    async ({ params, auth }) => {
+      const offer = await findOffer(params.id!, auth);
+      const payout = (await store.personalPayouts.allForOffer(offer.id)).find((candidate) => candidate.id === params.payoutId);
+      if (!payout) throw ApiError.notFound('personal payout');
+      await store.transaction(async (tx) => {
+        if (!(await tx.personalPayouts.delete(offer.id, payout.id))) throw ApiError.notFound('personal payout');
+        await recordAudit(tx, auth, { recordType: 'personal_payout', recordId: payout.id, action: 'delete', before: payout, at: clock.now() });
+      });
       return undefined;
     },
   );

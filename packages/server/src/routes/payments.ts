@@ -8,6 +8,7 @@ import {
   PaymentSchema,
 } from '@waypost/schema';
 import type { AppContext } from '../context.js';
+import { recordAudit } from '../engine/audit.js';
 import { approvePayment, createPayment, paymentItemToWire, paymentToWire, publisherBalance } from '../engine/payments.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
@@ -54,7 +55,12 @@ export function paymentRoutes(api: Api, context: AppContext): void {
       response: PaymentSchema,
       status: 201,
     },
-    async ({ body }) => paymentToWire(await createPayment(context, body.publisherId)),
+    async ({ body, auth }) =>
+      paymentToWire(
+        await createPayment(context, body.publisherId, (tx, payment) =>
+          recordAudit(tx, auth, { recordType: 'payment', recordId: payment.id, action: 'create', after: paymentToWire(payment), at: context.clock.now() }),
+        ),
+      ),
   );
 
   api.route(
@@ -90,6 +96,11 @@ export function paymentRoutes(api: Api, context: AppContext): void {
       description: 'Its payouts become paid. Approving an approved payment again returns it unchanged.',
       response: PaymentSchema,
     },
-    async ({ params, auth }) => paymentToWire(await approvePayment(context, await findPayment(params.id!, auth))),
+    async ({ params, auth }) =>
+      paymentToWire(
+        await approvePayment(context, await findPayment(params.id!, auth), (tx, payment) =>
+          recordAudit(tx, auth, { recordType: 'payment', recordId: payment.id, action: 'approve', before: { status: payment.status }, after: { status: 'approved' }, at: context.clock.now() }),
+        ),
+      ),
   );
 }

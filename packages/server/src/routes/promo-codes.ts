@@ -10,6 +10,7 @@ import {
   PromoCodeSchema,
 } from '@waypost/schema';
 import type { AppContext } from '../context.js';
+import { recordAudit } from '../engine/audit.js';
 import { createPromoCodeRequest, decidedRequestsSince, decidePromoCodeRequest, issuePromoCode } from '../engine/promo-codes.js';
 import type { Api } from '../http/api.js';
 import { ApiError } from '../http/errors.js';
@@ -21,10 +22,14 @@ export function promoCodeRoutes(api: Api, context: AppContext): void {
 
   api.route(
     { method: 'post', path: '/v1/promo-codes', tag, access: 'admin', summary: 'Issue a promo code to a publisher', body: CreatePromoCodeParamsSchema, response: PromoCodeSchema, status: 201 },
-    async ({ body }) => {
+    async ({ body, auth }) => {
       if (!(await store.offers.get(body.offerId))) throw ApiError.field('offerId', `no offer "${body.offerId}"`);
       if (!(await store.publishers.get(body.publisherId))) throw ApiError.field('publisherId', `no publisher "${body.publisherId}"`);
-      return issuePromoCode(store, { ...body, requestId: null, at: clock.now() });
+      return store.transaction(async (tx) => {
+        const code = await issuePromoCode(tx, { ...body, requestId: null, at: clock.now() });
+        await recordAudit(tx, auth, { recordType: 'promo_code', recordId: code.id, action: 'create', after: code, at: clock.now() });
+        return code;
+      });
     },
   );
 
@@ -57,7 +62,9 @@ export function promoCodeRoutes(api: Api, context: AppContext): void {
         if (!offer) throw ApiError.field('offerId', `no offer "${body.offerId}"`);
         if (!(await store.publishers.get(body.publisherId))) throw ApiError.field('publisherId', `no publisher "${body.publisherId}"`);
       }
-      return createPromoCodeRequest(context, body);
+      return createPromoCodeRequest(context, body, (tx, request) =>
+        recordAudit(tx, auth, { recordType: 'promo_code_request', recordId: request.id, action: 'create', after: request, at: clock.now() }),
+      );
     },
   );
 
@@ -105,6 +112,9 @@ export function promoCodeRoutes(api: Api, context: AppContext): void {
       body: DecidePromoCodeRequestParamsSchema,
       response: PromoCodeRequestSchema,
     },
-    async ({ params, body }) => decidePromoCodeRequest(context, params.id!, body),
+    async ({ params, body, auth }) =>
+      decidePromoCodeRequest(context, params.id!, body, (tx, before, after) =>
+        recordAudit(tx, auth, { recordType: 'promo_code_request', recordId: after.id, action: after.status === 'confirmed' ? 'confirm' : 'reject', before, after, at: clock.now() }),
+      ),
   );
 }

@@ -8,6 +8,7 @@ import {
   UpdatePublisherParamsSchema,
 } from '@waypost/schema';
 import type { AppContext } from '../context.js';
+import { recordAudit } from '../engine/audit.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -42,10 +43,13 @@ export function publisherRoutes(api: Api, { store, clock, config }: AppContext):
 
   api.route(
     { method: 'post', path: '/v1/publishers', tag: 'Publishers', access: 'admin', summary: 'Create a publisher', body: CreatePublisherParamsSchema, response: PublisherSchema, status: 201 },
-    async ({ body }) => {
+    async ({ body, auth }) => {
       checkDestination(body.postbackUrl);
       const publisher = newPublisher(body, clock.now());
-      await store.publishers.insert(publisher);
+      await store.transaction(async (tx) => {
+        await tx.publishers.insert(publisher);
+        await recordAudit(tx, auth, { recordType: 'publisher', recordId: publisher.id, action: 'create', after: publisher, at: clock.now() });
+      });
       return publisher;
     },
   );
@@ -59,8 +63,12 @@ export function publisherRoutes(api: Api, { store, clock, config }: AppContext):
     { method: 'patch', path: '/v1/publishers/:id', tag: 'Publishers', access: 'admin', summary: 'Update a publisher', body: UpdatePublisherParamsSchema, response: PublisherSchema },
     async ({ params, body, auth }) => {
       checkDestination(body.postbackUrl);
-      const publisher = { ...(await findPublisher(params.id!, auth)), ...body, updatedAt: clock.now().toISOString() };
-      await store.publishers.update(publisher);
+      const before = await findPublisher(params.id!, auth);
+      const publisher = { ...before, ...body, updatedAt: clock.now().toISOString() };
+      await store.transaction(async (tx) => {
+        await tx.publishers.update(publisher);
+        await recordAudit(tx, auth, { recordType: 'publisher', recordId: publisher.id, action: 'update', before, after: publisher, at: clock.now() });
+      });
       return publisher;
     },
   );

@@ -1,6 +1,7 @@
-import { ReportQuerySchema, ReportSchema } from '@waypost/schema';
+import { ReportQuerySchema, ReportSchema, WorkspaceQuerySchema } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { buildReport, reportCsvRows } from '../engine/reports.js';
+import { listScope } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
 import { toCsv } from '../tracking/index.js';
 import { scopedPublisherId } from './scope.js';
@@ -13,13 +14,14 @@ export function reportRoutes(api: Api, context: AppContext): void {
       tag: 'Reports',
       access: 'key',
       summary: 'Clicks, conversions, revenue, payout and profit, grouped and filtered (format=csv exports)',
-      query: ReportQuerySchema,
+      query: ReportQuerySchema.extend(WorkspaceQuerySchema.shape),
       response: ReportSchema,
       produces: ['text/csv'],
     },
     async ({ query, auth, req, res }) => {
-      const scoped = { ...query, publisherId: scopedPublisherId(auth, query.publisherId) };
-      const report = await buildReport(context, scoped, auth.role);
+      const { workspaceId, ...rest } = query;
+      const scoped = { ...rest, publisherId: scopedPublisherId(auth, query.publisherId) };
+      const report = await buildReport(context, scoped, auth.role, await listScope(context.store, auth, workspaceId));
       const csv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       if (!csv) return report;
       const { columns, rows } = reportCsvRows(report);

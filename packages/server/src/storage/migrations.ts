@@ -38,6 +38,9 @@ const ADDED_ROLLUP_METRICS_8 = [
 export const ROLLUP_METRICS = [...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8] as const;
 export type RollupMetric = (typeof ROLLUP_METRICS)[number];
 
+/** The id of the workspace migration 10 creates, which holds every record made before workspaces existed. */
+export const FIRST_WORKSPACE_ID = 'ws_first';
+
 /**
  * Versioned migrations, written once for both databases. `{{id}}` is an identifier column: PostgreSQL gets the
  * "C" collation so that cursor pagination over time-sortable ids orders bytewise, as SQLite does.
@@ -459,6 +462,11 @@ CREATE INDEX ix_sign_in_attempts_at ON sign_in_attempts (at);
 `,
   },
   {
+    version: 10,
+    name: 'workspaces and audit log',
+    sql: workspacesAndAuditLog(),
+  },
+  {
     version: 11,
     name: 'campaigns',
     sql: `
@@ -645,6 +653,7 @@ export async function migrate(driver: SqlDriver, { until = Infinity }: { until?:
       if (row) return false;
       const sql = migration.sql
         .replaceAll('{{id}}', TYPES[driver.dialect].id)
+        .replaceAll('{{now}}', String(Date.now()))
         .replaceAll('{{metrics}}', FIRST_ROLLUP_METRICS.map((metric) => `${metric} BIGINT NOT NULL`).join(',\n  '));
       await driver.exec(sql, tx);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
@@ -657,4 +666,46 @@ export async function migrate(driver: SqlDriver, { until = Infinity }: { until?:
     if (done) applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * Migration 10. Offers and affiliate networks belong to a workspace, and the first one holds those of before. It is
+ * public, so that every team member keeps seeing what they saw (README, Workspaces). API keys may be limited to one
+ * workspace; existing keys stay unlimited (null). The audit log keeps every change made through `/v1`.
+ */
+function workspacesAndAuditLog(): string {
+  return `
+CREATE TABLE workspaces (
+  id {{id}} PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX ux_workspaces_name ON workspaces (name_key);
+INSERT INTO workspaces (id, name, name_key, visibility, created_at, updated_at)
+  VALUES ('${FIRST_WORKSPACE_ID}', 'Default', 'default', 'public', {{now}}, {{now}});
+
+ALTER TABLE offers ADD COLUMN workspace_id {{id}} NOT NULL DEFAULT '${FIRST_WORKSPACE_ID}';
+CREATE INDEX ix_offers_workspace ON offers (workspace_id, id);
+ALTER TABLE affiliate_networks ADD COLUMN workspace_id {{id}} NOT NULL DEFAULT '${FIRST_WORKSPACE_ID}';
+CREATE INDEX ix_affiliate_networks_workspace ON affiliate_networks (workspace_id, id);
+ALTER TABLE api_keys ADD COLUMN workspace_id {{id}};
+
+CREATE TABLE audit_log (
+  id {{id}} PRIMARY KEY,
+  actor_type TEXT NOT NULL,
+  actor_id {{id}} NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id {{id}} NOT NULL,
+  action TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ix_audit_log_record ON audit_log (record_id, id);
+CREATE INDEX ix_audit_log_record_type ON audit_log (record_type, id);
+CREATE INDEX ix_audit_log_actor ON audit_log (actor_id, id);
+CREATE INDEX ix_audit_log_created ON audit_log (created_at);
+`;
 }

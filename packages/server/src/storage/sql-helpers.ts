@@ -48,3 +48,22 @@ export function lazyObjects<T extends object, A extends unknown[]>(factories: { 
   }
   return (...args) => Object.assign(Object.create(prototype) as T, { [ARGS]: args });
 }
+
+/**
+ * The SQL condition that keeps rows whose `column` names a workspace of `filter` (README, Workspaces); `column` is a
+ * workspace id. Pushes its values onto `params`.
+ */
+export function workspaceCondition(column: string, filter: { ids: readonly string[]; public: boolean }, params: unknown[]): string {
+  const terms: string[] = [];
+  if (filter.ids.length > 0) {
+    terms.push(`${column} IN (${filter.ids.map(() => '?').join(', ')})`);
+    params.push(...filter.ids);
+  }
+  if (filter.public) terms.push(`${column} IN (SELECT id FROM workspaces WHERE visibility = 'public')`);
+  return terms.length > 0 ? `(${terms.join(' OR ')})` : '1 = 0';
+}
+
+/** The same for rows of an offer (clicks, conversions, rollups): keeps those whose `offerColumn` names such an offer. */
+export function offerWorkspaceCondition(offerColumn: string, filter: { ids: readonly string[]; public: boolean }, params: unknown[]): string {
+  return `${offerColumn} IN (SELECT id FROM offers WHERE ${workspaceCondition('workspace_id', filter, params)})`;
+}

@@ -1,8 +1,10 @@
 import type { ApiKey, Offer, PersonalPayout, Publisher } from '@waypost/schema';
 import type { Row, SqlDriver, SqlExecutor } from './driver.js';
-import { iso, isoOrNull, lazyObjects, paginate, str } from './sql-helpers.js';
-import { campaignRepository, landerRepository, trafficSourceRepository } from './sql-campaigns.js';
+import { iso, isoOrNull, lazyObjects, paginate, str, workspaceCondition } from './sql-helpers.js';
+import { auditRepository } from './sql-audit.js';
+import { workspaceRepository } from './sql-workspaces.js';
 import { accountTokenRepository, sessionRepository, signInAttemptRepository, userRepository } from './sql-accounts.js';
+import { campaignRepository, landerRepository, trafficSourceRepository } from './sql-campaigns.js';
 import { outboxRepository } from './sql-outbox.js';
 import { paymentRepository } from './sql-payments.js';
 import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
@@ -45,6 +47,8 @@ const bind = lazyObjects<Repositories, [db: SqlExecutor, atomic: Atomic, enqueue
   campaignVisits: campaignVisitRepository,
   promoCodeRequests: promoCodeRequestRepository,
   payments: paymentRepository,
+  workspaces: workspaceRepository,
+  audit: auditRepository,
 });
 
 /** The Store, written once in SQL that both SQLite and PostgreSQL accept. */
@@ -85,14 +89,15 @@ const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c
 function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
   const fromRow = (row: Row): Offer => ({
     id: String(row.id),
-    ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'archivedAt' | 'createdAt' | 'updatedAt'>),
+    ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'workspaceId' | 'archivedAt' | 'createdAt' | 'updatedAt'>),
     postbackToken: String(row.postback_token),
+    workspaceId: String(row.workspace_id),
     archivedAt: isoOrNull(row.archived_at),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   });
   const columns = (offer: Offer) => {
-    const { id, postbackToken, archivedAt, createdAt, updatedAt, ...config } = offer;
+    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, ...config } = offer;
     return {
       id,
       values: [
@@ -105,6 +110,7 @@ function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
         postbackToken,
         archivedAt ? ms(archivedAt) : null,
         ms(updatedAt),
+        workspaceId,
       ],
       createdAt: ms(createdAt),
     };
@@ -120,8 +126,8 @@ function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
       const { id, values, createdAt } = columns(offer);
       await atomic(async (tx) => {
         await tx.run(
-          `INSERT INTO offers (name, name_key, status, lead_type, visibility, config, postback_token, archived_at, updated_at, id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO offers (name, name_key, status, lead_type, visibility, config, postback_token, archived_at, updated_at, workspace_id, id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [...values, id, createdAt],
         );
         await setPublishers(tx, offer);
@@ -144,6 +150,7 @@ function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
         );
         params.push(filter.visibleTo);
       }
+      if (filter.workspaces) where.push(workspaceCondition('workspace_id', filter.workspaces, params));
       return paginate(db, { from: 'offers', where, params }, page, fromRow);
     },
     async update(offer) {
@@ -151,7 +158,7 @@ function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
       return atomic(async (tx) => {
         const changed = await tx.run(
           `UPDATE offers SET name = ?, name_key = ?, status = ?, lead_type = ?, visibility = ?, config = ?, postback_token = ?,
-             archived_at = ?, updated_at = ? WHERE id = ?`,
+             archived_at = ?, updated_at = ?, workspace_id = ? WHERE id = ?`,
           [...values, id],
         );
         if (changed > 0) await setPublishers(tx, offer);
@@ -211,13 +218,14 @@ function affiliateNetworkRepository(db: SqlExecutor): AffiliateNetworkRepository
     params: {},
     ...(JSON.parse(String(row.config)) as Pick<AffiliateNetworkRecord, 'clickIdParam' | 'macros' | 'statusMap' | 'format' | 'secret'> &
       Partial<Pick<AffiliateNetworkRecord, 'params'>>),
+    workspaceId: String(row.workspace_id),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   });
-  const values = ({ id, name, createdAt, updatedAt, ...config }: AffiliateNetworkRecord) => [name, JSON.stringify(config), ms(updatedAt), id];
+  const values = ({ id, name, workspaceId, createdAt, updatedAt, ...config }: AffiliateNetworkRecord) => [name, JSON.stringify(config), ms(updatedAt), workspaceId, id];
   return {
     async insert(network) {
-      await db.run('INSERT INTO affiliate_networks (name, config, updated_at, id, created_at) VALUES (?, ?, ?, ?, ?)', [
+      await db.run('INSERT INTO affiliate_networks (name, config, updated_at, workspace_id, id, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
         ...values(network),
         ms(network.createdAt),
       ]);
@@ -226,11 +234,13 @@ function affiliateNetworkRepository(db: SqlExecutor): AffiliateNetworkRepository
       const row = await db.get('SELECT * FROM affiliate_networks WHERE id = ?', [id]);
       return row ? fromRow(row) : undefined;
     },
-    list(page) {
-      return paginate(db, { from: 'affiliate_networks', where: [], params: [] }, page, fromRow);
+    list(filter, page) {
+      const params: unknown[] = [];
+      const where = filter.workspaces ? [workspaceCondition('workspace_id', filter.workspaces, params)] : [];
+      return paginate(db, { from: 'affiliate_networks', where, params }, page, fromRow);
     },
     async update(network) {
-      return (await db.run('UPDATE affiliate_networks SET name = ?, config = ?, updated_at = ? WHERE id = ?', values(network))) > 0;
+      return (await db.run('UPDATE affiliate_networks SET name = ?, config = ?, updated_at = ?, workspace_id = ? WHERE id = ?', values(network))) > 0;
     },
   };
 }
@@ -280,6 +290,7 @@ function apiKeyRepository(db: SqlExecutor): ApiKeyRepository {
     name: str(row.name),
     role: row.role as ApiKey['role'],
     publisherId: str(row.publisher_id),
+    workspaceId: str(row.workspace_id),
     prefix: String(row.prefix),
     createdAt: iso(row.created_at),
     revokedAt: isoOrNull(row.revoked_at),
@@ -287,8 +298,8 @@ function apiKeyRepository(db: SqlExecutor): ApiKeyRepository {
   return {
     async insert(key: ApiKeyRecord) {
       await db.run(
-        'INSERT INTO api_keys (id, name, role, publisher_id, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [key.id, key.name, key.role, key.publisherId, key.prefix, key.hash, ms(key.createdAt)],
+        'INSERT INTO api_keys (id, name, role, publisher_id, workspace_id, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [key.id, key.name, key.role, key.publisherId, key.workspaceId, key.prefix, key.hash, ms(key.createdAt)],
       );
     },
     async findByHash(hash) {

@@ -2,7 +2,7 @@ import type { AdClickIds, ConversionStatus, Device, List, ListQuery, PromoCode, 
 import type { Row, SqlExecutor } from './driver.js';
 import { ROLLUP_METRICS, type RollupMetric } from './migrations.js';
 import { CAMPAIGN_CLICK_COLUMNS, campaignClickFromRow, campaignClickValues } from './sql-campaign-visits.js';
-import { paginate, str } from './sql-helpers.js';
+import { offerWorkspaceCondition, paginate, str } from './sql-helpers.js';
 import type {
   ClickFilter,
   ClickRecord,
@@ -77,14 +77,17 @@ function clickRepository(db: SqlExecutor): ClickRepository {
     createdAt: date(row.created_at),
     ...campaignClickFromRow(row),
   });
-  const filterOf = (filter: ClickFilter) =>
-    where([
+  const filterOf = (filter: ClickFilter) => {
+    const sql = where([
       ['offer_id', '=', filter.offerId],
       ['publisher_id', '=', filter.publisherId],
       ['source', '=', filter.source],
       ['created_at', '>=', filter.from],
       ['created_at', '<', filter.to],
     ]);
+    if (filter.workspaces) sql.where.push(offerWorkspaceCondition('offer_id', filter.workspaces, sql.params));
+    return sql;
+  };
   return {
     async insert(click) {
       await db.append(
@@ -277,6 +280,7 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
         clauses.push('lower(coupon_code) = ?');
         params.push(filter.couponCode.toLowerCase());
       }
+      if (filter.workspaces) clauses.push(offerWorkspaceCondition('offer_id', filter.workspaces, params));
       if (page.cursor) {
         clauses.push(order === 'desc' ? 'id < ?' : 'id > ?');
         params.push(page.cursor);
@@ -457,6 +461,7 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
           params.push(value);
         }
       }
+      if (filters.workspaces) clauses.push(offerWorkspaceCondition('offer_id', filters.workspaces, params));
       const table = query.source === 'daily' ? 'rollup_daily' : 'rollup_detail';
       const dimensions = query.groupBy.map((dimension) => DIMENSION_COLUMNS[dimension]);
       const inner = [
@@ -563,20 +568,15 @@ function postbackLogRepository(db: SqlExecutor): PostbackLogRepository {
       );
     },
     list(filter, page) {
-      return paginate(
-        db,
-        {
-          from: 'postback_log',
-          ...where([
-            ['offer_id', '=', filter.offerId],
-            ['outcome', '=', filter.outcome],
-            ['created_at', '>=', filter.from],
-            ['created_at', '<', filter.to],
-          ]),
-        },
-        page,
-        fromRow,
-      );
+      const sql = where([
+        ['offer_id', '=', filter.offerId],
+        ['outcome', '=', filter.outcome],
+        ['created_at', '>=', filter.from],
+        ['created_at', '<', filter.to],
+      ]);
+      // Entries that named no known offer belong to no workspace: only callers who reach every workspace see them.
+      if (filter.workspaces) sql.where.push(offerWorkspaceCondition('offer_id', filter.workspaces, sql.params));
+      return paginate(db, { from: 'postback_log', ...sql }, page, fromRow);
     },
     deleteBefore(before, limit) {
       // Neither database has DELETE … LIMIT; the subquery walks ix_postback_log_created.

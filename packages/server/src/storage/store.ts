@@ -17,9 +17,10 @@ import type {
   PersonalPayout,
   PromoCodeRequest,
   Publisher,
+  Workspace,
 } from '@waypost/schema';
-import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
 import type { User, UserRole, UserStatus } from '@waypost/schema';
+import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
 import type { DriverObserver } from './driver.js';
 import type { CampaignClickFields, CampaignVisitRepository } from './sql-campaign-visits.js';
 import type { RollupMetric } from './migrations.js';
@@ -81,6 +82,55 @@ export interface Repositories {
   settings: SettingsRepository;
   outbox: OutboxRepository;
   campaignVisits: CampaignVisitRepository;
+  workspaces: WorkspaceRepository;
+  audit: AuditRepository;
+}
+
+/**
+ * The workspaces whose records a caller may see (README, Workspaces): those named in `ids`, and every public one when
+ * `public` is set. Absent where a filter takes one: every workspace.
+ */
+export interface WorkspaceFilter {
+  ids: readonly string[];
+  public: boolean;
+}
+
+export interface WorkspaceRepository {
+  /** Refused with `UniqueViolationError` when another workspace has the name, whatever its case. */
+  insert(workspace: Workspace): Promise<void>;
+  get(id: string): Promise<Workspace | undefined>;
+  list(filter: { workspaces?: WorkspaceFilter | undefined }, page: ListQuery): Promise<List<Workspace>>;
+  /** The account's first workspace, which records go into by default. */
+  first(): Promise<Workspace>;
+  update(workspace: Workspace, at: Date): Promise<boolean>;
+  /** Whether any record (offer, affiliate network, API key, …) still belongs to the workspace. */
+  holdsRecords(id: string): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** One change made through `/v1`; `changes` are already redacted. */
+export interface AuditRecord {
+  id: string;
+  actorType: 'key' | 'user';
+  actorId: string;
+  recordType: string;
+  recordId: string;
+  action: string;
+  changes: Record<string, { before: unknown; after: unknown }>;
+  createdAt: Date;
+}
+
+export interface AuditFilter {
+  recordType?: string | undefined;
+  recordId?: string | undefined;
+  actorId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface AuditRepository {
+  insert(entry: AuditRecord): Promise<void>;
+  list(filter: AuditFilter, page: ListQuery): Promise<List<AuditRecord>>;
 }
 
 export interface OfferFilter {
@@ -91,6 +141,7 @@ export interface OfferFilter {
   includeArchived?: boolean | undefined;
   /** Only the offers this publisher may promote. */
   visibleTo?: string | undefined;
+  workspaces?: WorkspaceFilter | undefined;
 }
 
 export interface OfferRepository {
@@ -173,7 +224,7 @@ export type AffiliateNetworkRecord = Omit<AffiliateNetwork, 'hasSecret'> & { sec
 export interface AffiliateNetworkRepository {
   insert(network: AffiliateNetworkRecord): Promise<void>;
   get(id: string): Promise<AffiliateNetworkRecord | undefined>;
-  list(page: ListQuery): Promise<List<AffiliateNetworkRecord>>;
+  list(filter: { workspaces?: WorkspaceFilter | undefined }, page: ListQuery): Promise<List<AffiliateNetworkRecord>>;
   update(network: AffiliateNetworkRecord): Promise<boolean>;
 }
 
@@ -313,6 +364,8 @@ export interface ClickFilter {
   source?: 'redirect' | 'direct' | 'campaign' | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** Only clicks on offers of these workspaces. */
+  workspaces?: WorkspaceFilter | undefined;
 }
 
 export interface ClickRepository {
@@ -407,6 +460,8 @@ export interface ConversionFilter {
   couponCode?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** Only conversions on offers of these workspaces. */
+  workspaces?: WorkspaceFilter | undefined;
 }
 
 export interface ConversionRepository {
@@ -481,7 +536,14 @@ export interface RollupQuery {
   /** Inclusive day range (daily) — or, for detail, the local days and their UTC bounds. */
   days: { day: string; start: Date; end: Date }[];
   groupBy: ReportDimension[];
-  filters: { offerId?: string | undefined; publisherId?: string | undefined; country?: string | undefined; couponCode?: string | undefined };
+  filters: {
+    offerId?: string | undefined;
+    publisherId?: string | undefined;
+    country?: string | undefined;
+    couponCode?: string | undefined;
+    /** Only offers of these workspaces. */
+    workspaces?: WorkspaceFilter | undefined;
+  };
   /** The day a conversion counts on: its own (the default) or its click's. Clicks and impressions count on their own. */
   dateBasis?: 'conversion' | 'click' | undefined;
 }
@@ -521,7 +583,10 @@ export interface PostbackLogRecord {
 
 export interface PostbackLogRepository {
   insert(entry: PostbackLogRecord): Promise<void>;
-  list(filter: { offerId?: string | undefined; outcome?: string | undefined; from?: Date | undefined; to?: Date | undefined }, page: ListQuery): Promise<List<PostbackLogRecord>>;
+  list(
+    filter: { offerId?: string | undefined; outcome?: string | undefined; from?: Date | undefined; to?: Date | undefined; workspaces?: WorkspaceFilter | undefined },
+    page: ListQuery,
+  ): Promise<List<PostbackLogRecord>>;
   /** Deletes up to `limit` entries created before `before`, oldest first, in one statement; returns how many. */
   deleteBefore(before: Date, limit: number): Promise<number>;
 }

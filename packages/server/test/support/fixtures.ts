@@ -1,4 +1,5 @@
 import type { Offer, Publisher } from '@waypost/schema';
+import { FIRST_WORKSPACE_ID } from '../../src/storage/migrations.js';
 import type { ClickRecord, ConversionRecord } from '../../src/storage/store.js';
 
 let sequence = 0;
@@ -36,6 +37,7 @@ export function offerRecord(overrides: Partial<Offer> = {}): Offer {
     email: null,
     visibility: 'public',
     publisherIds: [],
+    workspaceId: FIRST_WORKSPACE_ID,
     postbackToken: 'token-1234567890',
     archivedAt: null,
     createdAt: now,

@@ -1,0 +1,69 @@
+import type { Workspace } from '@waypost/schema';
+import type { Row, SqlExecutor } from './driver.js';
+import { FIRST_WORKSPACE_ID } from './migrations.js';
+import { iso, paginate, workspaceCondition } from './sql-helpers.js';
+import type { WorkspaceRepository } from './store.js';
+
+/**
+ * The tables whose rows belong to a workspace, which a workspace must not be deleted from under. Each new resource that
+ * carries `workspace_id` adds its table here.
+ */
+export const WORKSPACE_TABLES = ['offers', 'affiliate_networks', 'api_keys', 'traffic_sources', 'landers', 'campaigns'] as const;
+
+export function workspaceRepository(db: SqlExecutor): WorkspaceRepository {
+  const fromRow = (row: Row): Workspace => ({
+    id: String(row.id),
+    name: String(row.name),
+    visibility: row.visibility as Workspace['visibility'],
+    createdAt: iso(row.created_at),
+  });
+  return {
+    async insert(workspace) {
+      const at = Date.parse(workspace.createdAt);
+      await db.run('INSERT INTO workspaces (id, name, name_key, visibility, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        workspace.id,
+        workspace.name,
+        workspace.name.toLowerCase(),
+        workspace.visibility,
+        at,
+        at,
+      ]);
+    },
+    async get(id) {
+      const row = await db.get('SELECT * FROM workspaces WHERE id = ?', [id]);
+      return row ? fromRow(row) : undefined;
+    },
+    list(filter, page) {
+      const params: unknown[] = [];
+      const where = filter.workspaces ? [workspaceCondition('id', filter.workspaces, params)] : [];
+      return paginate(db, { from: 'workspaces', where, params }, page, fromRow);
+    },
+    async first() {
+      // The one migration 10 made, which cannot be deleted; the oldest in case a database was made otherwise.
+      const row = await db.get('SELECT * FROM workspaces ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, created_at, id LIMIT 1', [FIRST_WORKSPACE_ID]);
+      // Migration 10 creates one and the API refuses to delete the first.
+      if (!row) throw new Error('no workspace: the database is not migrated');
+      return fromRow(row);
+    },
+    async update(workspace, at) {
+      const changed = await db.run('UPDATE workspaces SET name = ?, name_key = ?, visibility = ?, updated_at = ? WHERE id = ?', [
+        workspace.name,
+        workspace.name.toLowerCase(),
+        workspace.visibility,
+        at.getTime(),
+        workspace.id,
+      ]);
+      return changed > 0;
+    },
+    async holdsRecords(id) {
+      const row = await db.get<{ n: number }>(
+        `SELECT ${WORKSPACE_TABLES.map((table) => `(SELECT COUNT(*) FROM (SELECT 1 FROM ${table} WHERE workspace_id = ? LIMIT 1) t)`).join(' + ')} AS n`,
+        WORKSPACE_TABLES.map(() => id),
+      );
+      return Number(row?.n ?? 0) > 0;
+    },
+    async delete(id) {
+      return (await db.run('DELETE FROM workspaces WHERE id = ?', [id])) > 0;
+    },
+  };
+}
