@@ -2,13 +2,16 @@ import { UrlSchema } from '@waypost/schema';
 import { z } from 'zod';
 import { clickIdFrom, type ClickIdRequest } from './click-id.js';
 import { HttpClient, validate } from './internal/http.js';
+import { Campaigns } from './resources/campaigns.js';
 import { Clicks } from './resources/clicks.js';
 import { Conversions } from './resources/conversions.js';
+import { Landers } from './resources/landers.js';
 import { Offers } from './resources/offers.js';
 import { Payments } from './resources/payments.js';
 import { PromoCodes } from './resources/promo-codes.js';
 import { Publishers } from './resources/publishers.js';
 import { Reports } from './resources/reports.js';
+import { TrafficSources } from './resources/traffic-sources.js';
 import { Transactions } from './resources/transactions.js';
 
 export interface WaypostOptions {
@@ -80,6 +83,9 @@ export class Waypost {
   readonly payments: Payments;
   readonly reports: Reports;
   readonly clicks: Clicks;
+  readonly trafficSources: TrafficSources;
+  readonly landers: Landers;
+  readonly campaigns: Campaigns;
 
   /** Throws a `WaypostValidationError` naming the option when one is missing or malformed. */
   constructor(options: WaypostOptions) {
@@ -93,6 +99,9 @@ export class Waypost {
     this.payments = new Payments(http);
     this.reports = new Reports(http);
     this.clicks = new Clicks(http);
+    this.trafficSources = new TrafficSources(http);
+    this.landers = new Landers(http);
+    this.campaigns = new Campaigns(http);
   }
 
   /**

@@ -24,10 +24,14 @@ export {
 export type { ErrorIssue, WaypostErrorInit } from './errors.js';
 export { Page, PagePromise } from './pagination.js';
 export type { ListParams } from './pagination.js';
+export { Campaigns } from './resources/campaigns.js';
+export type { ListCampaignsParams } from './resources/campaigns.js';
 export { Clicks } from './resources/clicks.js';
 export type { ListClicksParams } from './resources/clicks.js';
 export { Conversions } from './resources/conversions.js';
 export type { ConversionFilters, ListConversionsParams } from './resources/conversions.js';
+export { Landers } from './resources/landers.js';
+export type { ListLandersParams } from './resources/landers.js';
 export { Offers } from './resources/offers.js';
 export type { ListOffersParams, OfferLinksParams } from './resources/offers.js';
 export { Payments } from './resources/payments.js';
@@ -38,24 +42,32 @@ export { Publishers } from './resources/publishers.js';
 export type { ListPublishersParams } from './resources/publishers.js';
 export { Reports } from './resources/reports.js';
 export type { ReportParams } from './resources/reports.js';
+export { TrafficSources } from './resources/traffic-sources.js';
+export type { ListTrafficSourcesParams } from './resources/traffic-sources.js';
 export { Transactions } from './resources/transactions.js';
 export { VERSION } from './version.js';
 
 // The wire types, from the shared contract (bundled into this package's declarations).
 export type {
   Balance,
+  Campaign,
+  CampaignLinks,
   Click,
   Conversion,
   ConversionCreated,
   ConversionResult,
   ConversionStatus,
+  CreateCampaignParams,
   CreateConversionParams,
+  CreateLanderParams,
   CreateOfferParams,
   CreatePaymentParams,
   CreatePromoCodeRequestParams,
   CreatePublisherParams,
+  CreateTrafficSourceParams,
   CreateTransactionParams,
   DecidePromoCodeRequestParams,
+  Lander,
   Offer,
   OfferLinks,
   Payment,
@@ -66,8 +78,16 @@ export type {
   PublisherOffer,
   Report,
   ReportDimension,
+  ReplaceCampaignParams,
   ReportRow,
+  Stream,
+  StreamAction,
+  StreamFilter,
+  TrafficSource,
+  UpdateCampaignParams,
   UpdateConversionParams,
+  UpdateLanderParams,
   UpdateOfferParams,
   UpdatePublisherParams,
+  UpdateTrafficSourceParams,
 } from '@waypost/schema';

@@ -14,7 +14,7 @@ export interface HttpClientConfig {
   fetch: typeof fetch | undefined;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A request path whose ids are checked and escaped when the request is made; build it with `path`. */
 export interface Path {
@@ -99,6 +99,10 @@ export class HttpClient {
     return this.#json('POST', path, spec, options);
   }
 
+  put<R extends z.ZodType>(path: string | Path, spec: { body: unknown; schema: z.ZodType; response: R }, options?: RequestOptions) {
+    return this.#json('PUT', path, spec, options);
+  }
+
   patch<R extends z.ZodType>(path: string | Path, spec: { body: unknown; schema: z.ZodType; response: R }, options?: RequestOptions) {
     return this.#json('PATCH', path, spec, options);
   }
@@ -136,7 +140,7 @@ export class HttpClient {
     spec: { query?: unknown; body?: unknown; schema?: z.ZodType; response: R },
     options: RequestOptions | undefined,
   ): Promise<z.output<R>> {
-    const hasBody = method === 'POST' || method === 'PATCH';
+    const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
     const input = hasBody ? spec.body : spec.query;
     const parsed = spec.schema ? validate(spec.schema, hasBody ? input : (input ?? {})) : input;
     return this.#send({
