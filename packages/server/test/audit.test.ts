@@ -120,6 +120,17 @@ describe.each(backends())('the audit log on %s', (backend) => {
     expect(await entries('&recordType=conversion')).toEqual(conversions);
   });
 
+  it('names the signed-in user who made a change', async () => {
+    const password = 'a long passphrase for audit tests';
+    const { id: userId } = await server.addUser({ email: 'admin-user@example.com', role: 'admin' }, password);
+    const user = await server.signIn('admin-user@example.com', password);
+    const publisher = await user.json('/v1/publishers', { method: 'POST', json: { name: 'Made by a user' } });
+    expect(publisher.status).toBe(201);
+    const [entry] = await entriesOf(publisher.body.id);
+    expect(entry!.actor).toEqual({ type: 'user', id: userId });
+    expect((await entries(`&actorId=${userId}`)).map((found) => found.recordId)).toContain(publisher.body.id);
+  });
+
   it('filters by record type, record, actor and time, and pages with a cursor', async () => {
     const other = (await server.json('/v1/api-keys', { method: 'POST', json: { role: 'admin', name: 'second actor' } })).body;
     server.clock.advance(60_000);

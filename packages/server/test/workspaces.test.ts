@@ -155,6 +155,37 @@ describe.each(backends())('workspaces on %s', (backend) => {
     expect((await server.json('/v1/postbacks')).body.data.some((entry: { offerId: string | null }) => entry.offerId === offers.b)).toBe(true);
   });
 
+  it('limits member and analyst users to their workspaces and the public ones, and lets analysts only read', async () => {
+    const password = 'a long passphrase for workspace tests';
+    await server.addUser({ email: 'member@example.com', role: 'member', workspaceIds: [ws.a] }, password);
+    await server.addUser({ email: 'analyst@example.com', role: 'analyst', workspaceIds: [ws.a] }, password);
+    const member = await server.signIn('member@example.com', password);
+    const analyst = await server.signIn('analyst@example.com', password);
+    const unknown = await server.json('/v1/users', { method: 'POST', json: { email: 'lost@example.com', role: 'member', workspaceIds: ['ws_nowhere'] } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.issues[0].path).toBe('workspaceIds.0');
+
+    for (const user of [member, analyst]) {
+      const listed = ids((await user.json('/v1/offers')).body);
+      expect(listed).toContain(offers.a);
+      expect(listed).toContain(offers.open);
+      expect(listed).not.toContain(offers.b);
+      expect((await user.json(`/v1/offers/${offers.b}`)).status).toBe(404);
+      expect((await user.json(`/v1/affiliate-networks/${networks.b}`)).status).toBe(404);
+      const session = await user.json('/v1/session');
+      expect(session.body.workspaces.map((workspace: { id: string }) => workspace.id).sort()).toEqual([ws.a, ws.open, FIRST_WORKSPACE_ID].sort());
+    }
+    const made = await member.json('/v1/offers', { method: 'POST', json: { name: 'Made by a member', url: 'https://shop.example.com/', payout: { model: 'cpa', amount: '1.00' } } });
+    expect(made.status).toBe(201);
+    expect(made.body.workspaceId).toBe(ws.a);
+    expect((await member.json(`/v1/offers/${offers.b}`, { method: 'PATCH', json: { name: 'Taken over' } })).status).toBe(404);
+    expect((await member.json(`/v1/offers/${offers.a}`, { method: 'PATCH', json: { notes: 'by the member' } })).status).toBe(200);
+    expect((await member.json('/v1/publishers', { method: 'POST', json: { name: 'Nope' } })).status).toBe(403);
+    expect((await analyst.json('/v1/offers', { method: 'POST', json: { name: 'By an analyst', url: 'https://shop.example.com/', payout: { model: 'cpa', amount: '1.00' } } })).status).toBe(403);
+    expect((await analyst.json(`/v1/offers/${offers.a}`, { method: 'PATCH', json: { notes: 'by the analyst' } })).status).toBe(403);
+    expect((await analyst.json('/v1/conversions')).status).toBe(200);
+  });
+
   it('refuses to delete a workspace that holds records or the first one with 409, and deletes an empty one', async () => {
     const held = await server.json(`/v1/workspaces/${ws.b}`, { method: 'DELETE' });
     expect(held.status).toBe(409);

@@ -6,6 +6,7 @@ import { type Auth, hashSecret } from '../http/auth.js';
 import { csrfTokenFor } from '../http/csrf.js';
 import { newId, newSecret } from '../ids.js';
 import type { SessionRecord, Store, UserRecord } from '../storage/index.js';
+import { workspaceScope } from '../engine/workspaces.js';
 import { serializeCookie } from '../tracking/cookies.js';
 
 /** The session cookie; it carries only the random token whose hash names the session row. */
@@ -136,6 +137,8 @@ export async function describeSession(
   };
 }
 
-async function workspacesOf(_store: Store, _auth: Auth): Promise<Session['workspaces']> {
-  return [];
+async function workspacesOf(store: Store, auth: Auth): Promise<Session['workspaces']> {
+  if (auth.role !== 'admin') return [];
+  const { data } = await store.workspaces.list({ workspaces: workspaceScope(auth) }, { limit: 500 });
+  return data.map(({ id, name, visibility }) => ({ id, name, visibility }));
 }

@@ -66,7 +66,10 @@ export async function workspaceForCreate(store: Workspaces, auth: Auth, requeste
     return requested;
   }
   if (auth.role === 'admin' && auth.workspaces !== 'all' && auth.workspaces.length > 0) return auth.workspaces[0]!;
-  return (await store.workspaces.first()).id;
+  const first = (await store.workspaces.first()).id;
+  // A member of no workspace creates in the first one only while it is public.
+  if (!(await canReach(store, auth, first))) throw ApiError.field('workspaceId', 'is required: name a workspace you belong to');
+  return first;
 }
 
 /**

@@ -40,7 +40,11 @@ export function userRoutes(api: Api, context: AppContext): void {
   const checkPublisher = async (publisherId: string | null | undefined) => {
     if (publisherId && !(await store.publishers.get(publisherId))) throw ApiError.field('publisherId', `no publisher "${publisherId}"`);
   };
-  const checkWorkspaces = async (_workspaceIds: readonly string[] | undefined) => {};
+  const checkWorkspaces = async (workspaceIds: readonly string[] | undefined) => {
+    for (const [index, id] of (workspaceIds ?? []).entries()) {
+      if (!(await store.workspaces.get(id))) throw ApiError.field(`workspaceIds.${index}`, `no workspace "${id}"`);
+    }
+  };
   /** The last active owner stays: without one, nobody could manage owners or recover the account from the console. */
   const keepAnOwner = async (user: UserRecord, change: string) => {
     if (user.role === 'owner' && user.status === 'active' && (await store.users.count('owner', 'active')) <= 1) {

@@ -63,6 +63,8 @@ export function workspaceRepository(db: SqlExecutor): WorkspaceRepository {
       return Number(row?.n ?? 0) > 0;
     },
     async delete(id) {
+      // Memberships are not records: they go with the workspace.
+      await db.run('DELETE FROM user_workspaces WHERE workspace_id = ?', [id]);
       return (await db.run('DELETE FROM workspaces WHERE id = ?', [id])) > 0;
     },
   };
