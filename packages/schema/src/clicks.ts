@@ -92,9 +92,10 @@ export type CreateVisitParams = z.input<typeof CreateVisitParamsSchema>;
 
 /**
  * `POST /v1/visits` for a campaign (the script's `data-campaign`): the server picks the stream, lander and offer as for
- * the campaign link. A known `clickId` of the campaign records a visit on that click instead.
+ * the campaign link. A known `clickId` of the campaign records a visit on that click instead. Other fields the script
+ * sends for offers (`publisherId`) are ignored: campaign traffic has no publisher.
  */
-export const CreateCampaignVisitParamsSchema = z.strictObject({
+export const CreateCampaignVisitParamsSchema = z.object({
   campaignId: z.string().trim().min(1).max(64),
   clickId: ClickIdSchema.optional(),
   sub1: optionalSub,

@@ -8,6 +8,7 @@ import type { TrackerOptions } from './types.js';
 export const SCRIPT_ATTRIBUTES = {
   endpoint: 'data-endpoint',
   offer: 'data-offer',
+  campaign: 'data-campaign',
   clickParams: 'data-click-params',
   publisherParam: 'data-publisher-param',
   cookieDomain: 'data-cookie-domain',

@@ -16,7 +16,7 @@ const toCamelCase = (key: string) => key.replace('_id', 'Id');
  * that the script tag installs as `window.waypost`. Nothing it does throws into the page.
  */
 export function createTracker(options: TrackerOptions): Tracker {
-  const { endpoint, offer } = options;
+  const { endpoint, offer, campaign } = options;
   // On for `debug: true` and for a bare `data-debug` attribute.
   const log: Log = (...args) => /^(true|)$/.test(options.debug as string) && console.log('[waypost]', ...args);
   // Taken now, so that a page that replaces fetch later can neither intercept nor break the tracker.
@@ -102,14 +102,14 @@ export function createTracker(options: TrackerOptions): Tracker {
   if (stored[0] != clickId || stored[1] != clickId) save();
   if (clickId) api.tracking_params = params;
 
-  const visit: Record<string, unknown> = { landingUrl: location.href, referrer: document.referrer, adClickIds };
+  const visit: Record<string, unknown> = { landingUrl: location.href, referrer: document.referrer, adClickIds, campaignId: campaign };
   for (const key of VISIT_KEYS) visit[toCamelCase(key)] = params[key];
   for (const key of AD_CLICK_IDS) adClickIds[key] = params[key];
 
   // Resolves when the visit is answered or failed, or after 3 s: the visit may hang, ready() must not.
   const ready = Promise.race([
     // On a thank-you page (the script's data-convert) the offer names the conversion, not a visit to track.
-    offer &&
+    (offer || campaign) &&
       options.convert == null &&
       post('/v1/visits', visit)
         .then((reply) => {

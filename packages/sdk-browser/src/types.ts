@@ -15,6 +15,11 @@ export interface TrackerOptions {
    */
   offer?: string;
   /**
+   * Campaign direct tracking on a lander: a visit is posted to `/v1/visits` on load and the server picks the
+   * campaign's stream, lander and offer (the reply's `offer_id` is then the offer of conversions).
+   */
+  campaign?: string;
+  /**
    * URL parameters to read a click id from, in order.
    * @default 'click_id,clickid,cid,subid'
    */

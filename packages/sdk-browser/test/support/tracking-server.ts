@@ -55,7 +55,8 @@ export async function startTrackingServer() {
       const visit = JSON.parse(text);
       reply(response, 200, {
         clickId: visit.clickId ?? state.issuedClickId,
-        offerId: visit.offerId,
+        // A campaign visit's offer is the one the server picked.
+        offerId: visit.offerId ?? (visit.campaignId ? 'campaignOffer1' : undefined),
         publisherId: visit.publisherId ?? null,
         sub1: visit.sub1 ?? null,
         sub2: null,
