@@ -8,15 +8,15 @@ import {
   redirect,
   useNavigate,
 } from '@tanstack/react-router';
-import { setUnauthorizedHandler } from './api.js';
+import { errorMessage, setUnauthorizedHandler } from './api.js';
 import { NAVIGATION, Shell } from './components/shell.js';
 import { ComingSoon } from './screens/coming-soon.js';
 import { OfferForm } from './screens/offer-form.js';
 import { OfferPage, useOffer } from './screens/offer-page.js';
 import { OffersList, parseOffersSearch } from './screens/offers-list.js';
+import { SetPassword } from './screens/set-password.js';
 import { SignIn } from './screens/sign-in.js';
 import { canWrite, fetchSession, SESSION_KEY, useCurrentSession } from './session.js';
-import { errorMessage } from './api.js';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -41,6 +41,24 @@ const signInRoute = createRoute({
     const navigate = useNavigate();
     const { redirect: target } = signInRoute.useSearch();
     return <SignIn onSignedIn={() => void navigate({ to: safeRedirect(target) })} />;
+  },
+});
+
+/** The one-time links of invite and password-reset e-mails (and of `waypost users …`): `/app/invite/TOKEN`, `/app/reset/TOKEN`. */
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite/$token',
+  component: function InviteScreen() {
+    const navigate = useNavigate();
+    return <SetPassword kind="invite" token={inviteRoute.useParams().token} onSignedIn={() => void navigate({ to: '/offers' })} />;
+  },
+});
+
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset/$token',
+  component: function ResetScreen() {
+    return <SetPassword kind="reset" token={resetRoute.useParams().token} onSignedIn={() => {}} />;
   },
 });
 
@@ -133,6 +151,8 @@ const comingSoonRoutes = NAVIGATION.filter((item) => item.path !== '/offers').ma
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
+  inviteRoute,
+  resetRoute,
   shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...comingSoonRoutes]),
 ]);
 

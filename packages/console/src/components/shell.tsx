@@ -48,7 +48,7 @@ export function Shell() {
         </button>
         <span className="brand">Waypost</span>
         <span className="who">
-          {session.user.email}
+          <span className="who-email">{session.user.email}</span>
           {session.user.role === 'analyst' ? <span className="badge">Read only</span> : null}
         </span>
         <button type="button" className="button" onClick={() => leave.mutate()} disabled={leave.isPending}>

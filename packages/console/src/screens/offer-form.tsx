@@ -139,7 +139,7 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
             label="Affiliate network"
             choices={[{ value: '', label: networks.isLoading ? 'Loading…' : 'None' }, ...(networks.data?.data ?? []).map((network) => ({ value: network.id, label: network.name }))]}
           />
-          <CheckboxField<OfferFormValues> name="appendClickId" label="Append click ID to the site link" />
+          <CheckboxField<OfferFormValues> name="appendClickId" label="Add the click ID to the destination" />
           <CheckboxField<OfferFormValues> name="directTracking" label="Direct tracking" hint="Record visits that reach the lander without the tracking link." />
           <TextAreaField<OfferFormValues> name="allowedOrigins" label="Allowed origins" rows={3} hint="One per line, such as https://shop.example. Empty allows any." />
         </fieldset>
