@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../api.js';
-import { SESSION_KEY, signOut, useCurrentSession } from '../session.js';
+import { SESSION_KEY, signOut, useSession } from '../session.js';
 
 /** The navigation of SPEC §12, in its order; each path is a screen or, for now, its "coming soon" page. */
 export const NAVIGATION = [
@@ -22,7 +22,7 @@ export const NAVIGATION = [
 ] as const;
 
 export function Shell() {
-  const session = useCurrentSession();
+  const session = useSession().data;
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
@@ -37,6 +37,8 @@ export function Shell() {
       void navigate({ to: '/sign-in' });
     },
   });
+  // Signed out or expired a moment ago: the sign-in page is on its way, and the screens need a session.
+  if (!session) return null;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
