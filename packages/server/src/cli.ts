@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ApiKeyRoleSchema } from '@waypost/schema';
+import { ApiKeyRoleSchema, EmailSchema, UserRoleSchema } from '@waypost/schema';
+import { generatePassword, passwordProblem } from './accounts/passwords.js';
+import { createUser, setPassword } from './accounts/users.js';
 import { VERSION } from './app.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -16,6 +18,8 @@ const COMMANDS = `Usage:
   waypost migrate                  apply pending database migrations
   waypost demo                     seed a demo offer, publisher and keys on an empty database; print their links
   waypost keys create --role admin|publisher [--publisher ID] [--name NAME]
+  waypost users create --email E --role owner|admin|member|analyst|publisher [--publisher ID] [--name NAME] [--password-stdin]
+  waypost users reset-password --email E [--password-stdin]
   waypost COMMAND --help           the options of one command
   waypost --version                the version
 `;
@@ -111,10 +115,40 @@ const COMMAND_HELP: Record<string, { usage: string; about: string; options: stri
 `,
     only: ['role', 'publisher', 'name'],
   },
+  'users create': {
+    usage: 'waypost users create --email E --role owner|admin|member|analyst|publisher [--publisher ID] [--name NAME] [--password-stdin] [--database-url URL]',
+    about:
+      'Creates a team user who can sign in at once. Its password is generated and printed, unless --password-stdin\n' +
+      'reads it from the first line of standard input. A publisher user needs --publisher.',
+    options: `${DATABASE_OPTION}  --email E            the user's e-mail, which it signs in with
+  --role ROLE          owner, admin, member, analyst or publisher
+  --publisher ID       the publisher whose portal it signs in to (publisher users only)
+  --name NAME          the user's name
+  --password-stdin     read the password from standard input (one line) instead of generating one
+`,
+    only: ['email', 'role', 'publisher', 'name', 'password-stdin'],
+  },
+  'users reset-password': {
+    usage: 'waypost users reset-password --email E [--password-stdin] [--database-url URL]',
+    about:
+      "Sets a new password for a user and ends all its sessions. The password is generated and printed, unless\n" +
+      '--password-stdin reads it from the first line of standard input. Works without an SMTP server.',
+    options: `${DATABASE_OPTION}  --email E            the user's e-mail
+  --password-stdin     read the password from standard input (one line) instead of generating one
+`,
+    only: ['email', 'password-stdin'],
+  },
 };
 
 /** Options only some commands take; the configuration flags are read by every command. */
-const COMMAND_OPTIONS = { 'access-log': { type: 'boolean' }, role: { type: 'string' }, publisher: { type: 'string' }, name: { type: 'string' } } as const;
+const COMMAND_OPTIONS = {
+  'access-log': { type: 'boolean' },
+  role: { type: 'string' },
+  publisher: { type: 'string' },
+  name: { type: 'string' },
+  email: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+} as const;
 
 /** Opens and migrates the store, runs `fn`, closes. `fn` gets the versions the migration applied. */
 async function withStore<T>(config: Config, fn: (store: Store, applied: number[]) => Promise<T>): Promise<T> {
@@ -188,7 +222,7 @@ function parseCommandLine(argv: string[]) {
     throw new UsageError(describeParseError(error, argv));
   }
   const { values, positionals } = parsed;
-  const command = positionals[0] === 'keys' ? positionals.slice(0, 2).join(' ') : positionals[0];
+  const command = positionals[0] === 'keys' || positionals[0] === 'users' ? positionals.slice(0, 2).join(' ') : positionals[0];
   return { values, positionals, command };
 }
 
@@ -210,7 +244,7 @@ function describeParseError(error: unknown, argv: string[]): string {
 
 /** The command named in a command line that did not parse: the words that are not options or their values. */
 function commandOf(argv: string[]): string | undefined {
-  const takesValue = new Set([...Object.keys(CONFIG_FLAGS), 'role', 'publisher', 'name']);
+  const takesValue = new Set([...Object.keys(CONFIG_FLAGS), 'role', 'publisher', 'name', 'email']);
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -219,8 +253,9 @@ function commandOf(argv: string[]): string | undefined {
     } else words.push(arg);
   }
   const [first, second] = words;
-  if (!first || !(first in COMMAND_HELP || first === 'keys')) return undefined;
-  return first === 'keys' && second === 'create' ? 'keys create' : first;
+  if (!first || !(first in COMMAND_HELP || first === 'keys' || first === 'users')) return undefined;
+  if (first === 'keys' || first === 'users') return `${first} ${second}` in COMMAND_HELP ? `${first} ${second}` : undefined;
+  return first;
 }
 
 /** The known name within two edits of a mistyped one (`prot` → `port`), if any. */
@@ -270,6 +305,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // Arguments are checked before the configuration is read or the database touched: a mistake costs nothing.
   let role: 'admin' | 'publisher' | undefined;
+  const user = command.startsWith('users ') ? userArguments(command, values) : undefined;
   if (command === 'keys create') {
     const parsed = ApiKeyRoleSchema.safeParse(values.role);
     if (!parsed.success) throw new UsageError('--role must be "admin" or "publisher"');
@@ -305,6 +341,42 @@ export async function main(argv: string[]): Promise<number> {
         console.log(formatDemo(seed));
         return 0;
       });
+    case 'users create':
+    case 'users reset-password': {
+      const password = values['password-stdin'] ? await readPasswordLine() : generatePassword();
+      const problem = passwordProblem(password, user!.email);
+      if (problem) throw new UsageError(`the password ${problem}`);
+      return withStore(config, async (store) => {
+        const context = { store, clock: systemClock, config };
+        if (command === 'users reset-password') {
+          const found = await store.users.findByEmail(user!.email);
+          if (!found) {
+            console.error(`no user with the e-mail "${user!.email}"`);
+            return 1;
+          }
+          await setPassword(context, found.id, password);
+          if (!values['password-stdin']) console.log(password);
+          return 0;
+        }
+        if (values.publisher && !(await store.publishers.get(values.publisher))) {
+          console.error(`no publisher "${values.publisher}"`);
+          return 1;
+        }
+        if (await store.users.findByEmail(user!.email)) {
+          console.error(`a user with the e-mail "${user!.email}" exists; reset its password with: waypost users reset-password --email ${user!.email}`);
+          return 1;
+        }
+        await createUser(context, {
+          email: user!.email,
+          role: user!.role!,
+          ...(values.publisher ? { publisherId: values.publisher } : {}),
+          ...(values.name ? { name: values.name } : {}),
+          password,
+        });
+        if (!values['password-stdin']) console.log(password);
+        return 0;
+      });
+    }
     default:
       return withStore(config, async (store) => {
         if (values.publisher && !(await store.publishers.get(values.publisher))) {
@@ -319,6 +391,30 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
   }
+}
+
+/** The arguments of `users create` and `users reset-password`, checked before anything is read or touched. */
+function userArguments(command: string, values: { email?: string | undefined; role?: string | undefined; publisher?: string | undefined }) {
+  const email = EmailSchema.safeParse(values.email?.trim());
+  if (!email.success) throw new UsageError('--email needs an e-mail address');
+  if (command === 'users reset-password') return { email: email.data, role: undefined };
+  const role = UserRoleSchema.safeParse(values.role);
+  if (!role.success) throw new UsageError('--role must be owner, admin, member, analyst or publisher');
+  if (role.data === 'publisher' && !values.publisher) throw new UsageError('--publisher ID is required for a publisher user');
+  if (role.data !== 'publisher' && values.publisher) throw new UsageError('--publisher is only allowed with --role publisher');
+  return { email: email.data, role: role.data };
+}
+
+/** The first line of standard input without its line break (`printf 'pw\n' | waypost … --password-stdin`). */
+async function readPasswordLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (!line) throw new UsageError('--password-stdin read no password: send it as the first line of standard input');
+  return line;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,15 +1,23 @@
 import { CreateOfferParamsSchema, CreatePublisherParamsSchema, type Offer, type OfferLinks, type Publisher } from '@waypost/schema';
 import type { AppContext } from './context.js';
+import { generatePassword } from './accounts/passwords.js';
+import { createUser } from './accounts/users.js';
 import { createApiKey } from './keys.js';
 import { offerLinks } from './links.js';
 import { newOffer, newPublisher } from './records.js';
 
 export const DEMO_OFFER_NAME = 'Demo offer';
+/** The first owner's e-mail on a new database; change it in the console's Settings or with `PATCH /v1/users/:id`. */
+export const FIRST_OWNER_EMAIL = 'owner@example.com';
 
 export interface DemoSeed {
   /** Only present when this call created the keys: secrets are stored hashed and cannot be shown again. */
   adminKey?: string;
   publisherKey?: string;
+  /** The owner made on the empty database, with its generated password, shown only this once. */
+  owner?: { email: string; password: string };
+  /** Where the console signs in: `PUBLIC_URL/app/`. */
+  consoleUrl: string;
   offer: Offer;
   publisher: Publisher;
   links: OfferLinks;
@@ -25,7 +33,7 @@ export async function seedDemo(context: AppContext): Promise<DemoSeed | undefine
     const offer = (await store.offers.list({ q: DEMO_OFFER_NAME }, { limit: 1 })).data[0];
     const publisher = (await store.publishers.list({ q: 'Demo publisher' }, { limit: 1 })).data[0];
     if (!offer || !publisher) return undefined;
-    return { offer, publisher, links: offerLinks(config.publicUrl, offer, undefined, publisher.id) };
+    return { offer, publisher, consoleUrl: `${config.publicUrl}/app/`, links: offerLinks(config.publicUrl, offer, undefined, publisher.id) };
   }
   const publisher = newPublisher(CreatePublisherParamsSchema.parse({ name: 'Demo publisher', email: 'publisher@example.com' }), clock.now());
   await store.publishers.insert(publisher);
@@ -45,9 +53,13 @@ export async function seedDemo(context: AppContext): Promise<DemoSeed | undefine
   await store.offers.insert(offer);
   const admin = await createApiKey(context, { role: 'admin', name: 'demo admin' });
   const publisherKey = await createApiKey(context, { role: 'publisher', publisherId: publisher.id, name: 'demo publisher' });
+  const owner = { email: FIRST_OWNER_EMAIL, password: generatePassword() };
+  await createUser(context, { email: owner.email, name: 'Owner', role: 'owner', password: owner.password });
   return {
     adminKey: admin.key,
     publisherKey: publisherKey.key,
+    owner,
+    consoleUrl: `${config.publicUrl}/app/`,
     offer,
     publisher,
     links: offerLinks(config.publicUrl, offer, undefined, publisher.id),
@@ -56,9 +68,12 @@ export async function seedDemo(context: AppContext): Promise<DemoSeed | undefine
 
 export function formatDemo(seed: DemoSeed): string {
   const lines = [
-    seed.adminKey ? 'Seeded a demo offer, publisher and API keys.' : 'The database already has data; the demo offer:',
+    seed.adminKey ? 'Seeded a demo offer, publisher, API keys and the owner who signs in to the console.' : 'The database already has data; the demo offer:',
     '',
   ];
+  if (seed.owner) {
+    lines.push(`  Console:            ${seed.consoleUrl}`, `  Owner e-mail:       ${seed.owner.email}`, `  Owner password:     ${seed.owner.password}`);
+  }
   if (seed.adminKey) lines.push(`  Admin API key:      ${seed.adminKey}`, `  Publisher API key:  ${seed.publisherKey}`);
   lines.push(
     `  Offer:              ${seed.offer.name} (${seed.offer.id})`,
@@ -68,6 +83,13 @@ export function formatDemo(seed: DemoSeed): string {
     `  Lander snippet:     ${seed.links.directTrackingSnippet ?? seed.links.landerSnippet}`,
     `  Thank-you snippet:  ${seed.links.conversionSnippet}`,
   );
-  if (!seed.adminKey) lines.push('', '  API keys are stored hashed; make another with: waypost keys create --role admin');
+  if (!seed.adminKey) {
+    lines.push(
+      `  Console:            ${seed.consoleUrl}`,
+      '',
+      '  API keys and passwords are stored hashed; make another key with: waypost keys create --role admin',
+      '  and set a forgotten password with: waypost users reset-password --email E',
+    );
+  }
   return lines.join('\n');
 }
