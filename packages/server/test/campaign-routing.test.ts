@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamFilter, StreamParams } from '@waypost/schema';
+import { pruneLogs } from '../src/engine/retention.js';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 import { createCampaign, createLander, createTrafficSource, toOffer, visit } from './support/campaigns.js';
 
@@ -235,6 +236,21 @@ describe.each(backends())('campaign routing (%s)', (backend) => {
     // Made into a loop afterwards, as an edit could do.
     await server.store.campaigns.update({ ...first, streams: [{ ...first.streams[0]!, action: { type: 'campaign', campaignId: second.id } }], updatedAt: new Date(Date.now() + 1000).toISOString() });
     expect((await visit(server, first.id)).status).toBe(404);
+  });
+
+  it('forgets a visitor not seen for a year, in the retention job, a batch at a time', async () => {
+    const campaign = await createCampaign(server, { streams: [{ name: 's', action: toOffer(offerA) }] });
+    const seen = await visit(server, campaign.id, { headers: { cookie: 'waypost_v=visitor-to-forget-01' } });
+    expect(seen.status).toBe(302);
+    expect(await server.store.campaignVisits.getVisitor(campaign.id, 'visitor-to-forget-01')).toBeDefined();
+    expect((await pruneLogs(server.context)).campaignVisitors).toBe(0);
+    server.clock.advance(366 * 86_400_000);
+    try {
+      expect((await pruneLogs(server.context, { batch: 1 })).campaignVisitors).toBeGreaterThanOrEqual(1);
+      expect(await server.store.campaignVisits.getVisitor(campaign.id, 'visitor-to-forget-01')).toBeUndefined();
+    } finally {
+      server.clock.set('2026-03-01T12:00:00Z');
+    }
   });
 
   it('records every field of the visit on the click', async () => {

@@ -249,10 +249,11 @@ describe.each(backends())('log retention on %s', (backend) => {
     const store = {
       postbackLog: { deleteBefore: spy('postback_log', (before: Date, limit: number) => server.store.postbackLog.deleteBefore(before, limit)) },
       outbox: { deleteFinishedBefore: spy('outbox', (before: Date, limit: number) => server.store.outbox.deleteFinishedBefore(before, limit)) },
+      campaignVisits: { pruneVisitors: (before: Date, limit: number) => server.store.campaignVisits.pruneVisitors(before, limit) },
     } as unknown as Store;
 
     const result = await pruneLogs({ ...server.context, store }, { batch: 3 });
-    expect(result).toEqual({ postbackLog: 7, deliveries: 7 });
+    expect(result).toEqual({ postbackLog: 7, deliveries: 7, campaignVisitors: 0 });
     expect(calls).toEqual([
       { table: 'postback_log', limit: 3, deleted: 3 },
       { table: 'postback_log', limit: 3, deleted: 3 },
@@ -267,7 +268,7 @@ describe.each(backends())('log retention on %s', (backend) => {
       deliveries: ids(keptDeliveries),
     });
     // A second run finds nothing more.
-    expect(await pruneLogs(server.context)).toEqual({ postbackLog: 0, deliveries: 0 });
+    expect(await pruneLogs(server.context)).toEqual({ postbackLog: 0, deliveries: 0, campaignVisitors: 0 });
   });
 
   it('runs shortly after the server starts, and stops when asked', async () => {

@@ -8,12 +8,20 @@ export const PRUNE_BATCH = 500;
 export interface PruneResult {
   postbackLog: number;
   deliveries: number;
+  campaignVisitors: number;
 }
+
+/**
+ * How long a campaign remembers a visitor: the longest uniqueness window a campaign may set (8,760 hours), after which
+ * no visit can count as a repeat any more.
+ */
+export const CAMPAIGN_VISITOR_DAYS = 365;
 
 /**
  * Deletes postback-log entries and finished deliveries older than `logRetentionDays` (README, Security), a batch per
  * statement with a turn of the event loop between batches, so that requests keep getting the write lock while a
- * large backlog is deleted. Pending deliveries are never deleted. `stopped` ends the run between two batches.
+ * large backlog is deleted. Pending deliveries are never deleted. Campaign visitors not seen for
+ * {@link CAMPAIGN_VISITOR_DAYS} go too. `stopped` ends the run between two batches.
  */
 export async function pruneLogs(
   { store, config, clock }: AppContext,
@@ -21,10 +29,10 @@ export async function pruneLogs(
 ): Promise<PruneResult> {
   const batch = options.batch ?? PRUNE_BATCH;
   const before = new Date(clock.now().getTime() - config.logRetentionDays * DAY_MS);
-  const drain = async (deleteBatch: (before: Date, limit: number) => Promise<number>) => {
+  const drain = async (deleteBatch: (before: Date, limit: number) => Promise<number>, cutoff = before) => {
     let total = 0;
     while (!options.stopped?.()) {
-      const deleted = await deleteBatch(before, batch);
+      const deleted = await deleteBatch(cutoff, batch);
       total += deleted;
       if (deleted < batch) break;
       await nextTurn();
@@ -33,7 +41,11 @@ export async function pruneLogs(
   };
   const postbackLog = await drain((at, limit) => store.postbackLog.deleteBefore(at, limit));
   const deliveries = await drain((at, limit) => store.outbox.deleteFinishedBefore(at, limit));
-  return { postbackLog, deliveries };
+  const campaignVisitors = await drain(
+    (at, limit) => store.campaignVisits.pruneVisitors(at, limit),
+    new Date(clock.now().getTime() - CAMPAIGN_VISITOR_DAYS * DAY_MS),
+  );
+  return { postbackLog, deliveries, campaignVisitors };
 }
 
 export interface LogRetention {
