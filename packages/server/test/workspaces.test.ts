@@ -120,7 +120,7 @@ describe.each(backends())('workspaces on %s', (backend) => {
     expect(move.status).toBe(422);
   });
 
-  it('shows a workspace-limited key the clicks, conversions, reports and postback log of its reachable offers only', async () => {
+  it('shows a workspace-limited key the clicks, conversions, reports, promo codes and postback log of its reachable offers only', async () => {
     const publisher = (await server.json('/v1/publishers', { method: 'POST', json: { name: 'Traffic' } })).body.id;
     await server.click(offers.a, { query: `pub=${publisher}` });
     const clickB = await server.click(offers.b, { query: `pub=${publisher}` });
@@ -146,6 +146,20 @@ describe.each(backends())('workspaces on %s', (backend) => {
     expect(report.body.rows.map((row: { offerId: string }) => row.offerId)).toEqual([offers.a]);
     const all = await server.json('/v1/reports?from=2026-03-01&to=2026-03-01&groupBy=offer');
     expect(all.body.rows.map((row: { offerId: string }) => row.offerId).sort()).toEqual([offers.a, offers.b].sort());
+
+    for (const [offerId, code] of [[offers.a, 'CODE-A'], [offers.b, 'CODE-B']]) {
+      expect((await server.json('/v1/promo-codes', { method: 'POST', json: { offerId, publisherId: publisher, code } })).status).toBe(201);
+    }
+    expect((await server.json('/v1/promo-codes', { key: keyA })).body.data.map((code: { code: string }) => code.code)).toEqual(['CODE-A']);
+    const requestB = (await server.json('/v1/promo-codes/requests', { method: 'POST', json: { offerId: offers.b, publisherId: publisher, platform: 'Blog' } })).body;
+    expect((await server.json(`/v1/promo-codes/requests/${requestB.id}`, { key: keyA })).status).toBe(404);
+    expect(ids((await server.json('/v1/promo-codes/requests', { key: keyA })).body)).toEqual([]);
+    const askB = await server.json('/v1/promo-codes/requests', { method: 'POST', key: keyA, json: { offerId: offers.b, publisherId: publisher, platform: 'Video' } });
+    expect(askB.status).toBe(422);
+    expect(askB.body.error.issues[0].path).toBe('offerId');
+    // Payments and balances add up a publisher's payouts on every offer, whatever its workspace.
+    expect((await server.json('/v1/payments', { key: keyA })).status).toBe(403);
+    expect((await server.json(`/v1/publishers/${publisher}/balance`, { key: keyA })).status).toBe(403);
 
     const postback = await server.request(`/postback?click_id=${clickB.clickId}&token=wrong`, { key: null });
     expect(postback.status).toBeGreaterThanOrEqual(400);

@@ -22,6 +22,14 @@ export function workspaceScope(auth: Auth): WorkspaceFilter | undefined {
   return auth.role === 'admin' && auth.workspaces !== 'all' ? { ids: auth.workspaces, public: true } : undefined;
 }
 
+/**
+ * 403 for a caller limited to some workspaces on a route whose records span every workspace (a publisher's payments and
+ * balance add up its payouts on every offer).
+ */
+export function assertReachesAll(auth: Auth, what: string): void {
+  if (auth.role === 'admin' && auth.workspaces !== 'all') throw ApiError.forbidden(`${what} span every workspace: they need an owner, an admin or an admin key without a workspace`);
+}
+
 /** Whether `auth` reaches the workspace `workspaceId`. */
 export async function canReach(store: Workspaces, auth: Auth, workspaceId: string): Promise<boolean> {
   if (auth.role !== 'admin') return false;

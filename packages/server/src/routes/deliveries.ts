@@ -1,6 +1,7 @@
 import { DeliverySchema, ListDeliveriesQuerySchema, ListQuerySchema, listOf } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { deliveryToWire } from '../engine/wire.js';
+import { assertOfferReach, workspaceScope } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -30,7 +31,7 @@ export function deliveryRoutes(api: Api, { store }: AppContext): void {
       // The merchant's e-mails are not the publisher's business.
       if (auth.role === 'publisher' && filter.kind === 'email') return { data: [], nextCursor: null };
       const kind = auth.role === 'publisher' ? 'postback' : filter.kind;
-      const page = await store.outbox.list({ ...filter, publisherId, kind }, { limit, cursor });
+      const page = await store.outbox.list({ ...filter, publisherId, kind, workspaces: workspaceScope(auth) }, { limit, cursor });
       return { data: page.data.map((delivery) => deliveryToWire(delivery, auth.role)), nextCursor: page.nextCursor };
     },
   );
@@ -40,6 +41,7 @@ export function deliveryRoutes(api: Api, { store }: AppContext): void {
     async ({ params, auth }) => {
       const delivery = await store.outbox.get(params.id!);
       if (!delivery || !visibleTo(delivery, auth)) throw ApiError.notFound('delivery');
+      await assertOfferReach(store, auth, delivery.offerId, 'delivery');
       return deliveryToWire(delivery, auth.role);
     },
   );

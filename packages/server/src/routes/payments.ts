@@ -10,6 +10,7 @@ import {
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../engine/audit.js';
 import { approvePayment, createPayment, paymentItemToWire, paymentToWire, publisherBalance } from '../engine/payments.js';
+import { assertReachesAll } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -20,6 +21,7 @@ export function paymentRoutes(api: Api, context: AppContext): void {
   const { store } = context;
   const tag = 'Payments';
   const findPayment = async (id: string, auth: Auth): Promise<PaymentRecord> => {
+    assertReachesAll(auth, 'payments');
     const payment = await store.payments.get(id);
     if (!payment || !canSee(auth, payment.publisherId)) throw ApiError.notFound('payment');
     return payment;
@@ -37,6 +39,7 @@ export function paymentRoutes(api: Api, context: AppContext): void {
       response: BalanceSchema,
     },
     async ({ params, auth }) => {
+      assertReachesAll(auth, 'balances');
       const publisherId = scopedPublisherId(auth, params.id)!;
       if (!(await store.publishers.get(publisherId))) throw ApiError.notFound('publisher');
       return publisherBalance(context, publisherId);
@@ -66,6 +69,7 @@ export function paymentRoutes(api: Api, context: AppContext): void {
   api.route(
     { method: 'get', path: '/v1/payments', tag, access: 'key', summary: 'List payments (a publisher key sees its own)', query: ListQuerySchema.extend(ListPaymentsQuerySchema.shape), response: listOf(PaymentSchema) },
     async ({ query, auth }) => {
+      assertReachesAll(auth, 'payments');
       const { limit, cursor, ...filter } = query;
       const page = await store.payments.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId) }, { limit, cursor });
       return { data: page.data.map(paymentToWire), nextCursor: page.nextCursor };

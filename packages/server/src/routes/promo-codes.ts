@@ -12,6 +12,7 @@ import {
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../engine/audit.js';
 import { createPromoCodeRequest, decidedRequestsSince, decidePromoCodeRequest, issuePromoCode } from '../engine/promo-codes.js';
+import { assertOfferReach, workspaceScope } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
 import { ApiError } from '../http/errors.js';
 import { canSee, offerVisibleTo, scopedPublisherId } from './scope.js';
@@ -37,7 +38,7 @@ export function promoCodeRoutes(api: Api, context: AppContext): void {
     { method: 'get', path: '/v1/promo-codes', tag, access: 'key', summary: 'List confirmed promo codes ("my promo codes" for a publisher key)', query: ListQuerySchema.extend(ListPromoCodesQuerySchema.shape), response: listOf(PromoCodeSchema) },
     async ({ query, auth }) => {
       const { limit, cursor, ...filter } = query;
-      return store.promoCodes.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId) }, { limit, cursor });
+      return store.promoCodes.list({ ...filter, publisherId: scopedPublisherId(auth, filter.publisherId), workspaces: workspaceScope(auth) }, { limit, cursor });
     },
   );
 
@@ -60,6 +61,9 @@ export function promoCodeRoutes(api: Api, context: AppContext): void {
         if (!offer || !offerVisibleTo(offer, auth.publisherId)) throw ApiError.notFound('offer');
       } else {
         if (!offer) throw ApiError.field('offerId', `no offer "${body.offerId}"`);
+        await assertOfferReach(store, auth, offer.id, 'offer').catch(() => {
+          throw ApiError.field('offerId', `no offer "${body.offerId}"`);
+        });
         if (!(await store.publishers.get(body.publisherId))) throw ApiError.field('publisherId', `no publisher "${body.publisherId}"`);
       }
       return createPromoCodeRequest(context, body, (tx, request) =>
@@ -86,6 +90,7 @@ export function promoCodeRoutes(api: Api, context: AppContext): void {
           ...filter,
           publisherId: scopedPublisherId(auth, filter.publisherId),
           decidedSince: includeExpired === 'true' ? undefined : decidedRequestsSince(clock.now()),
+          workspaces: workspaceScope(auth),
         },
         { limit, cursor },
       );
@@ -97,6 +102,7 @@ export function promoCodeRoutes(api: Api, context: AppContext): void {
     async ({ params, auth }) => {
       const request = await store.promoCodeRequests.get(params.id!);
       if (!request || !canSee(auth, request.publisherId)) throw ApiError.notFound('promo code request');
+      await assertOfferReach(store, auth, request.offerId, 'promo code request');
       return request;
     },
   );

@@ -1,6 +1,6 @@
 import type { ConversionStatus, DeliveryKind, DeliveryStatus, DeliveryTrigger } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
-import { paginate, str } from './sql-helpers.js';
+import { offerWorkspaceCondition, paginate, str } from './sql-helpers.js';
 import type { DeliveryMessage, DeliveryRecord, OutboxRepository } from './store.js';
 
 const date = (ms: unknown) => (ms == null ? null : new Date(Number(ms)));
@@ -79,6 +79,7 @@ export function outboxRepository(db: SqlExecutor, enqueued: () => void): OutboxR
         where.push(`${column} = ?`);
         params.push(value);
       }
+      if (filter.workspaces) where.push(offerWorkspaceCondition('offer_id', filter.workspaces, params));
       return paginate(db, { from: 'outbox', where, params }, page, fromRow);
     },
     async claimDue({ now, leaseUntil, token, limit, kinds }) {

@@ -1,6 +1,6 @@
 import type { PromoCodeRequest } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
-import { iso, isoOrNull, paginate, str } from './sql-helpers.js';
+import { iso, isoOrNull, offerWorkspaceCondition, paginate, str } from './sql-helpers.js';
 import type { PromoCodeRequestRepository } from './store.js';
 
 export function promoCodeRequestRepository(db: SqlExecutor): PromoCodeRequestRepository {
@@ -54,6 +54,7 @@ export function promoCodeRequestRepository(db: SqlExecutor): PromoCodeRequestRep
         where.push('(decided_at IS NULL OR decided_at >= ?)');
         params.push(filter.decidedSince.getTime());
       }
+      if (filter.workspaces) where.push(offerWorkspaceCondition('offer_id', filter.workspaces, params));
       return paginate(db, { from: 'promo_code_requests', where, params }, page, fromRow);
     },
     async decide(id, decision) {

@@ -633,7 +633,9 @@ function promoCodeRepository(db: SqlExecutor): PromoCodeRepository {
       return row ? fromRow(row) : undefined;
     },
     list(filter, page) {
-      return paginate(db, { from: 'promo_codes', ...where([['publisher_id', '=', filter.publisherId], ['offer_id', '=', filter.offerId]]) }, page, fromRow);
+      const sql = where([['publisher_id', '=', filter.publisherId], ['offer_id', '=', filter.offerId]]);
+      if (filter.workspaces) sql.where.push(offerWorkspaceCondition('offer_id', filter.workspaces, sql.params));
+      return paginate(db, { from: 'promo_codes', ...sql }, page, fromRow);
     },
   };
 }

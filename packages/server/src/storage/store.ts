@@ -601,7 +601,10 @@ export interface IdempotencyRepository {
 export interface PromoCodeRepository {
   insert(code: PromoCode & { requestId: string | null }): Promise<void>;
   find(offerId: string, code: string): Promise<PromoCode | undefined>;
-  list(filter: { publisherId?: string | undefined; offerId?: string | undefined }, page: ListQuery): Promise<List<PromoCode>>;
+  list(
+    filter: { publisherId?: string | undefined; offerId?: string | undefined; workspaces?: WorkspaceFilter | undefined },
+    page: ListQuery,
+  ): Promise<List<PromoCode>>;
 }
 
 export interface SettingsRepository {
@@ -644,6 +647,8 @@ export interface DeliveryFilter {
   publisherId?: string | undefined;
   kind?: DeliveryKind | undefined;
   status?: DeliveryStatus | undefined;
+  /** Only deliveries of conversions on offers of these workspaces. */
+  workspaces?: WorkspaceFilter | undefined;
 }
 
 /** The outcome of one try: `retry` is due again at `nextAttemptAt`; `failed` gave up. */
@@ -685,6 +690,8 @@ export interface PromoCodeRequestFilter {
   offerId?: string | undefined;
   /** Leaves out requests decided before this time; requests in moderation always show. */
   decidedSince?: Date | undefined;
+  /** Only requests for offers of these workspaces. */
+  workspaces?: WorkspaceFilter | undefined;
 }
 
 export interface PromoCodeRequestRepository {
