@@ -223,6 +223,96 @@ async function reports() {
   report('  time per report over HTTP, median / p95 (target ≤ 50 ms)', `${times[12]!.toFixed(1)} ms / ${times[23]!.toFixed(1)} ms, ${rows} rows`);
 }
 
+/**
+ * The campaign link (issue #17): 10 streams of 3 filters each, 3 landers and 5 offers, uniqueness on, every request a
+ * new visitor (the visitor row is written with the click), against the bare route in the same run; then the same with
+ * 50,000 visitors already recorded and the requests returning as them, to show that the uniqueness lookup stays flat.
+ */
+async function campaigns() {
+  const VISITORS = 50_000;
+  let campaignId = '';
+  const { databaseUrl, offer } = await seed('campaigns', { payout: { model: 'cpa', amount: '1' } }, async (store, offerId) => {
+    const now = new Date();
+    const at = now.toISOString();
+    const workspaceId = (await store.workspaces.first()).id;
+    const offerIds = [offerId];
+    for (let i = 1; i < 5; i++) {
+      const extra = newOffer(CreateOfferParamsSchema.parse({ name: `Bench campaign offer ${i}`, url: `https://offer${i}.example/?c={click_id}`, payout: { model: 'cpa', amount: '1' } }), { currency: 'USD', now, workspaceId });
+      await store.offers.insert(extra);
+      offerIds.push(extra.id);
+    }
+    const landerIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = newId('ldr_', now);
+      await store.landers.insert({ id, name: `Lander ${i}`, url: `https://lander${i}.example/?go={click_url}&c={click_id}`, offers: 1, notes: null, workspaceId, archivedAt: null, createdAt: at, updatedAt: at });
+      landerIds.push(id);
+    }
+    const flow = { type: 'flow' as const, landers: landerIds.map((landerId, i) => ({ landerId, weight: 100 * (i + 1) })), offers: offerIds.map((id) => ({ offerId: id, weight: 100 })) };
+    // Nine streams that the bench traffic fails on its third filter, and a tenth that takes it: every filter runs.
+    const streams = Array.from({ length: 10 }, (_, i) => ({
+      id: newId('str_', now),
+      name: `Stream ${i}`,
+      type: 'regular' as const,
+      status: 'active' as const,
+      weight: 100,
+      match: 'all' as const,
+      filters: [
+        { type: 'country' as const, mode: 'deny' as const, values: ['KP', 'IR', 'SY'] },
+        { type: 'device' as const, mode: 'allow' as const, values: ['desktop', 'mobile', 'tablet'] as ('desktop' | 'mobile' | 'tablet')[] },
+        i < 9 ? { type: 'param' as const, mode: 'allow' as const, values: [`zone=${i}`] } : { type: 'ip' as const, mode: 'allow' as const, values: ['127.0.0.0/8', '::1/128'] },
+      ],
+      action: flow,
+    }));
+    campaignId = newId('cmp_', now);
+    await store.campaigns.insert({
+      id: campaignId, name: 'Bench campaign', alias: null, status: 'active', trafficSourceId: null, currency: 'USD', timezone: 'UTC',
+      cost: { model: 'cpc', amount: '0.0004' }, redirect: '302', rotation: 'weight', uniquenessHours: 24, bindVisitors: false,
+      directTracking: false, allowedOrigins: [], streams, notes: null, workspaceId, archivedAt: null, createdAt: at, updatedAt: at,
+    });
+    for (let batch = 0; batch < VISITORS / 10_000; batch++) {
+      await store.transaction(async (tx) => {
+        for (let i = batch * 10_000; i < (batch + 1) * 10_000; i++) {
+          await tx.campaignVisits.saveVisitor({ campaignId, visitor: `bench-known-${String(i).padStart(8, '0')}`, lastSeenAt: now, streamId: streams[9]!.id, landerId: landerIds[0]!, offerId, streams: { [streams[9]!.id]: now.getTime() } });
+        }
+      });
+    }
+  });
+  const bare = await spawnServer(['bench/bare.ts']);
+  const waypost = await spawnServer(['src/cli.ts', 'serve', '--port', '0', '--database-url', databaseUrl]);
+  const browser = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36', 'accept-language': 'en-US,en;q=0.9' };
+  let visitor = 0;
+  const newVisitors = [{ setupRequest: (request: Record<string, any>) => ({ ...request, path: `/t/${campaignId}?zone=x&cid=bench`, headers: { ...request.headers, cookie: `waypost_v=bench-new-${String(visitor++).padStart(10, '0')}` } }) }];
+  const knownVisitors = [{ setupRequest: (request: Record<string, any>) => ({ ...request, path: `/t/${campaignId}?zone=x&cid=bench`, headers: { ...request.headers, cookie: `waypost_v=bench-known-${String(visitor++ % VISITORS).padStart(8, '0')}` } }) }];
+  const tracked = (requests: typeof newVisitors, seconds: number) => load(`${waypost.url}/t/${campaignId}`, { seconds, headers: browser, requests: requests as never });
+  await load(`${bare.url}/c/x`, { seconds: 2 });
+  let answered = (await tracked(newVisitors, 2)).total;
+  const measure = async (requests: typeof newVisitors) => {
+    const rounds: { bare: LoadResult; tracked: LoadResult }[] = [];
+    for (let round = 0; round < 3; round++) {
+      const baseline = await load(`${bare.url}/c/x`, { seconds: 3 });
+      const result = await tracked(requests, 3);
+      answered += result.total;
+      rounds.push({ bare: baseline, tracked: result });
+    }
+    const ratios = rounds.map((round) => round.tracked.requestsPerSecond / round.bare.requestsPerSecond);
+    return { middle: rounds[ratios.indexOf(median(ratios))]!, ratios };
+  };
+  const fresh = await measure(newVisitors);
+  visitor = 0;
+  const known = await measure(knownVisitors);
+  await waypost.stop();
+  await bare.stop();
+  const store = openStore(databaseUrl);
+  const stored = await store.clicks.count({ source: 'campaign' });
+  await store.close();
+  const line = ({ middle, ratios }: typeof fresh) =>
+    `${middle.tracked.requestsPerSecond.toFixed(0)} req/s, p99 ${middle.tracked.p99} ms; ratio to bare ${median(ratios).toFixed(2)} (rounds: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; target ≥ 0.5)`;
+  report('bare Express 5 route answering 302 (50 connections)', `${fresh.middle.bare.requestsPerSecond.toFixed(0)} req/s, p99 ${fresh.middle.bare.p99} ms`);
+  report('GET /t/:campaign, 10 streams × 3 filters, 3 landers, 5 offers, each visit a new visitor', line(fresh));
+  report(`  the same, the visits returning as ${VISITORS.toLocaleString('en-US')} visitors already recorded`, line(known));
+  report('  clicks stored afterwards / redirects answered', `${stored} / ${answered}`);
+}
+
 function clickRecord(id: string, offerId: string, publisherId: string, at: Date): ClickRecord {
   return {
     id, offerId, requestedOfferId: null, publisherId, sub1: null, sub2: null, sub3: null, sub4: null, sub5: null,
@@ -247,6 +337,7 @@ try {
   if (!only || only === 'clicks') await clicks();
   if (!only || only === 'postbacks') await postbacks();
   if (!only || only === 'reports') await reports();
+  if (!only || only === 'campaigns') await campaigns();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
