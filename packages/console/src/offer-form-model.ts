@@ -17,7 +17,13 @@ export interface OfferFormValues {
     amount: string;
     percent: string;
     threshold: { count: string; period: 'day' | 'week' | 'month' | 'total' };
+    /** Payouts by visitor country; `countries` as typed ("US, CA"). */
+    geo: GeoPayoutRow[];
   };
+  /** What the advertiser pays; mode '' for none. */
+  revenue: { mode: '' | 'fixed' | 'auto'; amount: string; percent: string };
+  /** Empty for the caller's default workspace. */
+  workspaceId: string;
   affiliateNetworkId: string;
   appendClickId: boolean;
   directTracking: boolean;
@@ -26,6 +32,12 @@ export interface OfferFormValues {
   cap: { daily: string; total: string; fallbackOfferId: string };
   email: { enabled: boolean; to: string; subject: string; template: string };
   notes: string;
+}
+
+export interface GeoPayoutRow {
+  countries: string;
+  amount: string;
+  percent: string;
 }
 
 /** Every input of the form by its name, which is also the API field's dotted path, so issues land on the right input. */
@@ -42,6 +54,10 @@ export const OFFER_FORM_FIELDS = [
   'payout.percent',
   'payout.threshold.count',
   'payout.threshold.period',
+  'revenue.mode',
+  'revenue.amount',
+  'revenue.percent',
+  'workspaceId',
   'affiliateNetworkId',
   'appendClickId',
   'directTracking',
@@ -56,6 +72,11 @@ export const OFFER_FORM_FIELDS = [
   'notes',
 ] as const;
 
+/** The form's inputs with those of its geo payout rows (`payout.geo.0.amount`…), which come and go. */
+export function offerFormFields(values: OfferFormValues): string[] {
+  return [...OFFER_FORM_FIELDS, ...values.payout.geo.flatMap((_, index) => ['countries', 'amount', 'percent'].map((part) => `payout.geo.${index}.${part}`))];
+}
+
 export const EMPTY_OFFER_FORM: OfferFormValues = {
   name: '',
   url: '',
@@ -63,7 +84,9 @@ export const EMPTY_OFFER_FORM: OfferFormValues = {
   expiresAt: '',
   status: 'active',
   currency: '',
-  payout: { model: 'cpa', mode: 'fixed', amount: '', percent: '', threshold: { count: '', period: 'total' } },
+  payout: { model: 'cpa', mode: 'fixed', amount: '', percent: '', threshold: { count: '', period: 'total' }, geo: [] },
+  revenue: { mode: '', amount: '', percent: '' },
+  workspaceId: '',
   affiliateNetworkId: '',
   appendClickId: false,
   directTracking: false,
@@ -87,7 +110,10 @@ export function offerToFormValues(offer: Offer): OfferFormValues {
       amount: offer.payout.amount ?? '',
       percent: offer.payout.percent ?? '',
       threshold: { count: offer.payout.threshold ? String(offer.payout.threshold.count) : '', period: offer.payout.threshold?.period ?? 'total' },
+      geo: (offer.payout.geo ?? []).map((geo) => ({ countries: geo.countries.join(', '), amount: geo.amount ?? '', percent: geo.percent ?? '' })),
     },
+    revenue: { mode: offer.revenue?.mode ?? '', amount: offer.revenue?.amount ?? '', percent: offer.revenue?.percent ?? '' },
+    workspaceId: offer.workspaceId ?? '',
     affiliateNetworkId: offer.affiliateNetworkId ?? '',
     appendClickId: offer.appendClickId,
     directTracking: offer.directTracking,
@@ -141,7 +167,13 @@ export function toOfferParams(values: OfferFormValues) {
         (payout.model === 'cpa' || payout.model === 'cpl') && count(payout.threshold.count) !== undefined
           ? { count: count(payout.threshold.count)!, period: payout.threshold.period }
           : undefined,
+      geo:
+        payout.geo.length > 0
+          ? payout.geo.map((geo) => ({ countries: list(geo.countries, /[,;\s]+/), amount: blank(geo.amount), percent: blank(geo.percent) }))
+          : undefined,
     },
+    revenue: values.revenue.mode ? { mode: values.revenue.mode, amount: blank(values.revenue.amount), percent: blank(values.revenue.percent) } : null,
+    ...(values.workspaceId ? { workspaceId: values.workspaceId } : {}),
     affiliateNetworkId: blank(values.affiliateNetworkId) ?? null,
     appendClickId: values.appendClickId,
     directTracking: values.directTracking,

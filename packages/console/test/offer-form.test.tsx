@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OfferForm } from '../src/screens/offer-form.js';
-import { fakeApi, offer, renderWithProviders } from './support.js';
+import { fakeApi, offer, OWNER_SESSION, renderWithProviders } from './support.js';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -83,6 +83,7 @@ describe('the offer form', () => {
       expiresAt: null,
       leadType: 'Solar',
       payout: { model: 'cpl', mode: 'fixed', amount: '12' },
+      revenue: null,
       affiliateNetworkId: null,
       appendClickId: false,
       directTracking: false,
@@ -140,6 +141,57 @@ describe('the offer form', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
 
     await waitFor(() => expect(messageFor('Offer name')).toContain('An offer named "Dup" already exists'));
+  });
+
+  it('sends geo payouts and places the server’s issue on the row it names', async () => {
+    const { requests } = fakeApi({
+      ...noNetworks,
+      'POST /v1/offers': {
+        status: 422,
+        body: { error: { code: 'validation_error', message: 'payout.geo.1.amount: …', issues: [{ path: 'payout.geo.1.amount', code: 'custom', message: 'has more than 2 decimal places, the most EUR allows' }] } },
+      },
+    });
+    renderWithProviders(<OfferForm onSaved={() => {}} />);
+    await userEvent.type(screen.getByLabelText('Offer name'), 'Geo');
+    await userEvent.type(screen.getByLabelText('Site link'), 'https://shop.example/');
+    await userEvent.type(screen.getByLabelText('Payout amount'), '2');
+    await userEvent.click(screen.getByRole('button', { name: 'Add geo payout' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add geo payout' }));
+    await userEvent.type(screen.getByLabelText('Countries (geo payout 1)'), 'us, ca');
+    await userEvent.type(screen.getByLabelText('Amount (geo payout 1)'), '4');
+    await userEvent.type(screen.getByLabelText('Countries (geo payout 2)'), 'DE');
+    await userEvent.type(screen.getByLabelText('Amount (geo payout 2)'), '3');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(messageFor('Amount (geo payout 2)')).toContain('Has more than 2 decimal places, the most EUR allows'));
+    expect(messageFor('Amount (geo payout 1)')).toBe('');
+    expect((requests.find((request) => request.method === 'POST')!.body as { payout: unknown }).payout).toEqual({
+      model: 'cpa',
+      mode: 'fixed',
+      amount: '2',
+      geo: [
+        { countries: ['us', 'ca'], amount: '4' },
+        { countries: ['DE'], amount: '3' },
+      ],
+    });
+  });
+
+  it('puts a new offer in the workspace chosen, when the user has several', async () => {
+    const { requests } = fakeApi({ ...noNetworks, 'POST /v1/offers': { status: 201, body: offer() } });
+    const session = {
+      ...OWNER_SESSION,
+      workspaces: [
+        { id: 'ws_a', name: 'Agency', visibility: 'public' as const },
+        { id: 'ws_b', name: 'Brand team', visibility: 'private' as const },
+      ],
+    };
+    renderWithProviders(<OfferForm onSaved={() => {}} />, session);
+    await userEvent.type(screen.getByLabelText('Offer name'), 'Brand offer');
+    await userEvent.type(screen.getByLabelText('Site link'), 'https://shop.example/');
+    await userEvent.type(screen.getByLabelText('Payout amount'), '2');
+    await userEvent.selectOptions(screen.getByLabelText('Workspace'), 'ws_b');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(requests.find((request) => request.method === 'POST')?.body).toMatchObject({ workspaceId: 'ws_b' }));
   });
 
   it('edits an offer with its values filled in and clears what was emptied', async () => {

@@ -65,6 +65,24 @@ describe('the offers list', () => {
     expect(await screen.findByText('No offers match these filters.')).toBeTruthy();
   });
 
+  it('keeps the lead type and the workspace in the URL too', async () => {
+    const workspaces = [
+      { id: 'ws_a', name: 'Agency', visibility: 'public' as const },
+      { id: 'ws_b', name: 'Brand team', visibility: 'private' as const },
+    ];
+    const { requests } = fakeApi({
+      'GET /v1/session': { body: { ...OWNER_SESSION, workspaces } },
+      'GET /v1/offers': { body: { data: [], nextCursor: null } },
+    });
+    const { router } = renderConsole('/app/offers');
+    await screen.findByText(/No offers yet/);
+    await userEvent.type(screen.getByRole('textbox', { name: 'Lead type' }), 'Solar{Enter}');
+    await waitFor(() => expect(router.state.location.search).toEqual({ leadType: 'Solar' }));
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Workspace' }), 'ws_b');
+    await waitFor(() => expect(router.state.location.search).toEqual({ leadType: 'Solar', workspaceId: 'ws_b' }));
+    await waitFor(() => expect(lastOffersQuery(requests)).toMatchObject({ leadType: 'Solar', workspaceId: 'ws_b' }));
+  });
+
   it('opens with the filters a link carries, shown in its controls', async () => {
     const { requests } = listApi();
     renderConsole('/app/offers?q=payday&status=inactive');

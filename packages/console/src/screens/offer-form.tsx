@@ -2,15 +2,16 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CURRENCY_CODES, type Offer } from '@waypost/schema';
 import { useState } from 'react';
-import { FormProvider, type Path, useForm, useWatch } from 'react-hook-form';
+import { FormProvider, type Path, useFieldArray, useForm, useWatch } from 'react-hook-form';
 import { api, errorMessage, isApiRequestError, type Page } from '../api.js';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { decimalsOf, normaliseAmountInput } from '../money.js';
+import { useCurrentSession } from '../session.js';
 import {
   EMPTY_OFFER_FORM,
-  OFFER_FORM_FIELDS,
   OfferFormSchema,
+  offerFormFields,
   type OfferFormValues,
   offerFormMessage,
   offerToFormValues,
@@ -42,6 +43,12 @@ const PERIODS = [
   { value: 'month', label: 'Per month' },
 ] as const;
 
+const REVENUE_MODES = [
+  { value: '', label: 'Not tracked' },
+  { value: 'fixed', label: 'Fixed: the amount set here' },
+  { value: 'auto', label: 'Auto: the amount the conversion reports' },
+] as const;
+
 const CURRENCIES = [{ value: '', label: 'Account currency' }, ...CURRENCY_CODES.map((code) => ({ value: code, label: code }))];
 
 interface AffiliateNetwork {
@@ -58,6 +65,7 @@ export interface OfferFormProps {
 /** The offer form: its rules are the server's schema, and what the server still refuses is shown at the field it names. */
 export function OfferForm({ offer, onSaved }: OfferFormProps) {
   const queryClient = useQueryClient();
+  const session = useCurrentSession();
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const form = useForm<OfferFormValues, unknown, unknown>({
     defaultValues: offer ? offerToFormValues(offer) : EMPTY_OFFER_FORM,
@@ -69,7 +77,8 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
     queryKey: ['affiliate-networks', 'options'],
     queryFn: () => api.get<Page<AffiliateNetwork>>('/v1/affiliate-networks', { limit: 500 }),
   });
-  const [model, currency, emailEnabled] = useWatch({ control: form.control, name: ['payout.model', 'currency', 'email.enabled'] });
+  const [model, currency, emailEnabled, revenueMode] = useWatch({ control: form.control, name: ['payout.model', 'currency', 'email.enabled', 'revenue.mode'] });
+  const geo = useFieldArray({ control: form.control, name: 'payout.geo' });
   const save = useMutation({
     mutationFn: (values: OfferFormValues) =>
       offer ? api.patch<Offer>(`/v1/offers/${encodeURIComponent(offer.id)}`, toOfferParams(values)) : api.post<Offer>('/v1/offers', toOfferParams(values)),
@@ -79,7 +88,7 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
       onSaved(saved);
     },
     onError: (error) => {
-      const { fieldErrors, formErrors } = isApiRequestError(error) ? placeIssues(error.issues, OFFER_FORM_FIELDS) : { fieldErrors: [], formErrors: [] };
+      const { fieldErrors, formErrors } = isApiRequestError(error) ? placeIssues(error.issues, offerFormFields(form.getValues())) : { fieldErrors: [], formErrors: [] };
       for (const { field, message } of fieldErrors) form.setError(field as Path<OfferFormValues>, { type: 'server', message }, { shouldFocus: true });
       // The message alone when it names no field of the form (a 403, a network failure); else the fields say it.
       setFormErrors(fieldErrors.length === 0 && formErrors.length === 0 ? [errorMessage(error)] : formErrors);
@@ -92,7 +101,9 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
   });
   const amountHint = currency ? `In ${currency}, ${decimalsOf(currency)} decimal${decimalsOf(currency) === 1 ? '' : 's'}` : 'In the account currency';
   // Only in a currency the form knows: the account currency's decimals are the server's to say.
-  const padAmount = { onBlur: (event: { target: { value: string } }) => currency && form.setValue('payout.amount', normaliseAmountInput(event.target.value, currency)) };
+  const padAmount = (name: Path<OfferFormValues>) => ({
+    onBlur: (event: { target: { value: string } }) => currency && form.setValue(name, normaliseAmountInput(event.target.value, currency)),
+  });
 
   return (
     <FormProvider {...form}>
@@ -116,18 +127,55 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
           <SelectField<OfferFormValues> name="status" label="Offer status" choices={STATUSES} />
           <TextField<OfferFormValues> name="expiresAt" label="Expiration date" type="date" hint="The last day the offer runs (UTC). Leave empty for none." />
           <SelectField<OfferFormValues> name="currency" label="Currency" choices={CURRENCIES} />
+          {session.workspaces.length > 1 ? (
+            <SelectField<OfferFormValues>
+              name="workspaceId"
+              label="Workspace"
+              choices={[
+                ...(offer ? [] : [{ value: '', label: 'Default workspace' }]),
+                ...session.workspaces.map((workspace) => ({ value: workspace.id, label: `${workspace.name} (${workspace.visibility})` })),
+              ]}
+            />
+          ) : null}
         </fieldset>
 
         <fieldset>
           <legend>Payout</legend>
           <SelectField<OfferFormValues> name="payout.model" label="Payout type" choices={PAYOUT_TYPES} />
           <SelectField<OfferFormValues> name="payout.mode" label="Payout mode" choices={PAYOUT_MODES} />
-          <TextField<OfferFormValues> name="payout.amount" label="Payout amount" inputMode="decimal" hint={amountHint} options={padAmount} />
+          <TextField<OfferFormValues> name="payout.amount" label="Payout amount" inputMode="decimal" hint={amountHint} options={padAmount('payout.amount')} />
           {model === 'cps' ? <TextField<OfferFormValues> name="payout.percent" label="Payout percent" inputMode="decimal" hint="A share of the sale amount, 0 to 100." /> : null}
           {model === 'cpa' || model === 'cpl' ? (
             <div className="field-row">
               <TextField<OfferFormValues> name="payout.threshold.count" label="Threshold" type="number" inputMode="numeric" min={1} step={1} hint="Conversions before a payout is earned." />
               <SelectField<OfferFormValues> name="payout.threshold.period" label="Threshold period" choices={PERIODS} />
+            </div>
+          ) : null}
+
+          <h3 className="subsection">Geo payouts</h3>
+          <p className="field-hint">A payout for visitors from some countries, in place of the one above.</p>
+          {geo.fields.map((row, index) => (
+            <div className="geo-row" key={row.id} role="group" aria-label={`Geo payout ${index + 1}`}>
+              <TextField<OfferFormValues> name={`payout.geo.${index}.countries`} label={`Countries (geo payout ${index + 1})`} hint="Two-letter codes, such as US, CA." />
+              <TextField<OfferFormValues> name={`payout.geo.${index}.amount`} label={`Amount (geo payout ${index + 1})`} inputMode="decimal" options={padAmount(`payout.geo.${index}.amount`)} />
+              {model === 'cps' ? <TextField<OfferFormValues> name={`payout.geo.${index}.percent`} label={`Percent (geo payout ${index + 1})`} inputMode="decimal" /> : null}
+              <button type="button" className="button" onClick={() => geo.remove(index)}>
+                Remove geo payout {index + 1}
+              </button>
+            </div>
+          ))}
+          <div className="form-actions-inline">
+            <button type="button" className="button" onClick={() => geo.append({ countries: '', amount: '', percent: '' })}>
+              Add geo payout
+            </button>
+          </div>
+
+          <h3 className="subsection">Revenue</h3>
+          <SelectField<OfferFormValues> name="revenue.mode" label="Revenue mode" choices={REVENUE_MODES} hint="What the advertiser pays, for revenue and profit in reports." />
+          {revenueMode ? (
+            <div className="field-row">
+              <TextField<OfferFormValues> name="revenue.amount" label="Revenue amount" inputMode="decimal" hint={amountHint} options={padAmount('revenue.amount')} />
+              <TextField<OfferFormValues> name="revenue.percent" label="Revenue percent" inputMode="decimal" hint="A share of the sale amount." />
             </div>
           ) : null}
         </fieldset>

@@ -11,6 +11,8 @@ import { canWrite, useCurrentSession } from '../session.js';
 export interface OffersSearch {
   q?: string;
   status?: 'active' | 'inactive';
+  leadType?: string;
+  workspaceId?: string;
   /** The page after the first, as the API's cursor. */
   cursor?: string;
 }
@@ -18,7 +20,7 @@ export interface OffersSearch {
 export function parseOffersSearch(search: Record<string, unknown>): OffersSearch {
   const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
   const status = search.status === 'active' || search.status === 'inactive' ? search.status : undefined;
-  return { q: text(search.q), status, cursor: text(search.cursor) };
+  return { q: text(search.q), status, leadType: text(search.leadType), workspaceId: text(search.workspaceId), cursor: text(search.cursor) };
 }
 
 const PAGE_SIZE = 50;
@@ -49,23 +51,34 @@ export function OffersList({ search }: { search: OffersSearch }) {
   const session = useCurrentSession();
   const navigate = useNavigate();
   const setSearch = (next: OffersSearch) => void navigate({ to: '/offers', search: next });
-  const [query, setQuery] = useState(search.q ?? '');
+  // What is typed in the text filters, put in the URL once typing pauses (or at once on Enter).
+  const [typed, setTyped] = useState({ q: search.q ?? '', leadType: search.leadType ?? '' });
+  const typedSearch = { ...search, q: typed.q.trim() || undefined, leadType: typed.leadType.trim() || undefined, cursor: undefined };
+  const typingPending = typedSearch.q !== search.q || typedSearch.leadType !== search.leadType;
 
-  // The URL is the truth: back and forward, or a pasted link, put their search into the box.
-  useEffect(() => setQuery(search.q ?? ''), [search.q]);
+  // The URL is the truth: back and forward, or a pasted link, put their filters into the boxes.
+  useEffect(() => setTyped({ q: search.q ?? '', leadType: search.leadType ?? '' }), [search.q, search.leadType]);
   useEffect(() => {
-    if (query.trim() === (search.q ?? '')) return;
-    const timer = setTimeout(() => setSearch({ ...search, q: query.trim() || undefined, cursor: undefined }), SEARCH_DELAY_MS);
+    if (!typingPending) return;
+    const timer = setTimeout(() => setSearch(typedSearch), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   });
 
   const offers = useQuery({
     queryKey: ['offers', 'list', search],
-    queryFn: () => api.get<Page<Offer>>('/v1/offers', { q: search.q, status: search.status, cursor: search.cursor, limit: PAGE_SIZE }),
+    queryFn: () =>
+      api.get<Page<Offer>>('/v1/offers', {
+        q: search.q,
+        status: search.status,
+        leadType: search.leadType,
+        workspaceId: search.workspaceId,
+        cursor: search.cursor,
+        limit: PAGE_SIZE,
+      }),
     placeholderData: keepPreviousData,
   });
   const table = useTable({ features, columns, data: offers.data?.data ?? NO_OFFERS });
-  const filtered = search.q !== undefined || search.status !== undefined;
+  const filtered = [search.q, search.status, search.leadType, search.workspaceId].some((value) => value !== undefined);
 
   return (
     <section className="screen" aria-labelledby="offers-title">
@@ -84,12 +97,12 @@ export function OffersList({ search }: { search: OffersSearch }) {
         aria-label="Filter offers"
         onSubmit={(event) => {
           event.preventDefault();
-          setSearch({ ...search, q: query.trim() || undefined, cursor: undefined });
+          if (typingPending) setSearch(typedSearch);
         }}
       >
         <div className="field">
           <label htmlFor="offers-search">Search</label>
-          <input id="offers-search" type="search" value={query} onChange={(event) => setQuery(event.target.value)} placeholder="Name or ID" />
+          <input id="offers-search" type="search" value={typed.q} onChange={(event) => setTyped({ ...typed, q: event.target.value })} placeholder="Name or ID" />
         </div>
         <div className="field">
           <label htmlFor="offers-status">Status</label>
@@ -103,6 +116,31 @@ export function OffersList({ search }: { search: OffersSearch }) {
             <option value="inactive">Inactive</option>
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="offers-lead-type">Lead type</label>
+          <input id="offers-lead-type" type="text" value={typed.leadType} onChange={(event) => setTyped({ ...typed, leadType: event.target.value })} />
+        </div>
+        {session.workspaces.length > 1 ? (
+          <div className="field">
+            <label htmlFor="offers-workspace">Workspace</label>
+            <select
+              id="offers-workspace"
+              value={search.workspaceId ?? ''}
+              onChange={(event) => setSearch({ ...search, workspaceId: event.target.value || undefined, cursor: undefined })}
+            >
+              <option value="">All workspaces</option>
+              {session.workspaces.map((workspace) => (
+                <option key={workspace.id} value={workspace.id}>
+                  {workspace.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {/* Enter in a text filter submits the form; a form needs a button to be submitted by Enter in every browser. */}
+        <button type="submit" className="button">
+          Filter
+        </button>
       </form>
 
       {offers.isError ? (
