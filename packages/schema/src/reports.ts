@@ -13,6 +13,13 @@ export const REPORT_DIMENSIONS = [
   'sub4',
   'sub5',
   'couponCode',
+  'campaign',
+  'stream',
+  'lander',
+  'trafficSource',
+  'keyword',
+  'os',
+  'browser',
 ] as const;
 export const ReportDimensionSchema = z.enum(REPORT_DIMENSIONS);
 export type ReportDimension = z.infer<typeof ReportDimensionSchema>;
@@ -49,6 +56,9 @@ export const ReportQuerySchema = z.object({
   country: CountrySchema.optional(),
   status: ConversionStatusSchema.optional(),
   couponCode: z.string().max(32).optional(),
+  campaignId: IdSchema.optional(),
+  trafficSourceId: IdSchema.optional(),
+  landerId: IdSchema.optional(),
   /** The day a conversion counts on: its own (the default) or its click's. */
   dateBasis: z
     .enum(['conversion', 'click'])
@@ -74,6 +84,7 @@ export const ReportMetricsSchema = z.object({
   revenue: z.string().nullable(),
   /** Non-rejected payouts, CPC and CPM included (or those of `status`). */
   payout: z.string(),
+  /** revenue − payout − cost; null for publisher keys. */
   profit: z.string().nullable(),
   /** Sale amounts of non-rejected conversions (or those of `status`), rebills included, in the account currency. */
   sales: z.string(),
@@ -84,6 +95,23 @@ export const ReportMetricsSchema = z.object({
   cr: z.string(),
   /** Earnings per click: payout ÷ clicks, in the account currency. */
   epc: z.string(),
+  /** Visits recorded as clicks (bots included): the same count as `clicks`, under the name trackers use. */
+  visits: z.number().int(),
+  /** Campaign visits that were the visitor's first within the campaign's uniqueness window. */
+  uniqueVisits: z.number().int(),
+  /** Visits classified as bots (they are counted and charged, and flagged). */
+  bots: z.number().int(),
+  /** Campaign visits whose lander's click URL was followed, once per visit. */
+  landerClicks: z.number().int(),
+  /** Lander clicks per visit, as a percentage with 2 decimals. */
+  ctr: z.string(),
+  /**
+   * What the traffic cost (visit costs, and cpa/revshare costs of approved conversions), summed in millionths and
+   * rounded once to the account currency; null for publisher keys.
+   */
+  cost: z.string().nullable(),
+  /** profit ÷ cost as a percentage with 2 decimals; null when the cost is 0, and for publisher keys. */
+  roi: z.string().nullable(),
 });
 
 export const ReportRowSchema = ReportMetricsSchema.extend({
@@ -103,6 +131,13 @@ export const ReportRowSchema = ReportMetricsSchema.extend({
   sub4: z.string().nullable().optional(),
   sub5: z.string().nullable().optional(),
   couponCode: z.string().nullable().optional(),
+  campaignId: z.string().nullable().optional(),
+  streamId: z.string().nullable().optional(),
+  landerId: z.string().nullable().optional(),
+  trafficSourceId: z.string().nullable().optional(),
+  keyword: z.string().nullable().optional(),
+  os: z.string().nullable().optional(),
+  browser: z.string().nullable().optional(),
 });
 export type ReportRow = z.infer<typeof ReportRowSchema>;
 

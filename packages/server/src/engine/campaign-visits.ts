@@ -10,6 +10,7 @@ import { isUnfilledPlaceholder } from '../tracking/network-values.js';
 import { expandUrl } from '../tracking/index.js';
 import { HopTokens } from '../tracking/redirect-pages.js';
 import { clickMacroValues, destinationFor, recordClick, resolveTarget, type SubIds } from './clicks.js';
+import { recordLanderClick } from './campaign-money.js';
 
 /**
  * Campaign visits (README, Campaigns): the campaign link `/t/:campaign`, the lander's click URL `/click/:n` and
@@ -304,7 +305,7 @@ export async function followLanderClick(context: AppContext, clickId: string, sl
   const offer = requested ? await resolveTarget(context, requested) : undefined;
   if (!offer) return { kind: 'not_found' };
   const at = clock.now();
-  const first = await store.campaignVisits.landerClicked(click.id, offer.id, at);
+  const first = await recordLanderClick(context, click, offer.id, at);
   const updated: ClickRecord = { ...click, offerId: offer.id, landerClickedAt: click.landerClickedAt ?? at };
   return { kind: 'offer', click: updated, campaign, target: await destinationFor(context, offer, updated), first };
 }

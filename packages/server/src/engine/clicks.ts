@@ -7,6 +7,7 @@ import type { CampaignClickFields } from '../storage/sql-campaign-visits.js';
 import type { ClickRecord, Repositories } from '../storage/store.js';
 import { appendQueryParam, expandUrl, type MacroValues } from '../tracking/index.js';
 import { loadFx, toAccount } from './money.js';
+import { isOwnTraffic, visitCostInAccount } from './campaign-money.js';
 import { addToRollups, clickMetrics } from './rollups.js';
 
 const SUBS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
@@ -91,8 +92,12 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
   const { offer } = input;
   const accepted = input.rejectedReason === null;
   // Bots are recorded (a source may charge for them) but never earn a CPC payout (README, Security).
-  const payout = accepted && input.device !== 'bot' ? clickPayout(offer, { publisherId: input.publisherId, country: input.country }, await store.personalPayouts.allForOffer(offer.id)) : 0;
-  const fx = payout > 0 ? await loadFx(context) : undefined;
+  const price = accepted && input.device !== 'bot' ? clickPayout(offer, { publisherId: input.publisherId, country: input.country }, await store.personalPayouts.allForOffer(offer.id)) : 0;
+  // A campaign's own traffic owes nobody a payout: a CPC offer's click price is the buyer's revenue (README, Campaigns).
+  const ownTraffic = isOwnTraffic({ source: input.source, publisherId: input.publisherId });
+  const payout = ownTraffic ? 0 : price;
+  const revenue = ownTraffic ? price : 0;
+  const fx = price > 0 ? await loadFx(context) : undefined;
   const click: ClickRecord = {
     id: newClickId(now),
     offerId: offer.id,
@@ -109,14 +114,16 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
     status: accepted ? 'accepted' : 'rejected',
     reason: input.rejectedReason,
     payout,
-    revenue: 0,
+    revenue,
     createdAt: now,
     ...input.campaign,
   };
+  const cost = await visitCostInAccount(context, click, () => (fx ? Promise.resolve(fx) : loadFx(context)));
   await store.transaction(async (tx) => {
     await tx.clicks.insert(click);
     await input.alsoInTransaction?.(tx);
-    await addToRollups(tx, config.timezone, now, { ...click, couponCode: null }, clickMetrics(click, fx ? toAccount(payout, offer.currency, fx) : 0, 0));
+    const inAccount = (minor: number) => (fx && minor ? toAccount(minor, offer.currency, fx) : 0);
+    await addToRollups(tx, config.timezone, now, { ...click, couponCode: null }, clickMetrics(click, inAccount(payout), inAccount(revenue), cost));
   });
   context.metrics?.click(click);
   return click;

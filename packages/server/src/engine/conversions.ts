@@ -21,6 +21,7 @@ import { newId } from '../ids.js';
 import { enqueueSideEffects } from '../outbox/enqueue.js';
 import type { ClickRecord, ConversionIdentity, ConversionRecord, PostbackLogRecord, Repositories } from '../storage/store.js';
 import { ipAllowed } from '../tracking/index.js';
+import { campaignConversionFields, enqueueSourcePostback, isOwnTraffic, ownTrafficPrice } from './campaign-money.js';
 import { loadFx, priceConversion } from './money.js';
 import { bookConversion } from './rollups.js';
 
@@ -174,7 +175,9 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     fx,
   );
   if (!priced.ok) fail(422, priced.error.code, priced.error.field ?? undefined, priced.error.message, known);
-  const money = priced.price;
+  // A campaign's own traffic has no publisher to pay (README, Campaigns: money on traffic without a publisher).
+  const money = isOwnTraffic(click) ? ownTrafficPrice(offer, priced.price) : priced.price;
+  const campaignSide = click?.campaignId ? await campaignConversionFields(store, click, { revenue: money.revenue, offerCurrency: offer.currency }, fx) : undefined;
 
   const transactionId = input.transactionId ?? null;
   const event = input.event ?? null;
@@ -218,14 +221,16 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     device: click?.device ?? null,
     createdAt: now,
     updatedAt: now,
+    ...campaignSide?.fields,
   };
   // Identity (README, How conversions are decided): (offer, click, transaction id), else (offer, click, event).
   // Click-less conversions dedupe by transaction id only: a coupon is shared by many buyers. A report on a known
   // conversion that carries a sale amount or a payout (the sale after a lead) prices it anew.
   const repriced: MoneyFields =
     input.amount !== undefined || reportedPayout !== undefined
-      ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, amountAccount, awaitingFx, reportedPayout }) => ({
+      ? (({ amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, amountAccount, awaitingFx, reportedPayout, costAccount }) => ({
           amount, currency, payout, revenue, fxRate, payoutAccount, revenueAccount, amountAccount, awaitingFx, reportedPayout,
+          ...(costAccount !== undefined ? { costAccount } : {}),
         }))(conversion)
       : {};
   const clickKey = click?.id ?? '-';
@@ -243,7 +248,13 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
       if (!trusted || offer.duplicates === 'ignore' || transactionId === null || status !== 'approved') {
         return { httpStatus: 200, result: { status: 'duplicate', conversionId: primary.id, reason: 'click_already_converted' } };
       }
-      const rebill = await admit(context, tx, offer, { ...conversion, kind: 'rebill' }, { clickKey, dedupeKey, isPrimary: false });
+      const rebill = await admit(
+        context,
+        tx,
+        offer,
+        { ...conversion, kind: 'rebill', ...(campaignSide ? { costAccount: campaignSide.rebillCost } : {}) },
+        { clickKey, dedupeKey, isPrimary: false },
+      );
       return { httpStatus: 200, result: { status: 'rebill', conversionId: rebill.id, ...replyReason(rebill) }, conversion: rebill };
     }
 
@@ -325,7 +336,10 @@ async function admit(context: AppContext, tx: Repositories, offer: Offer, candid
   await bookConversion(tx, config.timezone, conversion, 1);
   // Side effects (README, Publisher postbacks and e-mails): an accepted conversion notifies the publisher and e-mails;
   // one over the cap does not.
-  if (conversion.status !== 'rejected') await enqueueSideEffects(context, tx, offer, conversion, 'conversion');
+  if (conversion.status !== 'rejected') {
+    await enqueueSideEffects(context, tx, offer, conversion, 'conversion');
+    await enqueueSourcePostback(context, tx, offer, conversion, 'conversion');
+  }
   return conversion;
 }
 
@@ -360,7 +374,8 @@ function replyReason(conversion: ConversionRecord): { reason?: string } {
 type MoneyFields = Partial<
   Pick<
     ConversionRecord,
-    'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'amountAccount' | 'awaitingFx' | 'reportedPayout'
+    | 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount' | 'amountAccount' | 'awaitingFx' | 'reportedPayout'
+    | 'costAccount'
   >
 >;
 
@@ -400,6 +415,7 @@ export async function changeStatus(
   await bookConversion(tx, config.timezone, existing, -1);
   await bookConversion(tx, config.timezone, updated, 1);
   await enqueueSideEffects({ config, clock }, tx, offer, updated, 'status_change');
+  await enqueueSourcePostback({ clock }, tx, offer, updated, 'status_change');
   return updated;
 }
 

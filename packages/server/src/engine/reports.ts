@@ -2,6 +2,7 @@ import { divideRounded, formatMoney, type Report, type ReportDimension, type Rep
 import type { z } from 'zod';
 import type { ReportQuerySchema } from '@waypost/schema';
 import type { AppContext } from '../context.js';
+import { microsToMinor } from '../domain/campaign-money.js';
 import { addDays, dayBounds, impressionPayout, localDate, selectPayoutRule } from '../domain/index.js';
 import { ApiError } from '../http/errors.js';
 import type { RollupMetric, RollupRow, WorkspaceFilter } from '../storage/index.js';
@@ -9,7 +10,8 @@ import { loadFx, toAccount } from './money.js';
 
 type ParsedReportQuery = z.output<typeof ReportQuerySchema>;
 
-const DAILY_DIMENSIONS: readonly ReportDimension[] = ['day', 'offer', 'publisher', 'country', 'device'];
+// The keyword is kept, like the sub ids, in the 15-minute rollup only.
+const DAILY_DIMENSIONS: readonly ReportDimension[] = ['day', 'offer', 'publisher', 'country', 'device', 'campaign', 'stream', 'lander', 'trafficSource', 'os', 'browser'];
 const OUTPUT_KEY: Record<ReportDimension, keyof ReportRow> = {
   day: 'day',
   offer: 'offerId',
@@ -22,6 +24,13 @@ const OUTPUT_KEY: Record<ReportDimension, keyof ReportRow> = {
   sub4: 'sub4',
   sub5: 'sub5',
   couponCode: 'couponCode',
+  campaign: 'campaignId',
+  stream: 'streamId',
+  lander: 'landerId',
+  trafficSource: 'trafficSourceId',
+  keyword: 'keyword',
+  os: 'os',
+  browser: 'browser',
 };
 const MAX_DAYS = 366;
 
@@ -67,7 +76,16 @@ export async function buildReport(
     (await store.settings.get('rollup_timezone')) === config.timezone &&
     groupBy.every((dimension) => DAILY_DIMENSIONS.includes(dimension)) &&
     query.couponCode === undefined;
-  const filters = { offerId: query.offerId, publisherId: query.publisherId, country: query.country, couponCode: query.couponCode, workspaces };
+  const filters = {
+    offerId: query.offerId,
+    publisherId: query.publisherId,
+    country: query.country,
+    couponCode: query.couponCode,
+    campaignId: query.campaignId,
+    trafficSourceId: query.trafficSourceId,
+    landerId: query.landerId,
+    workspaces,
+  };
   const source = daily ? ('daily' as const) : ('detail' as const);
   const dateBasis = query.dateBasis ?? 'conversion';
   const rows = await store.rollups.query({ source, days, groupBy, filters, dateBasis });
@@ -120,6 +138,12 @@ export async function buildReport(
     const sales = status ? s[`sales_${status}`] : s.sales_approved + s.sales_pending;
     // A conversion rate is of clicks: conversions without one (manual, coupon-only) would take it over 100%.
     const converted = status ? counts.total - counts.clickless : s.approved + s.pending - s.clickless_approved - s.clickless_pending;
+    // Costs are summed in millionths and rounded once (README, Reports); a status filter keeps the costs of those
+    // conversions only, as it keeps their payout and revenue.
+    const costMicros = status ? (status === 'approved' ? s.conversion_cost : 0) : s.click_cost + s.conversion_cost;
+    const cost = microsToMinor(costMicros, currency);
+    const profit = revenue - payout - cost;
+    const admin = audience === 'admin';
     return {
       clicks: s.clicks,
       impressions: s.impressions,
@@ -127,10 +151,17 @@ export async function buildReport(
       rebills: s.rebills,
       revenue: audience === 'admin' ? formatMoney(revenue, currency) : null,
       payout: formatMoney(payout, currency),
-      profit: audience === 'admin' ? formatMoney(revenue - payout, currency) : null,
+      profit: admin ? formatMoney(profit, currency) : null,
       sales: formatMoney(sales, currency),
       cr: percentOf(converted, s.clicks),
       epc: s.clicks === 0 ? formatMoney(0, currency) : formatMoney(Number(divideRounded(BigInt(payout), BigInt(s.clicks))), currency),
+      visits: s.clicks,
+      uniqueVisits: s.unique_visits,
+      bots: s.bots,
+      landerClicks: s.lander_clicks,
+      ctr: percentOf(s.lander_clicks, s.clicks),
+      cost: admin ? formatMoney(cost, currency) : null,
+      roi: admin && cost !== 0 ? percentOf(profit, cost) : null,
     };
   };
   const totals = emptySums();
@@ -146,18 +177,21 @@ export async function buildReport(
   return { currency, timezone, rows: reportRows, totals: metrics(totals) };
 }
 
-/** `part` per 100 of `whole`, with 2 decimals, rounded once. */
+/** `part` per 100 of `whole`, with 2 decimals, rounded once, half away from zero. */
 function percentOf(part: number, whole: number): string {
   if (whole === 0) return '0.00';
   const hundredths = divideRounded(BigInt(part) * 10_000n, BigInt(whole));
-  return `${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}`;
+  // A loss makes a negative roi, whose sign goes before the whole number only.
+  const size = hundredths < 0n ? -hundredths : hundredths;
+  return `${hundredths < 0n ? '-' : ''}${size / 100n}.${String(size % 100n).padStart(2, '0')}`;
 }
 
 function emptySums(): Sums {
   return {
     clicks: 0, impressions: 0, approved: 0, pending: 0, rejected: 0, rebills: 0, payout_approved: 0, payout_pending: 0,
     payout_rejected: 0, revenue_approved: 0, revenue_pending: 0, revenue_rejected: 0, click_payout: 0, click_revenue: 0, sales_approved: 0,
-    sales_pending: 0, sales_rejected: 0, clickless_approved: 0, clickless_pending: 0, clickless_rejected: 0, cpm_payout: 0,
+    sales_pending: 0, sales_rejected: 0, clickless_approved: 0, clickless_pending: 0, clickless_rejected: 0, cpm_payout: 0, unique_visits: 0,
+    bots: 0, lander_clicks: 0, click_cost: 0, conversion_cost: 0,
   };
 }
 
@@ -168,7 +202,7 @@ export function reportCsvRows(report: Report): { columns: { key: string; header:
     .filter((key) => report.rows.some((row) => key in row));
   const metricKeys = [
     'clicks', 'impressions', 'conversions', 'approved', 'pending', 'rejected', 'clickless', 'rebills', 'revenue', 'payout', 'profit', 'sales', 'cr',
-    'epc',
+    'epc', 'visits', 'uniqueVisits', 'bots', 'landerClicks', 'ctr', 'cost', 'roi',
   ];
   const rows = report.rows.map((row) => ({
     ...Object.fromEntries(dimensionKeys.map((key) => [key, row[key]])),
@@ -186,6 +220,13 @@ export function reportCsvRows(report: Report): { columns: { key: string; header:
     sales: row.sales,
     cr: row.cr,
     epc: row.epc,
+    visits: row.visits,
+    uniqueVisits: row.uniqueVisits,
+    bots: row.bots,
+    landerClicks: row.landerClicks,
+    ctr: row.ctr,
+    cost: row.cost,
+    roi: row.roi,
   }));
   return { columns: [...dimensionKeys, ...metricKeys].map((key) => ({ key, header: key })), rows };
 }

@@ -5,7 +5,7 @@ import { localDate } from '../domain/index.js';
 type Dimensions = Pick<ConversionRecord, 'offerId' | 'publisherId' | 'country' | 'sub1' | 'sub2' | 'sub3' | 'sub4' | 'sub5'> & {
   couponCode?: string | null;
   device?: string | null;
-};
+} & Partial<Pick<ConversionRecord, 'campaignId' | 'streamId' | 'landerId' | 'trafficSourceId' | 'keyword' | 'os' | 'browser'>>;
 
 /**
  * Adds one event's metrics to both rollups, on the account-timezone day of `at`. `byClick` books conversion metrics
@@ -32,6 +32,13 @@ export async function addToRollups(
     sub4: dimensions.sub4,
     sub5: dimensions.sub5,
     couponCode: dimensions.couponCode ?? null,
+    campaignId: dimensions.campaignId ?? null,
+    streamId: dimensions.streamId ?? null,
+    landerId: dimensions.landerId ?? null,
+    trafficSourceId: dimensions.trafficSourceId ?? null,
+    keyword: dimensions.keyword ?? null,
+    os: dimensions.os ?? null,
+    browser: dimensions.browser ?? null,
     byClick,
     metrics,
   });
@@ -59,9 +66,34 @@ export function conversionMetrics(conversion: ConversionRecord, sign: 1 | -1): P
     [`payout_${status}`]: sign * conversion.payoutAccount,
     [`revenue_${status}`]: sign * conversion.revenueAccount,
     [`sales_${status}`]: sign * conversion.amountAccount,
+    // A campaign's cpa and revshare costs count while the conversion is approved (README, Campaigns: costs).
+    ...(status === 'approved' && conversion.costAccount ? { conversion_cost: sign * conversion.costAccount } : {}),
   };
 }
 
-export function clickMetrics(click: ClickRecord, payoutAccount: number, revenueAccount: number): Partial<Record<RollupMetric, number>> {
-  return { clicks: 1, click_payout: payoutAccount, click_revenue: revenueAccount };
+/**
+ * A click's contribution to the rollups: its CPC payout and revenue in minor units, and its cost in millionths, of the
+ * account currency.
+ */
+export function clickMetrics(click: ClickRecord, payoutAccount: number, revenueAccount: number, costAccount = 0): Partial<Record<RollupMetric, number>> {
+  return {
+    clicks: 1,
+    click_payout: payoutAccount,
+    click_revenue: revenueAccount,
+    ...(click.isUnique ? { unique_visits: 1 } : {}),
+    ...(click.device === 'bot' ? { bots: 1 } : {}),
+    ...(costAccount ? { click_cost: costAccount } : {}),
+  };
+}
+
+/** A campaign click's traffic metrics, to move them with the click when the lander's click URL changes its offer. */
+export function trafficMetrics(click: ClickRecord, sign: 1 | -1): Partial<Record<RollupMetric, number>> {
+  return {
+    clicks: sign,
+    click_payout: sign * click.payout,
+    click_revenue: sign * click.revenue,
+    ...(click.isUnique ? { unique_visits: sign } : {}),
+    ...(click.device === 'bot' ? { bots: sign } : {}),
+    ...(click.landerClickedAt ? { lander_clicks: sign } : {}),
+  };
 }

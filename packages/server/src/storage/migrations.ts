@@ -1,4 +1,5 @@
 import type { SqlDriver } from './driver.js';
+import { ADDED_ROLLUP_METRICS_13, campaignReportsMigration } from './sql-campaign-reports.js';
 import { CAMPAIGN_VISITS_MIGRATION } from './sql-campaign-visits.js';
 
 /** The counters of migration 2's rollups (`{{metrics}}` in its SQL). */
@@ -35,7 +36,7 @@ const ADDED_ROLLUP_METRICS_8 = [
  * `rebills` count rebill conversions, whose money is in the status columns too. `clickless_*` count, of the
  * conversions by status, those without a click (manual, coupon-only), which a conversion rate leaves out.
  */
-export const ROLLUP_METRICS = [...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8] as const;
+export const ROLLUP_METRICS = [...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8, ...ADDED_ROLLUP_METRICS_13] as const;
 export type RollupMetric = (typeof ROLLUP_METRICS)[number];
 
 /** The id of the workspace migration 10 creates, which holds every record made before workspaces existed. */
@@ -526,6 +527,11 @@ CREATE INDEX ix_campaign_references_campaign ON campaign_references (campaign_id
     version: 12,
     name: 'campaign visits',
     sql: CAMPAIGN_VISITS_MIGRATION,
+  },
+  {
+    version: 13,
+    name: 'campaign reports',
+    sql: campaignReportsMigration([...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8]),
   },
 ];
 

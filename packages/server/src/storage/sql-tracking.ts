@@ -1,6 +1,14 @@
 import type { AdClickIds, ConversionStatus, Device, List, ListQuery, PromoCode, ReportDimension } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
 import { ROLLUP_METRICS, type RollupMetric } from './migrations.js';
+import {
+  CAMPAIGN_CONVERSION_COLUMNS,
+  CAMPAIGN_DAILY_KEYS,
+  CAMPAIGN_DETAIL_KEYS,
+  campaignConversionFromRow,
+  campaignConversionValues,
+  campaignKeyValues,
+} from './sql-campaign-reports.js';
 import { CAMPAIGN_CLICK_COLUMNS, campaignClickFromRow, campaignClickValues } from './sql-campaign-visits.js';
 import { offerWorkspaceCondition, paginate, str } from './sql-helpers.js';
 import type {
@@ -152,6 +160,7 @@ const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join
   'dedupe_key',
   'is_primary',
   ...CONVERSION_COLUMNS,
+  ...CAMPAIGN_CONVERSION_COLUMNS,
 ]);
 
 // prettier-ignore
@@ -169,7 +178,7 @@ const POSTBACK_LOG_COLUMNS = [
 const FIND_TWINS = `SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND dedupe_key = ?
   UNION ALL SELECT * FROM conversions WHERE offer_id = ? AND click_key = ? AND is_primary = 1`;
 
-const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COLUMNS)[number]> = {
+const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COLUMNS)[number] | 'cost_account'> = {
   status: 'status',
   reason: 'reason',
   counted: 'counted',
@@ -185,6 +194,7 @@ const CHANGEABLE_COLUMNS: Record<keyof ConversionChanges, (typeof CONVERSION_COL
   awaitingFx: 'awaiting_fx',
   reportedPayout: 'reported_payout',
   amountAccount: 'amount_account',
+  costAccount: 'cost_account',
   updatedAt: 'updated_at',
 };
 
@@ -238,6 +248,7 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
     amountAccount: num(row.amount_account),
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
+    ...campaignConversionFromRow(row),
   });
   const one = async (sql: string, params: unknown[]) => {
     const row = await db.get(sql, params);
@@ -251,6 +262,7 @@ function conversionRepository(db: SqlExecutor): ConversionRepository {
         conversion.dedupeKey,
         conversion.isPrimary ? 1 : 0,
         ...conversionValues(conversion),
+        ...campaignConversionValues(conversion),
       ]);
       return inserted > 0;
     },
@@ -405,17 +417,25 @@ const DIMENSION_COLUMNS: Record<ReportDimension, string> = {
   sub4: 'sub4',
   sub5: 'sub5',
   couponCode: 'coupon_code',
+  campaign: 'campaign_id',
+  stream: 'stream_id',
+  lander: 'lander_id',
+  trafficSource: 'traffic_source_id',
+  keyword: 'keyword',
+  os: 'os',
+  browser: 'browser',
 };
 const BUCKET_MS = 15 * 60 * 1000;
 /** The metrics of clicks and impressions, which are booked at their own time only (`by_click = 0`). */
-const TRAFFIC_METRICS: readonly RollupMetric[] = ['clicks', 'impressions', 'click_payout', 'click_revenue'];
+const TRAFFIC_METRICS: readonly RollupMetric[] = ['clicks', 'impressions', 'click_payout', 'click_revenue', 'unique_visits', 'bots', 'lander_clicks', 'click_cost'];
 
 /** Adds a delta to a rollup row, creating it when it is the first event of its key. */
 const rollupUpsert = (table: string, keys: string[]) =>
   `INSERT INTO ${table} (${keys.join(', ')}, ${ROLLUP_METRICS.join(', ')}) VALUES (${[...keys, ...ROLLUP_METRICS].map(() => '?').join(', ')})
    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${ROLLUP_METRICS.map((metric) => `${metric} = ${table}.${metric} + excluded.${metric}`).join(', ')}`;
-const dailySql = rollupUpsert('rollup_daily', ['by_click', 'day', 'offer_id', 'publisher_id', 'country', 'device']);
-const detailSql = rollupUpsert('rollup_detail', ['by_click', 'bucket', 'offer_id', 'publisher_id', 'country', 'device', ...SUBS, 'coupon_code']);
+const DAILY_KEYS = ['by_click', 'day', 'offer_id', 'publisher_id', 'country', 'device', ...CAMPAIGN_DAILY_KEYS];
+const dailySql = rollupUpsert('rollup_daily', DAILY_KEYS);
+const detailSql = rollupUpsert('rollup_detail', ['by_click', 'bucket', 'offer_id', 'publisher_id', 'country', 'device', ...SUBS, 'coupon_code', ...CAMPAIGN_DETAIL_KEYS]);
 
 function rollupRepository(db: SqlExecutor): RollupRepository {
   return {
@@ -423,10 +443,17 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
       const metrics = ROLLUP_METRICS.map((metric) => delta.metrics[metric] ?? 0);
       const common = [delta.offerId, delta.publisherId ?? '', delta.country ?? '', delta.device ?? ''];
       const byClick = delta.byClick ? 1 : 0;
-      await db.accumulate(dailySql, [byClick, delta.day, ...common], metrics);
+      await db.accumulate(dailySql, [byClick, delta.day, ...common, ...campaignKeyValues(delta, false)], metrics);
       await db.accumulate(
         detailSql,
-        [byClick, Math.floor(delta.at.getTime() / BUCKET_MS), ...common, ...SUBS.map((sub) => delta[sub] ?? ''), delta.couponCode?.toLowerCase() ?? ''],
+        [
+          byClick,
+          Math.floor(delta.at.getTime() / BUCKET_MS),
+          ...common,
+          ...SUBS.map((sub) => delta[sub] ?? ''),
+          delta.couponCode?.toLowerCase() ?? '',
+          ...campaignKeyValues(delta, true),
+        ],
         metrics,
       );
     },
@@ -455,6 +482,9 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
         ['publisher_id', filters.publisherId],
         ['country', filters.country],
         ['coupon_code', filters.couponCode?.toLowerCase()],
+        ['campaign_id', filters.campaignId],
+        ['traffic_source_id', filters.trafficSourceId],
+        ['lander_id', filters.landerId],
       ] as const) {
         if (value !== undefined) {
           clauses.push(`${column} = ?`);
@@ -496,8 +526,8 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
     async rebuildDaily(dayOf) {
       await db.run('DELETE FROM rollup_daily');
       const rows = await db.all(
-        `SELECT by_click, bucket, offer_id, publisher_id, country, device, ${ROLLUP_METRICS.map((m) => `SUM(${m}) AS ${m}`).join(', ')}
-         FROM rollup_detail GROUP BY by_click, bucket, offer_id, publisher_id, country, device`,
+        `SELECT by_click, bucket, offer_id, publisher_id, country, device, ${CAMPAIGN_DAILY_KEYS.join(', ')}, ${ROLLUP_METRICS.map((m) => `SUM(${m}) AS ${m}`).join(', ')}
+         FROM rollup_detail GROUP BY by_click, bucket, offer_id, publisher_id, country, device, ${CAMPAIGN_DAILY_KEYS.join(', ')}`,
       );
       for (const row of rows) {
         await db.run(dailySql, [
@@ -507,6 +537,7 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
           row.publisher_id,
           row.country,
           row.device,
+          ...CAMPAIGN_DAILY_KEYS.map((key) => row[key]),
           ...ROLLUP_METRICS.map((metric) => num(row[metric])),
         ]);
       }

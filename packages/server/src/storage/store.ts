@@ -23,6 +23,7 @@ import type { User, UserRole, UserStatus } from '@waypost/schema';
 import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
 import type { DriverObserver } from './driver.js';
 import type { CampaignClickFields, CampaignVisitRepository } from './sql-campaign-visits.js';
+import type { CampaignConversionFields } from './sql-campaign-reports.js';
 import type { RollupMetric } from './migrations.js';
 
 export type { DriverObserver } from './driver.js';
@@ -379,7 +380,8 @@ export interface ClickRepository {
 export type PayoutState = 'accruing' | 'payable' | 'paid' | 'forfeited';
 
 /** A recorded conversion. `amount` is in `currency`; payout and revenue in `offerCurrency`; `*Account` in the account currency. */
-export interface ConversionRecord {
+/** The campaign fields are absent on conversions made by code that knows no campaigns (they then count as none). */
+export interface ConversionRecord extends Partial<CampaignConversionFields> {
   id: string;
   offerId: string;
   publisherId: string | null;
@@ -440,7 +442,7 @@ export type ConversionChanges = Partial<
   Pick<
     ConversionRecord,
     | 'status' | 'reason' | 'counted' | 'payoutState' | 'amount' | 'currency' | 'payout' | 'revenue' | 'fxRate' | 'payoutAccount' | 'revenueAccount'
-    | 'offerCurrency' | 'awaitingFx' | 'reportedPayout' | 'amountAccount' | 'updatedAt'
+    | 'offerCurrency' | 'awaitingFx' | 'reportedPayout' | 'amountAccount' | 'costAccount' | 'updatedAt'
   >
 >;
 
@@ -522,6 +524,14 @@ export interface RollupDelta {
   sub4: string | null;
   sub5: string | null;
   couponCode: string | null;
+  /** The campaign side of a campaign visit and its conversions; absent or null on other traffic. */
+  campaignId?: string | null | undefined;
+  streamId?: string | null | undefined;
+  landerId?: string | null | undefined;
+  trafficSourceId?: string | null | undefined;
+  keyword?: string | null | undefined;
+  os?: string | null | undefined;
+  browser?: string | null | undefined;
   /**
    * True books conversion metrics at the time of the conversion's click (`day` and `at` are the click's), for reports
    * by click date; every event is also booked at its own time without it.
@@ -541,6 +551,9 @@ export interface RollupQuery {
     publisherId?: string | undefined;
     country?: string | undefined;
     couponCode?: string | undefined;
+    campaignId?: string | undefined;
+    trafficSourceId?: string | undefined;
+    landerId?: string | undefined;
     /** Only offers of these workspaces. */
     workspaces?: WorkspaceFilter | undefined;
   };
@@ -615,7 +628,10 @@ export interface SettingsRepository {
 }
 
 /** What an outbound delivery sends: the publisher's postback URL (macros expanded), or a rendered e-mail. */
-export type DeliveryMessage = { kind: 'postback'; url: string } | { kind: 'email'; to: string[]; subject: string; text: string };
+/** A postback is a publisher's, or a traffic source's when it names one (README, Campaigns: traffic sources). */
+export type DeliveryMessage =
+  | { kind: 'postback'; url: string; trafficSourceId?: string | undefined }
+  | { kind: 'email'; to: string[]; subject: string; text: string };
 
 /**
  * One outbound publisher postback or conversion e-mail (README, Publisher postbacks and e-mails) and the state of its

@@ -22,6 +22,10 @@ export const MACRO_NAMES = [
   'status',
   'event',
   'coupon',
+  // A traffic source's postback (README, Campaigns): the source's click id, the campaign, and the conversion's revenue.
+  'external_id',
+  'campaign_id',
+  'revenue',
 ] as const;
 export type MacroName = (typeof MACRO_NAMES)[number];
 
