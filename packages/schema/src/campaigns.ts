@@ -4,8 +4,9 @@ import { parseMicros } from './money.js';
 import { CurrencySchema, DecimalSchema, IdSchema, OriginSchema, PercentSchema, TimestampSchema, TimezoneSchema, UrlSchema } from './primitives.js';
 
 /*
- * The tracker side (SPEC §10): traffic sources, landers and campaigns. A campaign is one document: its streams, their
- * filters and actions travel and are stored together, and `PUT /v1/campaigns/:id` replaces them at once.
+ * The tracker side (README, Campaigns as resources): traffic sources, landers and campaigns. A campaign is one document:
+ * its streams, their filters and actions travel and are stored together, and `PUT /v1/campaigns/:id` replaces them at
+ * once.
  */
 
 /** The workspace a record belongs to; on create it defaults to the account's first workspace. */
@@ -61,7 +62,8 @@ const trafficSourceFields = {
   params: TrafficSourceParamsSchema,
   /**
    * The source's conversion postback, sent through the outbox on each accepted conversion and status change of its
-   * clicks. Macros of SPEC §6 plus `{external_id}`, `{campaign_id}` and `{revenue}`; never in the scheme, host or port.
+   * clicks. The offer URL's macros (README) plus `{external_id}`, `{campaign_id}` and `{revenue}`; never in the scheme,
+   * host or port.
    */
   postbackUrl: UrlSchema.nullable(),
   notes: z.string().max(10_000).nullable(),
@@ -100,7 +102,7 @@ export type TrafficSource = z.infer<typeof TrafficSourceSchema>;
 
 const landerFields = {
   name: z.string().trim().min(1).max(200),
-  /** The page shown before the offer; may hold macros (SPEC §6) and `{click_url}` is what its call to action links to. */
+  /** The page shown before the offer; may hold the offer URL's macros (README), and `{click_url}` for its call to action. */
   url: UrlSchema.nullable(),
   /** How many offer links the page has (slots `{click_url:1}`…`{click_url:N}`), not a list of offers. */
   offers: z.number().int().min(1).max(10),

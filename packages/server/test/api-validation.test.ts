@@ -46,6 +46,9 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       '/v1/promo-codes?limit=500',
       '/v1/promo-codes/requests?includeExpired=true&limit=500',
       '/v1/payments?limit=500',
+      '/v1/traffic-sources?includeArchived=true&limit=500',
+      '/v1/landers?includeArchived=true&limit=500',
+      '/v1/campaigns?includeArchived=true&limit=500',
     ];
     return Promise.all(lists.map(async (path) => (await server.json(path)).body));
   };
@@ -61,6 +64,11 @@ describe.each(backends())('write endpoints on %s', (backend) => {
     const conversion = await server.json(`/postback?click_id=${clickId}&token=${offer.body.postbackToken}`, { key: null });
     const promoRequest = await server.json('/v1/promo-codes/requests', { method: 'POST', json: { offerId: offer.body.id, publisherId: publisher.body.id, platform: 'Fixture' } });
     Object.assign(ids, { publisher: publisher.body.id, network: network.body.id, offer: offer.body.id, key: key.body.id, conversion: conversion.body.conversionId, promoRequest: promoRequest.body.id });
+
+    const source = await server.json('/v1/traffic-sources', { method: 'POST', json: { name: 'Fixture source' } });
+    const lander = await server.json('/v1/landers', { method: 'POST', json: { name: 'Fixture lander', url: 'https://example.com/lp' } });
+    const campaign = await server.json('/v1/campaigns', { method: 'POST', json: { name: 'Fixture campaign' } });
+    Object.assign(ids, { trafficSource: source.body.id, lander: lander.body.id, campaign: campaign.body.id });
 
     const spec = (await server.json('/openapi.json', { key: null })).body;
     operations = [];
@@ -80,7 +88,10 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       .replace(/^\/v1\/affiliate-networks\/\{id\}/, `/v1/affiliate-networks/${ids.network}`)
       .replace(/^\/v1\/api-keys\/\{id\}/, `/v1/api-keys/${ids.key}`)
       .replace(/^\/v1\/conversions\/\{id\}/, `/v1/conversions/${ids.conversion}`)
-      .replace(/^\/v1\/promo-codes\/requests\/\{id\}/, `/v1/promo-codes/requests/${ids.promoRequest}`);
+      .replace(/^\/v1\/promo-codes\/requests\/\{id\}/, `/v1/promo-codes/requests/${ids.promoRequest}`)
+      .replace(/^\/v1\/traffic-sources\/\{id\}/, `/v1/traffic-sources/${ids.trafficSource}`)
+      .replace(/^\/v1\/landers\/\{id\}/, `/v1/landers/${ids.lander}`)
+      .replace(/^\/v1\/campaigns\/\{id\}/, `/v1/campaigns/${ids.campaign}`);
 
   it('finds the write endpoints in the OpenAPI document', () => {
     expect(operations.map((op) => `${op.method} ${op.path}`)).toEqual(

@@ -21,6 +21,7 @@ import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { newId, newSecret } from '../ids.js';
 import { newOffer } from '../records.js';
+import { assertUnused } from '../engine/campaigns.js';
 import { offerLinks } from '../links.js';
 import { recordAudit } from '../engine/audit.js';
 import { assertReach, assertReferenceTo, listScope, workspaceForCreate } from '../engine/workspaces.js';
@@ -121,12 +122,13 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
       tag: 'Offers',
       access: 'workspace',
       summary: 'Archive an offer',
-      description: 'Archives the offer: it stops tracking and leaves lists, and its clicks, conversions and reports stay.',
+      description: 'Archives the offer: it stops tracking and leaves lists, and its clicks, conversions and reports stay. 409 while a live campaign uses it.',
       response: OfferSchema,
     },
     async ({ params, auth }) => {
       const offer = await findOffer(params.id!, auth);
       if (offer.archivedAt) return offer;
+      await assertUnused(store, 'offer', offer.id, 'offer');
       const now = clock.now().toISOString();
       const archived = { ...offer, archivedAt: now, updatedAt: now };
       await store.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
 import type { Atomic } from './sql-store.js';
-import { iso, isoOrNull, paginate } from './sql-helpers.js';
+import { iso, isoOrNull, paginate, workspaceCondition } from './sql-helpers.js';
 import type {
   CampaignFilter,
   CampaignReferenceKind,
@@ -25,14 +25,7 @@ function listConditions(filter: CampaignResourceFilter): { where: string[]; para
   const params: unknown[] = [];
   if (!filter.includeArchived) where.push('archived_at IS NULL');
   if (filter.q) where.push("lower(name) LIKE ? ESCAPE '\\'") && params.push(like(filter.q));
-  if (filter.workspaceId) where.push('workspace_id = ?') && params.push(filter.workspaceId);
-  if (filter.workspaces) {
-    const { ids, public: withPublic } = filter.workspaces;
-    const terms: string[] = [];
-    if (ids.length > 0) terms.push(`workspace_id IN (${ids.map(() => '?').join(', ')})`) && params.push(...ids);
-    if (withPublic) terms.push("workspace_id IN (SELECT id FROM workspaces WHERE visibility = 'public')");
-    where.push(terms.length > 0 ? `(${terms.join(' OR ')})` : '1 = 0');
-  }
+  if (filter.workspaces) where.push(workspaceCondition('workspace_id', filter.workspaces, params));
   return { where, params };
 }
 

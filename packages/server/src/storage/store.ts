@@ -158,9 +158,7 @@ export interface CampaignResourceFilter {
   /** Case-insensitive substring of the name. */
   q?: string | undefined;
   includeArchived?: boolean | undefined;
-  workspaceId?: string | undefined;
-  /** The workspaces a limited caller may see (README, Workspaces): those in `ids`, and the public ones with `public`. */
-  workspaces?: { ids: readonly string[]; public: boolean } | undefined;
+  workspaces?: WorkspaceFilter | undefined;
 }
 
 export interface TrafficSourceRepository {
