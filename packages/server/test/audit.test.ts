@@ -131,6 +131,18 @@ describe.each(backends())('the audit log on %s', (backend) => {
     expect((await entries(`&actorId=${userId}`)).map((found) => found.recordId)).toContain(publisher.body.id);
   });
 
+  it('records the changes made to users, without their password hashes', async () => {
+    const invited = await server.json('/v1/users', { method: 'POST', json: { email: 'audited-user@example.com', role: 'member' } });
+    expect(invited.status).toBe(201);
+    const id = invited.body.id;
+    await server.json(`/v1/users/${id}`, { method: 'PATCH', json: { role: 'analyst' } });
+    await server.json(`/v1/users/${id}`, { method: 'DELETE' });
+    const found = await entriesOf(id);
+    expect(found.map((entry) => entry.action)).toEqual(['delete', 'update', 'create']);
+    expect(found[1]!.changes.role).toEqual({ before: 'member', after: 'analyst' });
+    expect(JSON.stringify(found)).not.toContain('passwordHash');
+  });
+
   it('filters by record type, record, actor and time, and pages with a cursor', async () => {
     const other = (await server.json('/v1/api-keys', { method: 'POST', json: { role: 'admin', name: 'second actor' } })).body;
     server.clock.advance(60_000);

@@ -2,7 +2,7 @@ import type { CreateUserParams, User } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../ids.js';
-import { UniqueViolationError, type UserRecord } from '../storage/index.js';
+import { type Repositories, UniqueViolationError, type UserRecord } from '../storage/index.js';
 import { issueLink } from './links.js';
 import { hashPassword } from './passwords.js';
 
@@ -18,6 +18,8 @@ export function toUser({ passwordHash: _, ...user }: UserRecord): User {
 export async function createUser(
   context: Pick<AppContext, 'store' | 'clock' | 'config'>,
   params: Omit<CreateUserParams, 'workspaceIds'> & { workspaceIds?: string[] | undefined; password?: string | undefined },
+  /** More work in the transaction that creates the user, such as its audit entry. */
+  inTransaction?: (tx: Repositories, user: UserRecord) => Promise<void>,
 ): Promise<{ user: UserRecord; invite?: { url: string; expiresAt: Date } }> {
   const now = context.clock.now().toISOString();
   const user: UserRecord = {
@@ -36,6 +38,7 @@ export async function createUser(
   try {
     return await context.store.transaction(async (tx) => {
       await tx.users.insert(user);
+      if (inTransaction) await inTransaction(tx, user);
       if (params.password !== undefined) return { user };
       return { user, invite: await issueLink(context, tx, user, 'invite') };
     });

@@ -13,6 +13,7 @@ import { issueLink, LINK_TTL_MS } from '../accounts/links.js';
 import { sendAccountEmail } from '../accounts/mail.js';
 import { createUser, toUser } from '../accounts/users.js';
 import type { AppContext } from '../context.js';
+import { recordAudit } from '../engine/audit.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -79,7 +80,9 @@ export function userRoutes(api: Api, context: AppContext): void {
       checkManages(auth, { role: body.role }, body.role);
       await checkPublisher(body.publisherId);
       await checkWorkspaces(body.workspaceIds);
-      const { user, invite } = await createUser(context, body);
+      const { user, invite } = await createUser(context, body, (tx, created) =>
+        recordAudit(tx, auth, { recordType: 'user', recordId: created.id, action: 'create', after: toUser(created), at: clock.now() }),
+      );
       const link = invite!;
       if (config.smtpUrl) {
         setImmediate(() => {
@@ -109,7 +112,10 @@ export function userRoutes(api: Api, context: AppContext): void {
       const user = await found(params.id!);
       checkManages(auth, user);
       if (user.status !== 'invited') throw ApiError.conflict('the user has accepted the invite already');
-      const link = await store.transaction((tx) => issueLink(context, tx, user, 'invite'));
+      const link = await store.transaction(async (tx) => {
+        await recordAudit(tx, auth, { recordType: 'user', recordId: user.id, action: 'invite', at: clock.now() });
+        return issueLink(context, tx, user, 'invite');
+      });
       return { ...toUser(user), inviteUrl: link.url, inviteExpiresAt: link.expiresAt.toISOString() };
     },
   );
@@ -150,6 +156,7 @@ export function userRoutes(api: Api, context: AppContext): void {
         await tx.users.update(updated);
         // A change of what the user may do takes effect at once, not at its next sign-in: its sessions end.
         if (status === 'disabled' || role !== user.role || publisherId !== user.publisherId) await tx.sessions.revokeAllOf(user.id, now);
+        await recordAudit(tx, auth, { recordType: 'user', recordId: user.id, action: 'update', before: toUser(user), after: toUser(updated), at: now });
       });
       return toUser(updated);
     },
@@ -161,7 +168,10 @@ export function userRoutes(api: Api, context: AppContext): void {
       const user = await found(params.id!);
       checkManages(auth, user);
       await keepAnOwner(user, 'deleting the user');
-      await store.users.delete(user.id);
+      await store.transaction(async (tx) => {
+        await tx.users.delete(user.id);
+        await recordAudit(tx, auth, { recordType: 'user', recordId: user.id, action: 'delete', before: toUser(user), at: clock.now() });
+      });
       return undefined;
     },
   );
