@@ -63,7 +63,7 @@ export async function startSession(
     await tx.users.update({ ...user, lastSignInAt: now.toISOString() });
   });
   res.append('Set-Cookie', serializeCookie(SESSION_COOKIE, token, cookieOptions(settings, now, settings.maxAgeMs)));
-  return { session, user, token, auth: await authFromUser(store, user, session) };
+  return { session, user, token, auth: authFromUser(user, session) };
 }
 
 /** Tells the browser to forget the session cookie. */
@@ -94,14 +94,14 @@ export async function resolveSession(
     await store.sessions.touch(session.id, new Date(now));
     session.lastSeenAt = new Date(now);
   }
-  return { session, user, token, auth: await authFromUser(store, user, session) };
+  return { session, user, token, auth: authFromUser(user, session) };
 }
 
 /**
  * What a signed-in user may do (README, Team accounts): owners and admins everything; members and analysts the
  * workspaces they belong to and every public one, analysts read-only; publisher users what their publisher's key may.
  */
-export async function authFromUser(store: Store, user: UserRecord, session: SessionRecord): Promise<Auth> {
+export function authFromUser(user: UserRecord, session: SessionRecord): Auth {
   const actor = { type: 'user', id: user.id, sessionId: session.id } as const;
   if (user.role === 'publisher') {
     return { role: 'publisher', actor, keyId: user.id, userRole: 'publisher', publisherId: user.publisherId! };
@@ -112,13 +112,16 @@ export async function authFromUser(store: Store, user: UserRecord, session: Sess
     actor,
     keyId: user.id,
     userRole: user.role,
-    workspaces: limited ? await reachableWorkspaces(store, user) : 'all',
+    workspaces: limited ? memberWorkspaces(user) : 'all',
     readOnly: user.role === 'analyst',
   };
 }
 
-/** A member's or analyst's workspaces: its own and every public one. */
-async function reachableWorkspaces(_store: Store, user: UserRecord): Promise<string[]> {
+/**
+ * A member's or analyst's own workspaces. Public ones are reached besides these by the workspace rules
+ * (engine/workspaces.ts), looked up when needed, so that a workspace made public reaches sessions already open.
+ */
+function memberWorkspaces(user: UserRecord): string[] {
   return [...new Set(user.workspaceIds)];
 }
 
