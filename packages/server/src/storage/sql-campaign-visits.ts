@@ -99,7 +99,9 @@ export function campaignClickValues(click: Partial<CampaignClickFields>): unknow
   ];
 }
 
-export function campaignClickFromRow(row: Row): CampaignClickFields {
+/** The campaign fields of a stored click; none for a click that did not come through a campaign, as it was inserted. */
+export function campaignClickFromRow(row: Row): Partial<CampaignClickFields> {
+  if (row.campaign_id == null) return {};
   return {
     campaignId: str(row.campaign_id),
     streamId: str(row.stream_id),
