@@ -3,20 +3,20 @@ import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   type RouterHistory,
   Outlet,
   redirect,
   useNavigate,
 } from '@tanstack/react-router';
-import { errorMessage, setUnauthorizedHandler } from './api.js';
+import { setUnauthorizedHandler } from './api.js';
 import { NAVIGATION, Shell } from './components/shell.js';
 import { ComingSoon } from './screens/coming-soon.js';
-import { OfferForm } from './screens/offer-form.js';
-import { OfferPage, useOffer } from './screens/offer-page.js';
+import { OfferPage } from './screens/offer-page.js';
 import { OffersList, parseOffersSearch } from './screens/offers-list.js';
 import { SetPassword } from './screens/set-password.js';
 import { SignIn } from './screens/sign-in.js';
-import { canWrite, fetchSession, SESSION_KEY, useCurrentSession } from './session.js';
+import { fetchSession, SESSION_KEY } from './session.js';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -91,23 +91,11 @@ const offersRoute = createRoute({
   },
 });
 
+// The form screens carry zod, react-hook-form and the offer schema: loaded when first opened, not with the list.
 const newOfferRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/offers/new',
-  component: function NewOfferScreen() {
-    const navigate = useNavigate();
-    const session = useCurrentSession();
-    return (
-      <section className="screen" aria-labelledby="new-offer-title">
-        <h1 id="new-offer-title">Add offer</h1>
-        {canWrite(session) ? (
-          <OfferForm onSaved={(offer) => void navigate({ to: '/offers/$offerId', params: { offerId: offer.id } })} />
-        ) : (
-          <p role="alert">Your role reads offers but does not add them.</p>
-        )}
-      </section>
-    );
-  },
+  component: lazyRouteComponent(() => import('./screens/offer-editor.js'), 'NewOfferScreen'),
 });
 
 const offerRoute = createRoute({
@@ -121,24 +109,7 @@ const offerRoute = createRoute({
 const editOfferRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/offers/$offerId/edit',
-  component: function EditOfferScreen() {
-    const { offerId } = editOfferRoute.useParams();
-    const navigate = useNavigate();
-    const session = useCurrentSession();
-    const offer = useOffer(offerId);
-    if (offer.isPending) return <p role="status">Loading the offer…</p>;
-    if (offer.isError) return <p role="alert">The offer could not be loaded: {errorMessage(offer.error)}</p>;
-    return (
-      <section className="screen" aria-labelledby="edit-offer-title">
-        <h1 id="edit-offer-title">Edit {offer.data.name}</h1>
-        {canWrite(session) ? (
-          <OfferForm offer={offer.data} onSaved={(saved) => void navigate({ to: '/offers/$offerId', params: { offerId: saved.id } })} />
-        ) : (
-          <p role="alert">Your role reads offers but does not change them.</p>
-        )}
-      </section>
-    );
-  },
+  component: lazyRouteComponent(() => import('./screens/offer-editor.js'), 'EditOfferScreen'),
 });
 
 const comingSoonRoutes = NAVIGATION.filter((item) => item.path !== '/offers').map((item) =>
