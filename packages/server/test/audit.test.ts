@@ -129,6 +129,18 @@ describe.each(backends())('the audit log on %s', (backend) => {
     const [entry] = await entriesOf(publisher.body.id);
     expect(entry!.actor).toEqual({ type: 'user', id: userId });
     expect((await entries(`&actorId=${userId}`)).map((found) => found.recordId)).toContain(publisher.body.id);
+
+    // The user's own changes of its account: accepting the invite, and a new password (only that it changed).
+    const changed = await user.json('/v1/session/password', { method: 'PUT', json: { currentPassword: password, password: 'another long passphrase for audits' } });
+    expect(changed.status).toBe(204);
+    const own = await entriesOf(userId);
+    expect(own.map((found) => `${found.actor.type} ${found.actor.id} ${found.action}`)).toEqual([
+      `user ${userId} password_change`,
+      `user ${userId} accept_invite`,
+      `key ${adminKeyId} create`,
+    ]);
+    expect(own[0]!.changes).toEqual({ passwordHash: { before: '[redacted]', after: '[redacted]' } });
+    expect(own[1]!.changes.status).toEqual({ before: 'invited', after: 'active' });
   });
 
   it('records the changes made to users, without their password hashes', async () => {

@@ -49,7 +49,13 @@ export async function createUser(
 }
 
 /** Sets a user's password and ends all its sessions (a reset by link or by the CLI). */
-export async function setPassword({ store, clock }: Pick<AppContext, 'store' | 'clock'>, userId: string, password: string): Promise<void> {
+export async function setPassword(
+  { store, clock }: Pick<AppContext, 'store' | 'clock'>,
+  userId: string,
+  password: string,
+  /** More work in the same transaction, such as the audit entry of a reset through the API. */
+  inTransaction?: (tx: Repositories, user: UserRecord) => Promise<void>,
+): Promise<void> {
   const passwordHash = await hashPassword(password);
   await store.transaction(async (tx) => {
     const user = await tx.users.get(userId);
@@ -60,5 +66,6 @@ export async function setPassword({ store, clock }: Pick<AppContext, 'store' | '
     await tx.accountTokens.expireAllOf(userId, 'invite', clock.now());
     await tx.accountTokens.expireAllOf(userId, 'reset', clock.now());
     await tx.sessions.revokeAllOf(userId, clock.now());
+    if (inTransaction) await inTransaction(tx, user);
   });
 }

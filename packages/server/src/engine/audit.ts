@@ -40,9 +40,14 @@ export interface AuditChangeParams {
 
 /**
  * Records one change made through `/v1` by `auth`'s actor. Call it with the transaction that makes the change, so that
- * the entry and the change commit or roll back together (README, Audit log).
+ * the entry and the change commit or roll back together (README, Audit log). A public route names its actor itself,
+ * such as the user who accepts an invite.
  */
-export async function recordAudit(tx: Pick<Repositories, 'audit'>, auth: Auth, change: AuditChangeParams): Promise<void> {
+export async function recordAudit(
+  tx: Pick<Repositories, 'audit'>,
+  auth: Auth | { actor: { type: 'key' | 'user'; id: string } },
+  change: AuditChangeParams,
+): Promise<void> {
   const at = change.at ?? new Date();
   await tx.audit.insert({
     id: newId('aud_', at),

@@ -3,6 +3,7 @@ import {
   ChangePasswordParamsSchema,
   CompletePasswordResetParamsSchema,
   PasswordResetParamsSchema,
+  REDACTED,
   SessionSchema,
   SignInParamsSchema,
 } from '@waypost/schema';
@@ -10,7 +11,8 @@ import type { Response } from 'express';
 import { issueLink, LINK_TTL_MS, useLink } from '../accounts/links.js';
 import { sendAccountEmail } from '../accounts/mail.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../accounts/passwords.js';
-import { setPassword } from '../accounts/users.js';
+import { setPassword, toUser } from '../accounts/users.js';
+import { recordAudit } from '../engine/audit.js';
 import { clearSessionCookie, describeSession, type ResolvedSession, sessionSettings, startSession } from '../accounts/sessions.js';
 import { checkThrottle, recordAttempt, throttleScopes } from '../accounts/throttle.js';
 import type { AppContext } from '../context.js';
@@ -109,6 +111,7 @@ export function sessionRoutes(api: Api, context: AppContext): void {
       await store.transaction(async (tx) => {
         await tx.users.update({ ...user, passwordHash, updatedAt: clock.now().toISOString() });
         await tx.sessions.revokeAllOf(user.id, clock.now(), session.id);
+        await recordAudit(tx, { actor: { type: 'user', id: user.id } }, { recordType: 'user', recordId: user.id, action: 'password_change', before: { passwordHash: user.passwordHash }, after: { passwordHash }, at: clock.now() });
       });
       return undefined;
     },
@@ -141,7 +144,10 @@ export function sessionRoutes(api: Api, context: AppContext): void {
         passwordHash: await hashPassword(body.password),
         updatedAt: clock.now().toISOString(),
       };
-      await store.users.update(active);
+      await store.transaction(async (tx) => {
+        await tx.users.update(active);
+        await recordAudit(tx, { actor: { type: 'user', id: user.id } }, { recordType: 'user', recordId: user.id, action: 'accept_invite', before: toUser(user), after: toUser(active), at: clock.now() });
+      });
       return describeSession(sessions, await startSession(sessions, active, res));
     },
   );
@@ -189,7 +195,9 @@ export function sessionRoutes(api: Api, context: AppContext): void {
         await recordAttempt(context, scopes);
         throw invalidLink('password reset');
       }
-      await setPassword(context, user.id, body.password);
+      await setPassword(context, user.id, body.password, (tx) =>
+        recordAudit(tx, { actor: { type: 'user', id: user.id } }, { recordType: 'user', recordId: user.id, action: 'password_reset', before: { passwordHash: user.passwordHash }, after: { passwordHash: REDACTED }, at: clock.now() }),
+      );
       return undefined;
     },
   );
