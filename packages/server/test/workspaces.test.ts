@@ -118,6 +118,12 @@ describe.each(backends())('workspaces on %s', (backend) => {
     // A network that offers of private workspace A use cannot move into private workspace B.
     const move = await server.json(`/v1/affiliate-networks/${networks.a}`, { method: 'PATCH', json: { workspaceId: ws.b } });
     expect(move.status).toBe(422);
+    // A public workspace whose records others use cannot turn private: offer A's fallback is in the first workspace.
+    const closed = await server.json(`/v1/workspaces/${FIRST_WORKSPACE_ID}`, { method: 'PATCH', json: { visibility: 'private' } });
+    expect(closed.status).toBe(409);
+    expect(closed.body.error).toMatchObject({ code: 'workspace_referenced', message: expect.stringContaining(offers.a) });
+    const quiet = await server.json('/v1/workspaces', { method: 'POST', json: { name: 'Quiet', visibility: 'public' } });
+    expect((await server.json(`/v1/workspaces/${quiet.body.id}`, { method: 'PATCH', json: { visibility: 'private' } })).body.visibility).toBe('private');
   });
 
   it('shows a workspace-limited key the clicks, conversions, reports, promo codes and postback log of its reachable offers only', async () => {

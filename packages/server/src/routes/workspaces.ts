@@ -57,6 +57,15 @@ export function workspaceRoutes(api: Api, { store, clock }: AppContext): void {
     async ({ params, body, auth }) => {
       const before = await findWorkspace(params.id!, auth);
       const workspace = { ...before, ...body };
+      if (before.visibility === 'public' && workspace.visibility === 'private') {
+        // Records of other workspaces may refer to a public workspace's records, but not to a private one's.
+        const referrer = await store.workspaces.referencedFromOutside(workspace.id);
+        if (referrer) {
+          throw new ApiError(409, 'workspace_referenced', `the ${referrer.recordType} "${referrer.id}" of another workspace refers to this workspace's records; change it first`, [
+            { path: 'visibility', code: 'workspace_referenced', message: `${referrer.recordType} "${referrer.id}" refers to this workspace's records` },
+          ]);
+        }
+      }
       try {
         await store.transaction(async (tx) => {
           await tx.workspaces.update(workspace, clock.now());

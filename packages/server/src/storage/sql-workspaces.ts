@@ -62,6 +62,32 @@ export function workspaceRepository(db: SqlExecutor): WorkspaceRepository {
       );
       return Number(row?.n ?? 0) > 0;
     },
+    async referencedFromOutside(id) {
+      const campaign = await db.get<{ campaign_id: string }>(
+        `SELECT r.campaign_id FROM campaign_references r JOIN campaigns c ON c.id = r.campaign_id
+         WHERE c.workspace_id <> ? AND c.archived_at IS NULL AND (
+           (r.kind = 'offer' AND r.ref_id IN (SELECT id FROM offers WHERE workspace_id = ?))
+           OR (r.kind = 'lander' AND r.ref_id IN (SELECT id FROM landers WHERE workspace_id = ?))
+           OR (r.kind = 'trafficSource' AND r.ref_id IN (SELECT id FROM traffic_sources WHERE workspace_id = ?))
+           OR (r.kind = 'campaign' AND r.ref_id IN (SELECT id FROM campaigns WHERE workspace_id = ?)))
+         ORDER BY r.campaign_id LIMIT 1`,
+        [id, id, id, id, id],
+      );
+      if (campaign) return { recordType: 'campaign', id: String(campaign.campaign_id) };
+      // An offer's references live in its configuration document, so they are read here rather than joined.
+      const inside = new Set(
+        (await db.all<{ id: string }>('SELECT id FROM offers WHERE workspace_id = ? UNION ALL SELECT id FROM affiliate_networks WHERE workspace_id = ?', [id, id])).map(
+          (row) => String(row.id),
+        ),
+      );
+      if (inside.size === 0) return undefined;
+      for (const row of await db.all<{ id: string; config: string }>('SELECT id, config FROM offers WHERE workspace_id <> ? AND archived_at IS NULL ORDER BY id', [id])) {
+        const config = JSON.parse(String(row.config)) as { affiliateNetworkId?: string | null; cap?: { fallbackOfferId?: string } | null };
+        const named = [config.affiliateNetworkId, config.cap?.fallbackOfferId];
+        if (named.some((ref) => ref != null && inside.has(ref))) return { recordType: 'offer', id: String(row.id) };
+      }
+      return undefined;
+    },
     async delete(id) {
       // Memberships are not records: they go with the workspace.
       await db.run('DELETE FROM user_workspaces WHERE workspace_id = ?', [id]);

@@ -106,6 +106,11 @@ export interface WorkspaceRepository {
   update(workspace: Workspace, at: Date): Promise<boolean>;
   /** Whether any record (offer, affiliate network, API key, …) still belongs to the workspace. */
   holdsRecords(id: string): Promise<boolean>;
+  /**
+   * A record of another workspace that refers to one of this workspace's records (an offer's network or fallback offer,
+   * what a live campaign names), or undefined: what would break the reference rule if this workspace became private.
+   */
+  referencedFromOutside(id: string): Promise<{ recordType: 'offer' | 'campaign'; id: string } | undefined>;
   delete(id: string): Promise<boolean>;
 }
 
