@@ -8,6 +8,13 @@ export function formatDate(iso: string | null | undefined): string {
   return iso ? dateFormat.format(new Date(iso)) : '—';
 }
 
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+
+/** "4 Dec 2026, 21:49 UTC". */
+export function formatDateTime(iso: string): string {
+  return dateTimeFormat.format(new Date(iso));
+}
+
 /** "CPA · $10.00", "CPS · 5%", "CPS · auto": the payout model with what it pays, in the offer's currency. */
 export function describePayout(offer: Pick<Offer, 'payout' | 'currency'>): string {
   const { payout } = offer;

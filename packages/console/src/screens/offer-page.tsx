@@ -1,10 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import type { Offer, OfferLinks, Publisher } from '@waypost/schema';
+import type { Conversion, Offer, OfferLinks, PersonalPayout, Publisher } from '@waypost/schema';
 import { useId, useState } from 'react';
 import { api, errorMessage, type Page } from '../api.js';
 import { CopyField } from '../components/copy-field.js';
-import { describePayout, formatDate, formatStatus } from '../format.js';
+import { describePayout, formatDate, formatDateTime, formatStatus } from '../format.js';
+import { formatAmount } from '../money.js';
 import { canWrite, useCurrentSession } from '../session.js';
 
 export function useOffer(offerId: string) {
@@ -39,11 +40,19 @@ export function OfferPage({ offerId }: { offerId: string }) {
           <h1 id="offer-title">{data.name}</h1>
         </div>
         {canWrite(session) ? (
-          <button type="button" className="button" onClick={() => void navigate({ to: '/offers/$offerId/edit', params: { offerId } })}>
-            Edit offer
-          </button>
+          <div className="button-row">
+            <button type="button" className="button" onClick={() => void navigate({ to: '/offers/$offerId/edit', params: { offerId } })}>
+              Edit offer
+            </button>
+            {data.archivedAt ? null : <ArchiveOffer offer={data} />}
+          </div>
         ) : null}
       </header>
+      {data.archivedAt ? (
+        <p className="alert" role="status">
+          Archived on {formatDate(data.archivedAt)}: its links no longer take traffic; its history stays.
+        </p>
+      ) : null}
 
       <dl className="facts">
         <div>
@@ -93,6 +102,139 @@ export function OfferPage({ offerId }: { offerId: string }) {
       </section>
 
       <TrackingUrlGenerator offerId={offerId} />
+      <PersonalPayouts offer={data} />
+      <RecentConversions offer={data} />
+    </section>
+  );
+}
+
+/** Archiving is `DELETE /v1/offers/:id`: asked once more, since the offer's links stop taking traffic. */
+function ArchiveOffer({ offer }: { offer: Offer }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [asking, setAsking] = useState(false);
+  const archive = useMutation({
+    mutationFn: () => api.delete(`/v1/offers/${encodeURIComponent(offer.id)}`),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['offers'] });
+      queryClient.removeQueries({ queryKey: ['offer', offer.id] });
+      void navigate({ to: '/offers' });
+    },
+  });
+  if (!asking) {
+    return (
+      <button type="button" className="button" onClick={() => setAsking(true)}>
+        Archive offer
+      </button>
+    );
+  }
+  return (
+    <div className="confirm" role="group" aria-label="Archive this offer?">
+      <span>Archive “{offer.name}”? Its tracking links stop taking traffic; its history stays.</span>
+      <button type="button" className="button button-danger" onClick={() => archive.mutate()} disabled={archive.isPending}>
+        Archive
+      </button>
+      <button type="button" className="button" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+      {archive.isError ? <span role="alert">{errorMessage(archive.error)}</span> : null}
+    </div>
+  );
+}
+
+function usePublisherNames() {
+  const publishers = useQuery({
+    queryKey: ['publishers', 'options'],
+    queryFn: () => api.get<Page<Publisher>>('/v1/publishers', { limit: 500 }),
+  });
+  const names = new Map((publishers.data?.data ?? []).map((publisher) => [publisher.id, publisher.name]));
+  return (id: string | null) => (id ? (names.get(id) ?? id) : '—');
+}
+
+function PersonalPayouts({ offer }: { offer: Offer }) {
+  const publisherName = usePublisherNames();
+  const payouts = useQuery({
+    queryKey: ['offer', offer.id, 'personal-payouts'],
+    queryFn: () => api.get<Page<PersonalPayout>>(`/v1/offers/${encodeURIComponent(offer.id)}/personal-payouts`, { limit: 500 }),
+  });
+  return (
+    <section className="panel" aria-labelledby="personal-payouts-title">
+      <h2 id="personal-payouts-title">Personal payouts</h2>
+      {payouts.isError ? (
+        <p role="alert">The personal payouts could not be loaded: {errorMessage(payouts.error)}</p>
+      ) : payouts.isPending ? (
+        <p role="status">Loading…</p>
+      ) : payouts.data.data.length === 0 ? (
+        <p className="field-hint">None: every publisher earns the offer's payout.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table" aria-labelledby="personal-payouts-title">
+            <thead>
+              <tr>
+                <th scope="col">Publisher</th>
+                <th scope="col">Promo code</th>
+                <th scope="col">Payout</th>
+              </tr>
+            </thead>
+            <tbody>
+              {payouts.data.data.map((payout) => (
+                <tr key={payout.id}>
+                  <td data-label="Publisher">{publisherName(payout.publisherId)}</td>
+                  <td data-label="Promo code">{payout.couponCode ?? '—'}</td>
+                  <td data-label="Payout">{payout.percent !== null ? `${payout.percent}%` : formatAmount(payout.amount ?? '0', offer.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function RecentConversions({ offer }: { offer: Offer }) {
+  const publisherName = usePublisherNames();
+  const conversions = useQuery({
+    queryKey: ['offer', offer.id, 'conversions'],
+    queryFn: () => api.get<Page<Conversion>>('/v1/conversions', { offerId: offer.id, limit: 10 }),
+  });
+  return (
+    <section className="panel" aria-labelledby="recent-conversions-title">
+      <h2 id="recent-conversions-title">Recent conversions</h2>
+      {conversions.isError ? (
+        <p role="alert">The conversions could not be loaded: {errorMessage(conversions.error)}</p>
+      ) : conversions.isPending ? (
+        <p role="status">Loading…</p>
+      ) : conversions.data.data.length === 0 ? (
+        <p className="field-hint">No conversions yet. Test the postback URL above with a click id from a test click.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table" aria-labelledby="recent-conversions-title">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Publisher</th>
+                <th scope="col">Status</th>
+                <th scope="col">Sale</th>
+                <th scope="col">Payout</th>
+                <th scope="col">Transaction ID</th>
+              </tr>
+            </thead>
+            <tbody>
+              {conversions.data.data.map((conversion) => (
+                <tr key={conversion.id}>
+                  <td data-label="Date">{formatDateTime(conversion.createdAt)}</td>
+                  <td data-label="Publisher">{publisherName(conversion.publisherId)}</td>
+                  <td data-label="Status">{formatStatus(conversion.status)}</td>
+                  <td data-label="Sale">{conversion.amount !== null ? formatAmount(conversion.amount, conversion.currency) : '—'}</td>
+                  <td data-label="Payout">{formatAmount(conversion.payout, conversion.offerCurrency)}</td>
+                  <td data-label="Transaction ID">{conversion.transactionId ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
