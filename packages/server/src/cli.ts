@@ -45,6 +45,8 @@ const SERVER_OPTIONS = `Options (each overrides its environment variable):
   --fx-url URL                   WAYPOST_FX_URL                   FX rates feed in the ECB's XML format, read at start and every 6 h (default none)
   --log-retention-days N         WAYPOST_LOG_RETENTION_DAYS       days the postback and delivery logs are kept (default 90)
   --metrics-token T              WAYPOST_METRICS_TOKEN            turns on GET /metrics behind this bearer token (default off)
+  --session-idle-minutes N       WAYPOST_SESSION_IDLE_MINUTES     a sign-in session ends after N idle minutes (default 720)
+  --session-max-hours N          WAYPOST_SESSION_MAX_HOURS        a sign-in session ends N hours after the sign-in (default 168)
 `;
 
 const CONFIG_FLAGS = {
@@ -67,6 +69,8 @@ const CONFIG_FLAGS = {
   'fx-url': 'fxUrl',
   'log-retention-days': 'logRetentionDays',
   'metrics-token': 'metricsToken',
+  'session-idle-minutes': 'sessionIdleMinutes',
+  'session-max-hours': 'sessionMaxHours',
 } as const satisfies Record<string, keyof Config>;
 
 /** A command line the CLI cannot run; said in one line, with where to look. */
