@@ -253,6 +253,24 @@ describe.each(backends())('campaign routing (%s)', (backend) => {
     }
   });
 
+  it('routes a campaign made over REST through the link that GET /v1/campaigns/:id/links prints', async () => {
+    const source = await server.json('/v1/traffic-sources', { method: 'POST', json: { name: 'Push network', params: [{ field: 'externalId', param: 'cid', macro: '{clickid}' }, { field: 'sub1', param: 'zone', macro: '[zoneid]' }] } });
+    expect(source.status).toBe(201);
+    const lander = await server.json('/v1/landers', { method: 'POST', json: { name: 'Quiz', url: 'https://quiz.example/?next={click_url}' } });
+    expect(lander.status).toBe(201);
+    const campaign = await server.json('/v1/campaigns', {
+      method: 'POST',
+      json: { name: 'Push to quiz', alias: 'push-quiz', trafficSourceId: source.body.id, streams: [{ name: 'all', action: { type: 'flow', landers: [{ landerId: lander.body.id }], offers: [{ offerId: offerA }] } }] },
+    });
+    expect(campaign.status).toBe(201);
+    const links = await server.json(`/v1/campaigns/${campaign.body.id}/links`);
+    const link = new URL(links.body.campaignUrl.replace('{clickid}', 'src-click-1').replace('[zoneid]', 'z9'));
+    const result = await visit(server, link.pathname.slice('/t/'.length), { query: link.search.slice(1) });
+    expect(result.location).toBe(`https://quiz.example/?next=${encodeURIComponent(`http://track.waypost.test/click/1?cid=${result.clickId}`)}`);
+    const click = (await server.json(`/v1/clicks/${result.clickId}`)).body;
+    expect(click).toMatchObject({ campaignId: campaign.body.id, landerId: lander.body.id, externalId: 'src-click-1', sub1: 'z9', trafficSourceId: source.body.id });
+  });
+
   it('records every field of the visit on the click', async () => {
     const source = await createTrafficSource(server, [
       { field: 'externalId', param: 'clickid' },
