@@ -54,7 +54,7 @@ export function useCurrentSession(): Session {
   return session;
 }
 
-/** Analysts read; everybody else in the admin console may change what they see. */
+/** Analysts read; publisher users change nothing of the merchant's; everybody else may change what they see. */
 export function canWrite(session: Session): boolean {
-  return session.user.role !== 'analyst';
+  return session.user.role !== 'analyst' && session.user.role !== 'publisher';
 }

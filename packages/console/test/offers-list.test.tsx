@@ -129,4 +129,16 @@ describe('the offers list', () => {
     await screen.findByRole('table', { name: 'Offers' });
     expect(screen.queryByRole('button', { name: 'Add offer' })).toBeNull();
   });
+
+  it('gives a publisher user the portal’s links and nothing that changes the merchant’s offers', async () => {
+    fakeApi({
+      'GET /v1/session': { body: { ...OWNER_SESSION, user: { ...OWNER_SESSION.user, role: 'publisher', publisherId: 'pub_1' }, workspaces: [] } },
+      'GET /v1/offers': { body: { data: [offer()], nextCursor: null } },
+    });
+    renderConsole('/app/offers');
+    await screen.findByRole('table', { name: 'Offers' });
+    const navigation = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(navigation).getAllByRole('link').map((link) => link.textContent)).toEqual(['Offers', 'Promo codes', 'Reports', 'Payments']);
+    expect(screen.queryByRole('button', { name: 'Add offer' })).toBeNull();
+  });
 });

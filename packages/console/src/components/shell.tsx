@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api.js';
 import { SESSION_KEY, signOut, useSession } from '../session.js';
 
@@ -21,6 +21,14 @@ export const NAVIGATION = [
   { label: 'Settings', path: '/settings' },
 ] as const;
 
+/** A publisher user's portal: what a publisher key sees. Its screens come with the publisher portal; the links stay. */
+export const PUBLISHER_NAVIGATION = [
+  { label: 'Offers', path: '/offers' },
+  { label: 'Promo codes', path: '/promo-codes' },
+  { label: 'Reports', path: '/reports' },
+  { label: 'Payments', path: '/payments' },
+] as const;
+
 export function Shell() {
   const session = useSession().data;
   const queryClient = useQueryClient();
@@ -29,6 +37,11 @@ export function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   // On a phone the menu covers the page; a chosen link closes it.
   useEffect(() => setMenuOpen(false), [pathname]);
+  // A new screen: keyboard and screen-reader users start at its content, not at the link they left behind.
+  const firstPath = useRef(pathname);
+  useEffect(() => {
+    if (pathname !== firstPath.current) document.getElementById('main')?.focus();
+  }, [pathname]);
   const leave = useMutation({
     mutationFn: signOut,
     onSettled: () => {
@@ -64,7 +77,7 @@ export function Shell() {
       ) : null}
       <nav id="main-navigation" className={menuOpen ? 'sidebar open' : 'sidebar'} aria-label="Main">
         <ul>
-          {NAVIGATION.map((item) => (
+          {(session.user.role === 'publisher' ? PUBLISHER_NAVIGATION : NAVIGATION).map((item) => (
             <li key={item.path}>
               <Link to={item.path} activeProps={{ className: 'active', 'aria-current': 'page' }}>
                 {item.label}
