@@ -36,6 +36,9 @@ const PATH_RECORDS: Record<string, keyof Records> = {
   '/v1/deliveries/{id}': 'delivery',
   // Refused to publishers before the id is read (team routes), so any record's id will do.
   '/v1/workspaces/{id}': 'publisher',
+  '/v1/traffic-sources/{id}': 'publisher',
+  '/v1/landers/{id}': 'publisher',
+  '/v1/campaigns/{id}': 'publisher',
   // Admin-only: refused before the id is read, so any record's id will do.
   '/v1/users/{id}': 'publisher',
 };
