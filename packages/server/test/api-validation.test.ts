@@ -49,6 +49,8 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       '/v1/traffic-sources?includeArchived=true&limit=500',
       '/v1/landers?includeArchived=true&limit=500',
       '/v1/campaigns?includeArchived=true&limit=500',
+      '/v1/workspaces?limit=500',
+      '/v1/users?limit=500',
     ];
     return Promise.all(lists.map(async (path) => (await server.json(path)).body));
   };
@@ -69,6 +71,8 @@ describe.each(backends())('write endpoints on %s', (backend) => {
     const lander = await server.json('/v1/landers', { method: 'POST', json: { name: 'Fixture lander', url: 'https://example.com/lp' } });
     const campaign = await server.json('/v1/campaigns', { method: 'POST', json: { name: 'Fixture campaign' } });
     Object.assign(ids, { trafficSource: source.body.id, lander: lander.body.id, campaign: campaign.body.id });
+    ids.workspace = (await server.json('/v1/workspaces', { method: 'POST', json: { name: 'Fixture workspace' } })).body.id;
+    ids.user = (await server.json('/v1/users', { method: 'POST', json: { email: 'fixture@example.com', role: 'member' } })).body.id;
 
     const spec = (await server.json('/openapi.json', { key: null })).body;
     operations = [];
@@ -91,7 +95,9 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       .replace(/^\/v1\/promo-codes\/requests\/\{id\}/, `/v1/promo-codes/requests/${ids.promoRequest}`)
       .replace(/^\/v1\/traffic-sources\/\{id\}/, `/v1/traffic-sources/${ids.trafficSource}`)
       .replace(/^\/v1\/landers\/\{id\}/, `/v1/landers/${ids.lander}`)
-      .replace(/^\/v1\/campaigns\/\{id\}/, `/v1/campaigns/${ids.campaign}`);
+      .replace(/^\/v1\/campaigns\/\{id\}/, `/v1/campaigns/${ids.campaign}`)
+      .replace(/^\/v1\/workspaces\/\{id\}/, `/v1/workspaces/${ids.workspace}`)
+      .replace(/^\/v1\/users\/\{id\}/, `/v1/users/${ids.user}`);
 
   it('finds the write endpoints in the OpenAPI document', () => {
     expect(operations.map((op) => `${op.method} ${op.path}`)).toEqual(
