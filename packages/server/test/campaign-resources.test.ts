@@ -368,6 +368,34 @@ describe.each(backends())('traffic sources, landers and campaigns over the API o
     expect(body.paths['/v1/campaigns']['post']['x-waypost-access']).toBe('workspace');
   });
 
+  it('serves the campaign link’s lookup the new streams as soon as a PUT answers, though the lookup is cached', async () => {
+    const campaign = await createCampaign({ alias: 'cached-one' });
+    expect((await server.store.campaigns.getByIdOrAlias('cached-one'))?.streams.map((s) => s.name)).toEqual(['Main']);
+    await put(`/v1/campaigns/${campaign.id}`, { name: 'Campaign', alias: 'cached-one', streams: [stream({ name: 'Replaced' })] });
+    expect((await server.store.campaigns.getByIdOrAlias('CACHED-ONE'))?.streams.map((s) => s.name)).toEqual(['Replaced']);
+    await del(`/v1/campaigns/${campaign.id}`);
+    expect(await server.store.campaigns.getByIdOrAlias('cached-one')).toBeUndefined();
+  });
+
+  it('records who created, changed and archived a campaign in the audit log', async () => {
+    const campaign = await createCampaign({ name: 'Audited' });
+    await patch(`/v1/campaigns/${campaign.id}`, { status: 'paused' });
+    await del(`/v1/campaigns/${campaign.id}`);
+    const { body } = await server.json(`/v1/audit?recordId=${campaign.id}`);
+    expect(body.data.map((entry: { recordType: string; action: string }) => `${entry.recordType} ${entry.action}`).sort()).toEqual(['campaign archive', 'campaign create', 'campaign update']);
+    const update = body.data.find((entry: { action: string }) => entry.action === 'update');
+    expect(update.changes.status).toEqual({ before: 'active', after: 'paused' });
+  });
+
+  it('refuses publisher keys on every campaign resource', async () => {
+    const publisher = await created('/v1/publishers', { name: 'Scoped publisher' });
+    const { key } = await created('/v1/api-keys', { role: 'publisher', publisherId: publisher.id });
+    for (const path of ['/v1/campaigns', '/v1/landers', '/v1/traffic-sources']) {
+      expect((await server.json(path, { key })).status, path).toBe(403);
+      expect((await server.json(path, { key, method: 'POST', json: { name: 'x' } })).status, path).toBe(403);
+    }
+  });
+
   it('answers 404 for a campaign, lander or traffic source that does not exist', async () => {
     for (const path of ['/v1/campaigns/cmp_nothing', '/v1/landers/lnd_nothing', '/v1/traffic-sources/ts_nothing', '/v1/campaigns/cmp_nothing/links']) {
       expect((await server.json(path)).status, path).toBe(404);
