@@ -201,6 +201,13 @@ export const fixtures = {
       sales: '0.00',
       cr: '0.00',
       epc: '0.00',
+      visits: 0,
+      uniqueVisits: 0,
+      bots: 0,
+      landerClicks: 0,
+      ctr: '0.00',
+      cost: '0.00',
+      roi: null,
     },
   },
 };

@@ -242,7 +242,7 @@ describe.each(backends())('the tracking endpoints on %s', (backend) => {
     expect(tokyo.body.totals.clicks).toBe(3);
     const csv = await server.request(`/v1/reports?from=${day}&to=${day}&groupBy=sub1&offerId=${offer.id}&format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect((await csv.text()).split('\r\n')[0]).toBe('sub1,clicks,impressions,conversions,approved,pending,rejected,clickless,rebills,revenue,payout,profit,sales,cr,epc');
+    expect((await csv.text()).split('\r\n')[0]).toBe('sub1,clicks,impressions,conversions,approved,pending,rejected,clickless,rebills,revenue,payout,profit,sales,cr,epc,visits,uniqueVisits,bots,landerClicks,ctr,cost,roi');
     const asPublisher = await server.json('/v1/api-keys', { method: 'POST', json: { role: 'publisher', publisherId: publisher.id } });
     const own = await server.json(`/v1/reports?from=${day}&to=${day}&offerId=${offer.id}`, { key: asPublisher.body.key });
     expect(own.body.totals).toMatchObject({ payout: '12.50', revenue: null, profit: null });

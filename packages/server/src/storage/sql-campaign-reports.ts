@@ -52,7 +52,9 @@ export function campaignConversionValues(conversion: Partial<CampaignConversionF
   ];
 }
 
-export function campaignConversionFromRow(row: Row): CampaignConversionFields {
+/** The campaign side of a stored conversion; absent on other traffic, as on the records of code that knows no campaigns. */
+export function campaignConversionFromRow(row: Row): Partial<CampaignConversionFields> {
+  if (row.campaign_id == null && !Number(row.cost_account ?? 0)) return {};
   return {
     campaignId: str(row.campaign_id),
     streamId: str(row.stream_id),
