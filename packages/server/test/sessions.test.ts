@@ -56,6 +56,16 @@ describe.each(backends())('sign-in sessions on %s', (backend) => {
     }
   });
 
+  it('describes the session routes and the cookie in /openapi.json', async () => {
+    const spec = (await server.json('/openapi.json', { key: null })).body;
+    expect(spec.components.securitySchemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'waypost_session' });
+    expect(spec.paths['/v1/session'].post).toMatchObject({ security: [], 'x-waypost-access': 'public' });
+    expect(spec.paths['/v1/session'].get['x-waypost-access']).toBe('self');
+    for (const path of ['/v1/sessions', '/v1/invites/accept', '/v1/password-reset', '/v1/password-reset/complete', '/v1/users', '/v1/users/{id}']) {
+      expect(spec.paths).toHaveProperty([path]);
+    }
+  });
+
   it('refuses a wrong password and an unknown e-mail alike, with 401', async () => {
     const { email } = await newUser();
     for (const json of [{ email, password: 'not the password' }, { email: 'nobody@example.com', password: PASSWORD }]) {
@@ -117,6 +127,8 @@ describe.each(backends())('sign-in sessions on %s', (backend) => {
     const ended = await session.json('/v1/session');
     expect(ended.status).toBe(401);
     expect(ended.body.error.code).toBe('unauthorized');
+    // The browser is told to forget the cookie.
+    expect(ended.headers.get('set-cookie')).toMatch(/^waypost_session=; Max-Age=0;/);
   });
 
   it('ends a session 7 days after the sign-in however much it is used', async () => {

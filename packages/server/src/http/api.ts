@@ -141,7 +141,7 @@ export class Api {
         tags: [spec.tag],
         operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string = '') => c.toUpperCase())}`,
         ...(spec.access === 'public' ? { security: [] } : {}),
-        // Which keys may call it: `admin`, `key` (admin or publisher, scoped to its own records) or `public`.
+        // Who may call it (the Access type): `public`, `key`, `workspace`, `admin` or `self`.
         'x-waypost-access': spec.access,
         ...(parameters.length ? { parameters } : {}),
         ...(spec.body
@@ -157,8 +157,18 @@ export class Api {
       openapi: '3.1.0',
       info: { title: info.title, version: info.version },
       servers: [{ url: info.serverUrl }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'wp_sk_… (admin) or wp_pk_… (publisher)' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'wp_sk_… (admin) or wp_pk_… (publisher)' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'waypost_session',
+            description: 'A team account signed in with POST /v1/session; writes also need the X-CSRF-Token header',
+          },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
       paths,
     };
   }

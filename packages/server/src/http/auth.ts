@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiKey } from '@waypost/schema';
 import type { RequestHandler } from 'express';
-import { resolveSession, SESSION_COOKIE, type SessionSettings } from '../accounts/sessions.js';
+import { clearSessionCookie, resolveSession, SESSION_COOKIE, type SessionSettings } from '../accounts/sessions.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../storage/index.js';
 import { readCookie } from '../tracking/cookies.js';
@@ -73,7 +73,11 @@ export function authenticate(store: Store, sessions: { clock: Clock; settings: S
         });
       }
       const session = await resolveSession({ store, ...sessions }, token);
-      if (!session) throw new ApiError(401, 'unauthorized', 'the session has ended or was signed out; sign in again (POST /v1/session)');
+      if (!session) {
+        // The browser may forget a cookie that will never work again.
+        clearSessionCookie(res, sessions.settings, sessions.clock.now());
+        throw new ApiError(401, 'unauthorized', 'the session has ended or was signed out; sign in again (POST /v1/session)');
+      }
       checkCsrf(req, token);
       res.locals.auth = session.auth;
       res.locals.session = session;
