@@ -27,11 +27,15 @@ export function campaignRoutes(api: Api, { store, clock, config }: AppContext): 
     await assertReach(store, auth, campaign.workspaceId, 'campaign');
     return campaign;
   };
-  /** Checks what the campaign refers to, then writes it with its audit entry as one unit: streams change at once. */
+  /**
+   * Checks what the campaign refers to (or, to archive it, that no other campaign sends visits to it) and writes it with
+   * its audit entry, in one transaction, so that a record deleted meanwhile is not referred to. Streams change at once.
+   */
   const save = async (auth: Auth, before: Campaign | undefined, campaign: Campaign, action = before ? 'update' : 'create') => {
-    if (action !== 'archive') await checkCampaignReferences(store, auth, campaign);
     try {
       await store.transaction(async (tx) => {
+        if (action === 'archive') await assertUnused(tx, 'campaign', campaign.id, 'campaign');
+        else await checkCampaignReferences(tx, auth, campaign);
         await (before ? tx.campaigns.update(campaign) : tx.campaigns.insert(campaign));
         await recordAudit(tx, auth, { recordType: 'campaign', recordId: campaign.id, action, before, after: campaign, at: clock.now() });
       });
@@ -133,7 +137,6 @@ export function campaignRoutes(api: Api, { store, clock, config }: AppContext): 
     async ({ params, auth }) => {
       const campaign = await find(params.id!, auth);
       if (campaign.archivedAt) return campaign;
-      await assertUnused(store, 'campaign', campaign.id, 'campaign');
       const now = clock.now().toISOString();
       return save(auth, campaign, { ...campaign, archivedAt: now, updatedAt: now }, 'archive');
     },

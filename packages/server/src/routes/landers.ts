@@ -17,8 +17,10 @@ export function landerRoutes(api: Api, { store, clock }: AppContext): void {
   };
   /** Writes the lander with its audit entry, as one unit. */
   const save = async (auth: Auth, before: Lander | undefined, lander: Lander, action = before ? 'update' : 'create') => {
-    if (before && lander.offers > before.offers) await assertSlotsCovered(store, lander);
     await store.transaction(async (tx) => {
+      // In the transaction, so that no campaign starts using the lander, or shows it with fewer offers, meanwhile.
+      if (action === 'archive') await assertUnused(tx, 'lander', lander.id, 'lander');
+      else if (before && lander.offers > before.offers) await assertSlotsCovered(tx, lander);
       await (before ? tx.landers.update(lander) : tx.landers.insert(lander));
       await recordAudit(tx, auth, { recordType: 'lander', recordId: lander.id, action, before, after: lander, at: clock.now() });
     });
@@ -77,7 +79,6 @@ export function landerRoutes(api: Api, { store, clock }: AppContext): void {
     async ({ params, auth }) => {
       const lander = await find(params.id!, auth);
       if (lander.archivedAt) return lander;
-      await assertUnused(store, 'lander', lander.id, 'lander');
       const now = clock.now().toISOString();
       return save(auth, lander, { ...lander, archivedAt: now, updatedAt: now }, 'archive');
     },

@@ -27,6 +27,8 @@ export function trafficSourceRoutes(api: Api, { store, clock, config }: AppConte
   const save = async (auth: Auth, before: TrafficSource | undefined, source: TrafficSource, action = before ? 'update' : 'create') => {
     assertPublicDestination(source.postbackUrl, 'postbackUrl', config.allowPrivateDestinations);
     await store.transaction(async (tx) => {
+      // In the transaction, so that no campaign starts using it between the check and the write.
+      if (action === 'archive') await assertUnused(tx, 'trafficSource', source.id, 'traffic source');
       await (before ? tx.trafficSources.update(source) : tx.trafficSources.insert(source));
       await recordAudit(tx, auth, { recordType: 'traffic_source', recordId: source.id, action, before, after: source, at: clock.now() });
     });
@@ -85,7 +87,6 @@ export function trafficSourceRoutes(api: Api, { store, clock, config }: AppConte
     async ({ params, auth }) => {
       const source = await find(params.id!, auth);
       if (source.archivedAt) return source;
-      await assertUnused(store, 'trafficSource', source.id, 'traffic source');
       const now = clock.now().toISOString();
       return save(auth, source, { ...source, archivedAt: now, updatedAt: now }, 'archive');
     },
