@@ -40,7 +40,7 @@ const columns = column.columns([
       </Link>
     ),
   }),
-  column.display({ id: 'payout', header: 'Payout type', cell: (info) => describePayout(info.row.original) }),
+  column.display({ id: 'payout', header: 'Payout type', cell: (info) => <span className="nowrap">{describePayout(info.row.original)}</span> }),
   column.accessor('status', { header: 'Status', cell: (info) => <span className={`badge badge-${info.getValue()}`}>{formatStatus(info.getValue())}</span> }),
   column.accessor('expiresAt', { header: 'Expiration date', cell: (info) => formatDate(info.getValue()) }),
   column.accessor('createdAt', { header: 'Registration date', cell: (info) => formatDate(info.getValue()) }),
