@@ -122,6 +122,13 @@ describe.each(backends())('workspaces on %s', (backend) => {
     const closed = await server.json(`/v1/workspaces/${FIRST_WORKSPACE_ID}`, { method: 'PATCH', json: { visibility: 'private' } });
     expect(closed.status).toBe(409);
     expect(closed.body.error).toMatchObject({ code: 'workspace_referenced', message: expect.stringContaining(offers.a) });
+    // An offer that another workspace's offer falls back to cannot move into a private workspace.
+    const fallback = await server.createOffer({ workspaceId: ws.open });
+    expect((await server.json(`/v1/offers/${offers.open}`, { method: 'PATCH', json: { cap: { daily: 5, fallbackOfferId: fallback.id } } })).status).toBe(200);
+    const hide = await server.json(`/v1/offers/${fallback.id}`, { method: 'PATCH', json: { workspaceId: ws.b } });
+    expect(hide.status).toBe(422);
+    expect(hide.body.error.issues[0]).toMatchObject({ path: 'workspaceId', code: 'cross_workspace_reference' });
+    expect((await server.json(`/v1/offers/${fallback.id}`, { method: 'PATCH', json: { workspaceId: FIRST_WORKSPACE_ID } })).status).toBe(200);
     const quiet = await server.json('/v1/workspaces', { method: 'POST', json: { name: 'Quiet', visibility: 'public' } });
     expect((await server.json(`/v1/workspaces/${quiet.body.id}`, { method: 'PATCH', json: { visibility: 'private' } })).body.visibility).toBe('private');
   });

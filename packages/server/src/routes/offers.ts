@@ -63,6 +63,28 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
     }
   };
 
+  /**
+   * 422 when a record of another workspace refers to the offer (as its fallback, or a live campaign's stream) and could
+   * no longer once it moved to the private workspace `to` (README, Workspaces).
+   */
+  const assertStillReferable = async (offerId: string, to: string) => {
+    if ((await store.workspaces.get(to))?.visibility === 'public') return;
+    const refuse = (what: string) => {
+      throw ApiError.field('workspaceId', `${what} of another workspace refers to this offer`, 'cross_workspace_reference');
+    };
+    for (const campaignId of await store.campaigns.usedBy('offer', offerId, 100)) {
+      if ((await store.campaigns.get(campaignId))?.workspaceId !== to) refuse(`the campaign "${campaignId}"`);
+    }
+    let cursor: string | undefined;
+    do {
+      const page = await store.offers.list({}, { limit: 500, cursor });
+      for (const other of page.data) {
+        if (other.cap?.fallbackOfferId === offerId && other.workspaceId !== to) refuse(`the offer "${other.id}"`);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  };
+
   /** Checks and writes an offer; its audit entry goes first, so that a write the database refuses takes it back too. */
   const save = async (auth: Auth, before: Offer | undefined, offer: Offer): Promise<Offer> => {
     await checkOffer(offer, auth);
@@ -110,7 +132,10 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
     async ({ params, body, auth }) => {
       const offer = await findOffer(params.id!, auth);
       // Moving an offer needs the caller to reach the workspace it moves to, as creating one there does.
-      if (body.workspaceId !== undefined && body.workspaceId !== offer.workspaceId) await workspaceForCreate(store, auth, body.workspaceId);
+      if (body.workspaceId !== undefined && body.workspaceId !== offer.workspaceId) {
+        await workspaceForCreate(store, auth, body.workspaceId);
+        await assertStillReferable(offer.id, body.workspaceId);
+      }
       return save(auth, offer, { ...offer, ...body, updatedAt: clock.now().toISOString() });
     },
   );
