@@ -221,6 +221,10 @@ describe.each(backends())('workspaces on %s', (backend) => {
     const empty = await server.json('/v1/workspaces', { method: 'POST', json: { name: 'Empty' } });
     expect(empty.body.visibility).toBe('private');
     expect((await server.json('/v1/workspaces', { method: 'POST', json: { name: 'empty' } })).status).toBe(409);
+    // A key limited to the workspace holds it until the key is revoked.
+    const key = (await server.json('/v1/api-keys', { method: 'POST', json: { role: 'admin', workspaceId: empty.body.id } })).body;
+    expect((await server.json(`/v1/workspaces/${empty.body.id}`, { method: 'DELETE' })).status).toBe(409);
+    expect((await server.json(`/v1/api-keys/${key.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await server.json(`/v1/workspaces/${empty.body.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await server.json(`/v1/workspaces/${empty.body.id}`)).status).toBe(404);
   });

@@ -5,10 +5,18 @@ import { iso, paginate, workspaceCondition } from './sql-helpers.js';
 import type { WorkspaceRepository } from './store.js';
 
 /**
- * The tables whose rows belong to a workspace, which a workspace must not be deleted from under. Each new resource that
- * carries `workspace_id` adds its table here.
+ * The tables whose rows belong to a workspace, which a workspace must not be deleted from under, each with the condition
+ * of a row that still counts (a revoked key limits nothing). Archived records count: their clicks and reports stay.
+ * Each new resource that carries `workspace_id` adds its table here.
  */
-export const WORKSPACE_TABLES = ['offers', 'affiliate_networks', 'api_keys', 'traffic_sources', 'landers', 'campaigns'] as const;
+export const WORKSPACE_TABLES: Readonly<Record<string, string>> = {
+  offers: 'TRUE',
+  affiliate_networks: 'TRUE',
+  api_keys: 'revoked_at IS NULL',
+  traffic_sources: 'TRUE',
+  landers: 'TRUE',
+  campaigns: 'TRUE',
+};
 
 export function workspaceRepository(db: SqlExecutor): WorkspaceRepository {
   const fromRow = (row: Row): Workspace => ({
@@ -57,8 +65,10 @@ export function workspaceRepository(db: SqlExecutor): WorkspaceRepository {
     },
     async holdsRecords(id) {
       const row = await db.get<{ n: number }>(
-        `SELECT ${WORKSPACE_TABLES.map((table) => `(SELECT COUNT(*) FROM (SELECT 1 FROM ${table} WHERE workspace_id = ? LIMIT 1) t)`).join(' + ')} AS n`,
-        WORKSPACE_TABLES.map(() => id),
+        `SELECT ${Object.entries(WORKSPACE_TABLES)
+          .map(([table, counts]) => `(SELECT COUNT(*) FROM (SELECT 1 FROM ${table} WHERE workspace_id = ? AND ${counts} LIMIT 1) t)`)
+          .join(' + ')} AS n`,
+        Object.keys(WORKSPACE_TABLES).map(() => id),
       );
       return Number(row?.n ?? 0) > 0;
     },
