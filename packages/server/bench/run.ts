@@ -287,15 +287,16 @@ async function campaigns() {
   await load(`${bare.url}/c/x`, { seconds: 2 });
   let answered = (await tracked(newVisitors, 2)).total;
   const measure = async (requests: typeof newVisitors) => {
-    const rounds: { bare: LoadResult; tracked: LoadResult }[] = [];
+    const rounds: { bare: LoadResult; tracked: LoadResult; bareMicros: number; trackedMicros: number }[] = [];
     for (let round = 0; round < 3; round++) {
-      const baseline = await load(`${bare.url}/c/x`, { seconds: 3 });
-      const result = await tracked(requests, 3);
+      const { result: baseline, micros: bareMicros } = await cpuPerRequest(bare, () => load(`${bare.url}/c/x`, { seconds: 3 }));
+      const { result, micros: trackedMicros } = await cpuPerRequest(waypost, () => tracked(requests, 3));
       answered += result.total;
-      rounds.push({ bare: baseline, tracked: result });
+      rounds.push({ bare: baseline, tracked: result, bareMicros, trackedMicros });
     }
     const ratios = rounds.map((round) => round.tracked.requestsPerSecond / round.bare.requestsPerSecond);
-    return { middle: rounds[ratios.indexOf(median(ratios))]!, ratios };
+    const cpu = `${median(rounds.map((round) => round.bareMicros)).toFixed(0)} µs / ${median(rounds.map((round) => round.trackedMicros)).toFixed(0)} µs`;
+    return { middle: rounds[ratios.indexOf(median(ratios))]!, ratios, cpu };
   };
   const fresh = await measure(newVisitors);
   visitor = 0;
@@ -309,7 +310,9 @@ async function campaigns() {
     `${middle.tracked.requestsPerSecond.toFixed(0)} req/s, p99 ${middle.tracked.p99} ms; ratio to bare ${median(ratios).toFixed(2)} (rounds: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; target ≥ 0.5)`;
   report('bare Express 5 route answering 302 (50 connections)', `${fresh.middle.bare.requestsPerSecond.toFixed(0)} req/s, p99 ${fresh.middle.bare.p99} ms`);
   report('GET /t/:campaign, 10 streams × 3 filters, 3 landers, 5 offers, each visit a new visitor', line(fresh));
+  report('  server CPU per request, bare / tracked', fresh.cpu);
   report(`  the same, the visits returning as ${VISITORS.toLocaleString('en-US')} visitors already recorded`, line(known));
+  report('  server CPU per request, bare / tracked', known.cpu);
   report('  clicks stored afterwards / redirects answered', `${stored} / ${answered}`);
 }
 

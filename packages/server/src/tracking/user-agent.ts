@@ -45,7 +45,8 @@ const UNKNOWN: UserAgentInfo = Object.freeze({ os: null, browser: null });
 export function userAgentInfo(userAgent: string | undefined): UserAgentInfo {
   const ua = userAgent?.trim().slice(0, 1024) ?? '';
   if (ua === '') return UNKNOWN;
-  const parser = Bowser.getParser(ua);
+  // Parsing skipped up front: only the OS and browser are read, each parsed on demand, not the engine and platform.
+  const parser = Bowser.getParser(ua, true);
   const os = OS_NAMES[parser.getOSName()] ?? null;
   const inApp = IN_APP.find(([pattern]) => pattern.test(ua));
   const browser = inApp ? inApp[1] : (BROWSER_NAMES[parser.getBrowserName()] ?? null);
