@@ -11,7 +11,7 @@ import {
 } from '@tanstack/react-router';
 import { setUnauthorizedHandler } from './api.js';
 import { NAVIGATION, Shell } from './components/shell.js';
-import { ComingSoon } from './screens/coming-soon.js';
+import { ComingSoon, NotFound } from './screens/coming-soon.js';
 import { OfferPage } from './screens/offer-page.js';
 import { OffersList, parseOffersSearch } from './screens/offers-list.js';
 import { SetPassword } from './screens/set-password.js';
@@ -24,7 +24,7 @@ interface RouterContext {
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: Outlet,
-  notFoundComponent: () => <ComingSoon title="Page not found" />,
+  notFoundComponent: NotFound,
 });
 
 /** Where to go after signing in: a path inside the console, never another site. */

@@ -98,6 +98,7 @@ describe('the offer form', () => {
   it('shows the server’s issues next to the fields they name, and the others above the form', async () => {
     fakeApi({
       ...noNetworks,
+      'GET /v1/offers': { body: { data: [offer({ id: 'off_gone', name: 'Gone offer' })], nextCursor: null } },
       'POST /v1/offers': {
         status: 422,
         body: {
@@ -117,7 +118,7 @@ describe('the offer form', () => {
     await userEvent.type(screen.getByLabelText('Offer name'), 'Macro host');
     await userEvent.type(screen.getByLabelText('Site link'), 'https://shop.example/');
     await userEvent.type(screen.getByLabelText('Payout amount'), '1');
-    await userEvent.type(screen.getByLabelText('Fallback offer'), 'off_gone');
+    await userEvent.selectOptions(screen.getByLabelText('Fallback offer'), await screen.findByRole('option', { name: 'Gone offer' }));
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
 
     await waitFor(() => expect(messageFor('Site link')).toContain('Macros may only fill the path, query and fragment'));

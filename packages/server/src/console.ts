@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 
@@ -46,12 +46,13 @@ const NOT_BUILT = `<!doctype html>
  */
 export function consoleRoutes(app: express.Express, dir: string = consoleDistDir()): void {
   const index = join(dir, 'index.html');
+  const assets = join(dir, 'assets') + sep;
   const serveFiles = express.static(dir, {
     index: false,
     redirect: false,
     fallthrough: true,
     setHeaders: (res, path) => {
-      res.setHeader('Cache-Control', path.startsWith(join(dir, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('Cache-Control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   const router = express.Router({ strict: true });

@@ -9,3 +9,17 @@ export function ComingSoon({ title }: { title: string }) {
     </section>
   );
 }
+
+/** A path inside /app/ that is no screen: a typo or an old bookmark. */
+export function NotFound() {
+  return (
+    <section className="screen" aria-labelledby="not-found-title">
+      <h1 id="not-found-title">Page not found</h1>
+      <div className="empty">
+        <p>
+          There is no such page in the console. <a href="/app/offers">Go to the offers</a>.
+        </p>
+      </div>
+    </section>
+  );
+}

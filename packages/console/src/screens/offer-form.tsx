@@ -77,6 +77,11 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
     queryKey: ['affiliate-networks', 'options'],
     queryFn: () => api.get<Page<AffiliateNetwork>>('/v1/affiliate-networks', { limit: 500 }),
   });
+  const offers = useQuery({
+    queryKey: ['offers', 'options'],
+    queryFn: () => api.get<Page<Offer>>('/v1/offers', { status: 'active', limit: 500 }),
+  });
+  const otherOffers = (offers.data?.data ?? []).filter((other) => other.id !== offer?.id);
   const [model, currency, emailEnabled, revenueMode] = useWatch({ control: form.control, name: ['payout.model', 'currency', 'email.enabled', 'revenue.mode'] });
   const geo = useFieldArray({ control: form.control, name: 'payout.geo' });
   const save = useMutation({
@@ -198,7 +203,19 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
             <TextField<OfferFormValues> name="cap.daily" label="Daily cap" type="number" inputMode="numeric" min={1} step={1} hint="Conversions per day." />
             <TextField<OfferFormValues> name="cap.total" label="Total cap" type="number" inputMode="numeric" min={1} step={1} />
           </div>
-          <TextField<OfferFormValues> name="cap.fallbackOfferId" label="Fallback offer" hint="The ID of the offer that takes traffic once the cap is reached." />
+          <SelectField<OfferFormValues>
+            name="cap.fallbackOfferId"
+            label="Fallback offer"
+            hint="Takes the traffic once the cap is reached."
+            choices={[
+              { value: '', label: 'None' },
+              // The offer's own fallback stays listed even when it is not among the first 500 offers.
+              ...(offer?.cap?.fallbackOfferId && !otherOffers.some((other) => other.id === offer.cap?.fallbackOfferId)
+                ? [{ value: offer.cap.fallbackOfferId, label: offer.cap.fallbackOfferId }]
+                : []),
+              ...otherOffers.map((other) => ({ value: other.id, label: other.name })),
+            ]}
+          />
         </fieldset>
 
         <fieldset>
