@@ -114,6 +114,7 @@ export const fixtures = {
     email: null,
     visibility: 'public',
     publisherIds: [],
+    workspaceId: 'ws_first',
     archivedAt: null,
     createdAt: '2026-11-21T10:00:00.000Z',
     updatedAt: '2026-11-21T10:00:00.000Z',
