@@ -22,7 +22,7 @@ export async function issueLink(
   const now = clock.now();
   const token = newSecret(43);
   const expiresAt = new Date(now.getTime() + LINK_TTL_MS[kind]);
-  await tx.accountTokens.expireAllOf(user.id, kind, now);
+  await tx.accountTokens.deleteAllOf(user.id, kind);
   await tx.accountTokens.insert({ id: newId('tok_', now), kind, userId: user.id, tokenHash: hashSecret(token), expiresAt, usedAt: null, createdAt: now });
   return { url: `${config.publicUrl}/app/${LINK_PATH[kind]}/${token}`, expiresAt };
 }

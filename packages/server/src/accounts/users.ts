@@ -63,8 +63,8 @@ export async function setPassword(
     // A password set for an invited user (by the CLI) stands for accepting the invite.
     const status = user.status === 'invited' ? 'active' : user.status;
     await tx.users.update({ ...user, passwordHash, status, updatedAt: clock.now().toISOString() });
-    await tx.accountTokens.expireAllOf(userId, 'invite', clock.now());
-    await tx.accountTokens.expireAllOf(userId, 'reset', clock.now());
+    await tx.accountTokens.deleteAllOf(userId, 'invite');
+    await tx.accountTokens.deleteAllOf(userId, 'reset');
     await tx.sessions.revokeAllOf(userId, clock.now());
     if (inTransaction) await inTransaction(tx, user);
   });

@@ -207,9 +207,8 @@ export function accountTokenRepository(db: SqlExecutor, atomic: Atomic): Account
         return row ? tokenFromRow(row) : undefined;
       });
     },
-    async expireAllOf(userId, kind, at) {
-      // Ended, not deleted: kept until the user is, so that an old link answers like any used one.
-      await db.run('UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND kind = ? AND used_at IS NULL', [at.getTime(), userId, kind]);
+    async deleteAllOf(userId, kind) {
+      await db.run('DELETE FROM account_tokens WHERE user_id = ? AND kind = ?', [userId, kind]);
     },
   };
 }

@@ -320,8 +320,11 @@ export interface AccountTokenRepository {
    * cannot both use it; returns its record, or undefined when there is no such link.
    */
   use(kind: AccountTokenKind, tokenHash: string, at: Date): Promise<AccountTokenRecord | undefined>;
-  /** Ends every unused link of the user and `kind` (a new invite or reset replaces the old ones). */
-  expireAllOf(userId: string, kind: AccountTokenKind, at: Date): Promise<void>;
+  /**
+   * Deletes the user's links of `kind`: a new invite or reset replaces the old ones, so that a user has at most one of
+   * each however often a reset is asked for. A deleted link answers like a used one.
+   */
+  deleteAllOf(userId: string, kind: AccountTokenKind): Promise<void>;
 }
 
 export interface SignInAttemptRepository {
