@@ -5,6 +5,7 @@ import {
   CAMPAIGN_CONVERSION_COLUMNS,
   CAMPAIGN_DAILY_KEYS,
   CAMPAIGN_DETAIL_KEYS,
+  CAMPAIGN_ROLLUP_KEYS,
   campaignConversionFromRow,
   campaignConversionValues,
   campaignKeyValues,
@@ -435,6 +436,10 @@ const rollupUpsert = (table: string, keys: string[]) =>
    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${ROLLUP_METRICS.map((metric) => `${metric} = ${table}.${metric} + excluded.${metric}`).join(', ')}`;
 const DAILY_KEYS = ['by_click', 'day', 'offer_id', 'publisher_id', 'country', 'device', ...CAMPAIGN_DAILY_KEYS];
 const dailySql = rollupUpsert('rollup_daily', DAILY_KEYS);
+const campaignSql = rollupUpsert('rollup_campaign', [...CAMPAIGN_ROLLUP_KEYS]);
+/** The dimensions `rollup_campaign` keeps, and those of them only campaign traffic has. */
+const CAMPAIGN_ROLLUP_DIMENSIONS: readonly ReportDimension[] = ['day', 'offer', 'campaign', 'stream', 'lander', 'trafficSource'];
+const CAMPAIGN_ONLY_DIMENSIONS: readonly ReportDimension[] = ['campaign', 'stream', 'lander', 'trafficSource'];
 const detailSql = rollupUpsert('rollup_detail', ['by_click', 'bucket', 'offer_id', 'publisher_id', 'country', 'device', ...SUBS, 'coupon_code', ...CAMPAIGN_DETAIL_KEYS]);
 
 function rollupRepository(db: SqlExecutor): RollupRepository {
@@ -443,7 +448,9 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
       const metrics = ROLLUP_METRICS.map((metric) => delta.metrics[metric] ?? 0);
       const common = [delta.offerId, delta.publisherId ?? '', delta.country ?? '', delta.device ?? ''];
       const byClick = delta.byClick ? 1 : 0;
-      await db.accumulate(dailySql, [byClick, delta.day, ...common, ...campaignKeyValues(delta, false)], metrics);
+      const campaignKeys = campaignKeyValues(delta, false);
+      await db.accumulate(dailySql, [byClick, delta.day, ...common, ...campaignKeys], metrics);
+      if (delta.campaignId) await db.accumulate(campaignSql, [byClick, delta.day, delta.offerId, ...campaignKeys.slice(0, 4)], metrics);
       await db.accumulate(
         detailSql,
         [
@@ -492,7 +499,24 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
         }
       }
       if (filters.workspaces) clauses.push(offerWorkspaceCondition('offer_id', filters.workspaces, params));
-      const table = query.source === 'daily' ? 'rollup_daily' : 'rollup_detail';
+      // A report about campaigns that the narrow campaign rollup can answer reads it, plus the traffic outside campaigns
+      // from the daily rollup unless a campaign filter leaves that out.
+      const campaignFiltered = filters.campaignId !== undefined || filters.trafficSourceId !== undefined || filters.landerId !== undefined;
+      const narrow =
+        query.source === 'daily' &&
+        filters.publisherId === undefined &&
+        filters.country === undefined &&
+        query.groupBy.every((dimension) => CAMPAIGN_ROLLUP_DIMENSIONS.includes(dimension)) &&
+        (campaignFiltered || query.groupBy.some((dimension) => CAMPAIGN_ONLY_DIMENSIONS.includes(dimension)));
+      const where = clauses.join(' AND ');
+      const columns = ['by_click', 'day', 'offer_id', ...CAMPAIGN_DAILY_KEYS.slice(0, 4), ...ROLLUP_METRICS].join(', ');
+      let table = query.source === 'daily' ? 'rollup_daily' : 'rollup_detail';
+      let whereAll = where;
+      if (narrow) {
+        table = `(SELECT ${columns} FROM rollup_campaign WHERE ${where}` + (campaignFiltered ? ')' : ` UNION ALL SELECT ${columns} FROM rollup_daily WHERE campaign_id = '' AND ${where})`) + ' c';
+        if (!campaignFiltered) params.push(...params);
+        whereAll = '1 = 1';
+      }
       const dimensions = query.groupBy.map((dimension) => DIMENSION_COLUMNS[dimension]);
       const inner = [
         query.groupBy.includes('day') ? `${dayExpression} AS day` : undefined,
@@ -501,7 +525,7 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
       ].filter(Boolean);
       const grouped =
         `SELECT ${[...dimensions, ...ROLLUP_METRICS.map((metric) => `SUM(${metric}) AS ${metric}`)].join(', ')}
-         FROM (SELECT ${inner.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}) r` + (dimensions.length ? ` GROUP BY ${dimensions.join(', ')}` : '');
+         FROM (SELECT ${inner.join(', ')} FROM ${table} WHERE ${whereAll}) r` + (dimensions.length ? ` GROUP BY ${dimensions.join(', ')}` : '');
       // Names for the ids in the report, read with it rather than once per row afterwards.
       const names = [
         ...(query.groupBy.includes('offer') ? [{ column: 'offer_name', join: 'LEFT JOIN offers o ON o.id = g.offer_id', name: 'o.name' }] : []),
@@ -525,6 +549,7 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
     },
     async rebuildDaily(dayOf) {
       await db.run('DELETE FROM rollup_daily');
+      await db.run('DELETE FROM rollup_campaign');
       const rows = await db.all(
         `SELECT by_click, bucket, offer_id, publisher_id, country, device, ${CAMPAIGN_DAILY_KEYS.join(', ')}, ${ROLLUP_METRICS.map((m) => `SUM(${m}) AS ${m}`).join(', ')}
          FROM rollup_detail GROUP BY by_click, bucket, offer_id, publisher_id, country, device, ${CAMPAIGN_DAILY_KEYS.join(', ')}`,
@@ -540,6 +565,15 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
           ...CAMPAIGN_DAILY_KEYS.map((key) => row[key]),
           ...ROLLUP_METRICS.map((metric) => num(row[metric])),
         ]);
+        if (row.campaign_id !== '') {
+          await db.run(campaignSql, [
+            num(row.by_click),
+            dayOf(new Date(num(row.bucket) * BUCKET_MS)),
+            row.offer_id,
+            ...CAMPAIGN_DAILY_KEYS.slice(0, 4).map((key) => row[key]),
+            ...ROLLUP_METRICS.map((metric) => num(row[metric])),
+          ]);
+        }
       }
     },
   };
