@@ -159,6 +159,20 @@ describe.each(backends())('sign-in sessions on %s', (backend) => {
     expect((await third.json('/v1/session')).status).toBe(401);
   });
 
+  it('changes its own password with the current one, ending the other sessions but not this one', async () => {
+    const { email } = await newUser('analyst');
+    const [current, other] = [await server.signIn(email, PASSWORD), await server.signIn(email, PASSWORD)];
+    const wrong = await current.json('/v1/session/password', { method: 'PUT', json: { currentPassword: 'not my password', password: 'a brand new passphrase' } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.issues[0].path).toBe('currentPassword');
+    const changed = await current.json('/v1/session/password', { method: 'PUT', json: { currentPassword: PASSWORD, password: 'a brand new passphrase' } });
+    expect(changed.status).toBe(204);
+    expect((await current.json('/v1/session')).status).toBe(200);
+    expect((await other.json('/v1/session')).status).toBe(401);
+    expect((await server.json('/v1/session', { method: 'POST', key: null, json: { email, password: PASSWORD } })).status).toBe(401);
+    await server.signIn(email, 'a brand new passphrase');
+  });
+
   it('answers 429 with Retry-After after ten failed sign-ins for one e-mail within 15 minutes, even to the right password', async () => {
     const { email } = await newUser();
     for (let i = 0; i < 10; i++) {

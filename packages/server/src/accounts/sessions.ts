@@ -60,7 +60,7 @@ export async function startSession(
     // Keeps a user's rows to the sessions that may still be used.
     await tx.sessions.deleteEndedOf(user.id, now, new Date(now.getTime() - settings.idleMs));
     await tx.sessions.insert(session);
-    await tx.users.update({ ...user, lastSignInAt: now.toISOString() });
+    await tx.users.recordSignIn(user.id, now);
   });
   res.append('Set-Cookie', serializeCookie(SESSION_COOKIE, token, cookieOptions(settings, now, settings.maxAgeMs)));
   return { session, user, token, auth: authFromUser(user, session) };

@@ -101,15 +101,21 @@ export function sessionRoutes(api: Api, context: AppContext): void {
       summary: "Change the signed-in user's password; its other sessions end",
       body: ChangePasswordParamsSchema,
     },
-    async ({ body, res }) => {
+    async ({ body, req, res }) => {
       const { user, session } = sessionOf(res);
+      // Counted as failed sign-ins, so that a stolen session cannot try passwords faster than the sign-in page.
+      const scopes = throttleScopes({ email: user.email, ip: req.ip });
+      await checkThrottle(context, scopes);
       if (!(await verifyPassword(body.currentPassword, user.passwordHash ?? (await decoyHash())))) {
+        await recordAttempt(context, scopes);
         throw ApiError.field('currentPassword', 'is not the current password', 'invalid_credentials');
       }
       checkPassword(body.password, user.email);
       const passwordHash = await hashPassword(body.password);
       await store.transaction(async (tx) => {
-        await tx.users.update({ ...user, passwordHash, updatedAt: clock.now().toISOString() });
+        // Read again in the transaction: the session's copy may predate a change of role or name.
+        const current = (await tx.users.get(user.id)) ?? user;
+        await tx.users.update({ ...current, passwordHash, updatedAt: clock.now().toISOString() });
         await tx.sessions.revokeAllOf(user.id, clock.now(), session.id);
         await recordAudit(tx, { actor: { type: 'user', id: user.id } }, { recordType: 'user', recordId: user.id, action: 'password_change', before: { passwordHash: user.passwordHash }, after: { passwordHash }, at: clock.now() });
       });

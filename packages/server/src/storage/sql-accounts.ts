@@ -103,6 +103,9 @@ export function userRepository(db: SqlExecutor, atomic: Atomic): UserRepository 
         return changed > 0;
       });
     },
+    async recordSignIn(id, at) {
+      await db.run('UPDATE users SET last_sign_in_at = ? WHERE id = ?', [at.getTime(), id]);
+    },
     async delete(id) {
       return atomic(async (tx) => {
         for (const table of ['user_workspaces', 'sessions', 'account_tokens']) await tx.run(`DELETE FROM ${table} WHERE user_id = ?`, [id]);
