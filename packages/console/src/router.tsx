@@ -37,6 +37,11 @@ const signInRoute = createRoute({
   path: '/sign-in',
   validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
     typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  // Someone already signed in (a bookmark of the sign-in page, the back button) goes where they were headed.
+  beforeLoad: async ({ context, search }) => {
+    const session = await context.queryClient.ensureQueryData({ queryKey: SESSION_KEY, queryFn: fetchSession }).catch(() => null);
+    if (session) throw redirect({ to: safeRedirect(search.redirect) });
+  },
   component: function SignInScreen() {
     const navigate = useNavigate();
     const { redirect: target } = signInRoute.useSearch();

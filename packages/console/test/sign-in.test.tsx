@@ -33,6 +33,13 @@ describe('signing in', () => {
     expect(requests.find((request) => request.method === 'DELETE')?.headers.get('x-csrf-token')).toBe(OWNER_SESSION.csrfToken);
   });
 
+  it('sends someone already signed in from the sign-in page to the offers', async () => {
+    fakeApi({ 'GET /v1/session': { body: OWNER_SESSION }, 'GET /v1/offers': { body: { data: [], nextCursor: null } } });
+    const { router } = renderConsole('/app/sign-in');
+    await screen.findByRole('heading', { name: 'Offers' });
+    expect(router.state.location.pathname).toBe('/offers');
+  });
+
   it('says when the e-mail or the password is wrong', async () => {
     fakeApi({
       'GET /v1/session': signedOut,
