@@ -15,6 +15,7 @@ import { newOffer, newPublisher } from '../src/records.js';
 import { openStore, type Store } from '../src/storage/index.js';
 import type { ClickRecord, ConversionRecord } from '../src/storage/store.js';
 import { load, type LoadResult, report, steadyLatency } from './autocannon.js';
+import { campaignReports } from './campaign-reports.js';
 
 const only = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'waypost-bench-'));
@@ -341,6 +342,7 @@ try {
   if (!only || only === 'postbacks') await postbacks();
   if (!only || only === 'reports') await reports();
   if (!only || only === 'campaigns') await campaigns();
+  if (!only || only === 'campaign-reports') await campaignReports(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
