@@ -1,10 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../src/http/auth.js';
 import { backends, freshDatabaseUrl, spawnServer, startTestServer, type TestServer } from './support/harness.js';
 
 const PASSWORD = 'correct horse battery staple';
 const HOUR = 3_600_000;
+
+/** Everything the database holds, as text: the SQLite file and its WAL, or every row of the account tables. */
+async function databaseText(databaseUrl: string): Promise<string> {
+  if (databaseUrl.startsWith('file:')) {
+    const file = databaseUrl.slice('file:'.length);
+    return [file, `${file}-wal`].filter(existsSync).map((path) => readFileSync(path).toString('latin1')).join('');
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = ['users', 'user_workspaces', 'sessions', 'account_tokens', 'sign_in_attempts', 'audit_log'];
+    return JSON.stringify(await Promise.all(tables.map(async (table) => (await client.query(`SELECT * FROM ${table}`)).rows)));
+  } finally {
+    await client.end();
+  }
+}
 
 describe.each(backends())('sign-in sessions on %s', (backend) => {
   let server: TestServer;
@@ -43,17 +60,16 @@ describe.each(backends())('sign-in sessions on %s', (backend) => {
     expect(me.body.csrfToken).not.toContain(token);
 
     // The database holds the token's hash and the password's scrypt hash, never either in clear.
-    const stored = await server.store.sessions.findByTokenHash(hashSecret(token));
-    expect(stored?.user.id).toBe(id);
+    const session = await server.store.sessions.findByTokenHash(hashSecret(token));
+    expect(session?.user.id).toBe(id);
     expect(await server.store.sessions.findByTokenHash(token)).toBeUndefined();
-    expect(stored!.user.passwordHash).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
-    if (backend === 'sqlite') {
-      const file = server.databaseUrl.slice('file:'.length);
-      const bytes = [file, `${file}-wal`].filter(existsSync).map((path) => readFileSync(path).toString('latin1')).join('');
-      expect(bytes).toContain(hashSecret(token));
-      expect(bytes).not.toContain(token);
-      expect(bytes).not.toContain(PASSWORD);
-    }
+    expect(session!.user.passwordHash).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
+    // A pending invite's link is stored as a hash too.
+    const invited = await server.json('/v1/users', { method: 'POST', json: { email: `invited${users}@example.com`, role: 'member' } });
+    const inviteToken = String(invited.body.inviteUrl).split('/').pop()!;
+    const stored = await databaseText(server.databaseUrl);
+    expect(stored).toContain(hashSecret(token));
+    for (const secret of [token, PASSWORD, inviteToken]) expect(stored).not.toContain(secret);
   });
 
   it('describes the session routes and the cookie in /openapi.json', async () => {
