@@ -48,6 +48,11 @@ describe('the offer page', () => {
     await userEvent.selectOptions(within(generator).getByRole('combobox', { name: 'Publisher' }), 'pub_9');
     await waitFor(() => expect(within(generator).getByRole('textbox', { name: 'Tracking URL' })).toHaveProperty('value', 'https://track.example/c/off_1?pub=pub_9'));
     expect(requests.some((request) => request.path === '/v1/offers/off_1/links' && request.query.get('publisherId') === 'pub_9')).toBe(true);
+
+    await userEvent.click(within(generator).getByText('Sub IDs'));
+    await userEvent.type(within(generator).getByRole('textbox', { name: 'Sub 1' }), 'banner top');
+    await userEvent.type(within(generator).getByRole('textbox', { name: 'Sub 3' }), 'x&y');
+    expect(within(generator).getByRole('textbox', { name: 'Tracking URL' })).toHaveProperty('value', 'https://track.example/c/off_1?pub=pub_9&sub1=banner+top&sub3=x%26y');
   });
 
   it('lists personal payouts and recent conversions in their currencies', async () => {

@@ -239,6 +239,9 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
           <button type="submit" className="button button-primary" disabled={save.isPending}>
             Save
           </button>
+          <button type="button" className="button" onClick={() => window.history.back()}>
+            Cancel
+          </button>
           {save.isPending ? <span role="status">Saving…</span> : null}
         </div>
       </form>

@@ -142,6 +142,15 @@ function ArchiveOffer({ offer }: { offer: Offer }) {
   );
 }
 
+/** The tracking URL with the sub ids filled in (`sub1`…`sub5`); an empty one is left out. */
+export function withSubs(trackingUrl: string, subs: readonly string[]): string {
+  const url = new URL(trackingUrl);
+  subs.forEach((value, index) => {
+    if (value.trim()) url.searchParams.set(`sub${index + 1}`, value.trim());
+  });
+  return url.toString();
+}
+
 function usePublisherNames() {
   const publishers = useQuery({
     queryKey: ['publishers', 'options'],
@@ -242,6 +251,7 @@ function RecentConversions({ offer }: { offer: Offer }) {
 function TrackingUrlGenerator({ offerId }: { offerId: string }) {
   const selectId = useId();
   const [publisherId, setPublisherId] = useState('');
+  const [subs, setSubs] = useState<string[]>(['', '', '', '', '']);
   const publishers = useQuery({
     queryKey: ['publishers', 'options'],
     queryFn: () => api.get<Page<Publisher>>('/v1/publishers', { limit: 500 }),
@@ -267,10 +277,26 @@ function TrackingUrlGenerator({ offerId }: { offerId: string }) {
         {publishers.isSuccess && publishers.data.data.length === 0 ? <p className="field-hint">No publishers yet: add one under Publishers.</p> : null}
         {publishers.isError ? <p className="field-error">The publishers could not be loaded: {errorMessage(publishers.error)}</p> : null}
       </div>
+      <details className="subs">
+        <summary>Sub IDs</summary>
+        <p className="field-hint">Values the publisher tracks by, such as a placement or a creative; they come back in reports and postbacks.</p>
+        <div className="field-row">
+          {subs.map((value, index) => (
+            <div className="field" key={index}>
+              <label htmlFor={`${selectId}-sub${index + 1}`}>{`Sub ${index + 1}`}</label>
+              <input
+                id={`${selectId}-sub${index + 1}`}
+                value={value}
+                onChange={(event) => setSubs(subs.map((sub, at) => (at === index ? event.target.value : sub)))}
+              />
+            </div>
+          ))}
+        </div>
+      </details>
       {links.isError ? <p role="alert">The tracking URL could not be made: {errorMessage(links.error)}</p> : null}
       <CopyField
         label="Tracking URL"
-        value={links.data?.trackingUrl ?? ''}
+        value={links.data ? withSubs(links.data.trackingUrl, subs) : ''}
         buttonLabel="Copy tracking URL"
         hint="The publisher's link to this offer. They may add sub1 to sub5 to it."
       />
