@@ -91,6 +91,18 @@ describe.each(backends())('money on campaign traffic (%s)', (backend) => {
     expect((await totals(campaign.id)).cost).toBe('1.10');
   });
 
+  it('prices a campaign conversion that waited for its FX rate as revenue, with its revshare cost, once the rate is stored', async () => {
+    const offer = await server.createOffer<Offer>({ payout: { model: 'cps', percent: '10' } });
+    const campaign = await campaignFor(offer, { model: 'revshare', percent: '50' });
+    const conversionId = await convert(offer, await visitOnce(campaign.id), '&amount=50&currency=GBP&status=approved');
+    expect((await server.json(`/v1/conversions/${conversionId}`)).body.awaitingFxRate).toBe('GBP');
+    expect((await money(campaign.id)).cost).toBe('0.00');
+    expect((await server.json('/v1/fx-rates', { method: 'PUT', json: { rates: { GBP: '1.20' } } })).status).toBe(200);
+    const conversion = (await server.json(`/v1/conversions/${conversionId}`)).body;
+    expect([conversion.awaitingFxRate, conversion.revenue, conversion.payout]).toEqual([null, '6.00', '0.00']);
+    expect(await money(campaign.id)).toEqual({ revenue: '6.00', payout: '0.00', cost: '3.00', profit: '3.00', roi: '100.00' });
+  });
+
   it("takes the revenue on traffic without a publisher from the offer's revenue rule, else from its payout rule, with no payout", async () => {
     const withoutRevenue = await server.createOffer<Offer>({ payout: { model: 'cpa', amount: '7.00', geo: [{ countries: ['DE'], amount: '9.00' }] } });
     const campaign = await campaignFor(withoutRevenue, { model: 'none' });

@@ -5,7 +5,7 @@ import type { FxTable } from '../domain/index.js';
 import { newId } from '../ids.js';
 import { conversionMacroValues } from '../outbox/enqueue.js';
 import type { CampaignConversionFields } from '../storage/sql-campaign-reports.js';
-import type { ClickRecord, ConversionRecord, DeliveryRecord, Repositories, Store } from '../storage/store.js';
+import type { ClickRecord, ConversionChanges, ConversionRecord, DeliveryRecord, Repositories, Store } from '../storage/store.js';
 import { expandUrl } from '../tracking/index.js';
 import { type ConversionPrice, loadFx, toAccount } from './money.js';
 import { addToRollups, clickMetrics } from './rollups.js';
@@ -165,4 +165,29 @@ export async function recordLanderClick(context: Pick<AppContext, 'store' | 'con
     await bookLanderClick(tx, config.timezone, before, after, first, { revenueAccount, costAccount });
     return first;
   });
+}
+
+/**
+ * A campaign conversion priced anew when the FX rate it waited for arrives: on the buyer's own traffic its payout is
+ * revenue as at the start (README, Campaigns: money on the buyer's own traffic), and its cpa or revshare cost follows
+ * the new revenue.
+ */
+export async function repriceCampaignConversion(
+  store: Pick<Store, 'campaigns'>,
+  conversion: ConversionRecord,
+  offer: Pick<Offer, 'revenue'>,
+  changes: ConversionChanges,
+  fx: FxTable,
+): Promise<ConversionChanges> {
+  if (!conversion.campaignId) return changes;
+  const payout = changes.payout ?? conversion.payout;
+  const payoutAccount = changes.payoutAccount ?? conversion.payoutAccount;
+  const own = conversion.publisherId === null;
+  const money: ConversionChanges = own
+    ? { ...changes, payout: 0, payoutAccount: 0, ...(offer.revenue ? {} : { revenue: payout, revenueAccount: payoutAccount }) }
+    : changes;
+  const campaign = await store.campaigns.get(conversion.campaignId);
+  if (!campaign) return money;
+  const revenue = { kind: conversion.kind, revenue: money.revenue ?? conversion.revenue, offerCurrency: money.offerCurrency ?? conversion.offerCurrency };
+  return { ...money, costAccount: conversionCost({ ...campaign.cost, currency: campaign.currency }, revenue, fx) };
 }

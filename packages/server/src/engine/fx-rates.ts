@@ -3,6 +3,7 @@ import { formatMoney, type Offer, type PersonalPayout } from '@waypost/schema';
 import type { AppContext } from '../context.js';
 import type { FxTable } from '../domain/index.js';
 import type { ConversionChanges, ConversionRecord, Repositories } from '../storage/store.js';
+import { repriceCampaignConversion } from './campaign-money.js';
 import { loadFx, priceConversion } from './money.js';
 import { bookConversion } from './rollups.js';
 
@@ -59,7 +60,8 @@ export async function repriceAwaitingFx(context: AppContext, currencies?: readon
     const changes: { waiting: ConversionRecord; changes: ConversionChanges }[] = [];
     for (const waiting of page) {
       const found = await rulesOf(waiting.offerId);
-      const next = found && repricing(waiting, found.offer, found.personalPayouts, fx);
+      const priced = found && repricing(waiting, found.offer, found.personalPayouts, fx);
+      const next = priced && (await repriceCampaignConversion(store, waiting, found.offer, priced, fx));
       if (next) changes.push({ waiting, changes: { ...next, updatedAt: clock.now() } });
     }
     priced += await store.transaction(async (tx) => {
