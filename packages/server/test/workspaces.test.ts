@@ -133,6 +133,43 @@ describe.each(backends())('workspaces on %s', (backend) => {
     expect((await server.json(`/v1/workspaces/${quiet.body.id}`, { method: 'PATCH', json: { visibility: 'private' } })).body.visibility).toBe('private');
   });
 
+  it('refuses to move a traffic source, lander or campaign into a private workspace while a campaign of another workspace uses it', async () => {
+    const post = async (path: string, json: unknown) => {
+      const response = await server.json(path, { method: 'POST', json });
+      expect(response.status).toBe(201);
+      return response.body.id as string;
+    };
+    const flow = (landerIds: string[]) => ({ type: 'flow', landers: landerIds.map((landerId) => ({ landerId })), offers: [{ offerId: offers.open }] });
+    const source = await post('/v1/traffic-sources', { name: 'Shared source', workspaceId: ws.open });
+    const lander = await post('/v1/landers', { name: 'Shared lander', url: 'https://lander.example.com/', workspaceId: ws.open });
+    const target = await post('/v1/campaigns', { name: 'Shared target', workspaceId: ws.open, streams: [{ name: 'Main', action: flow([]) }] });
+    const user = await post('/v1/campaigns', {
+      name: 'Campaign A',
+      workspaceId: ws.a,
+      trafficSourceId: source,
+      streams: [
+        { name: 'Lander', action: flow([lander]) },
+        { name: 'Onward', action: { type: 'campaign', campaignId: target } },
+      ],
+    });
+    for (const [path, what] of [
+      [`/v1/traffic-sources/${source}`, 'traffic source'],
+      [`/v1/landers/${lander}`, 'lander'],
+      [`/v1/campaigns/${target}`, 'campaign'],
+    ] as const) {
+      const hide = await server.json(path, { method: 'PATCH', json: { workspaceId: ws.b } });
+      expect({ path, status: hide.status }).toEqual({ path, status: 422 });
+      expect(hide.body.error.issues[0]).toMatchObject({ path: 'workspaceId', code: 'cross_workspace_reference', message: `the campaign "${user}" of another workspace refers to this ${what}` });
+      expect((await server.json(path)).body.workspaceId).toBe(ws.open);
+    }
+    // Into the using campaign's own workspace, or into another public one, the references stay allowed.
+    expect((await server.json(`/v1/landers/${lander}`, { method: 'PATCH', json: { workspaceId: ws.a } })).body.workspaceId).toBe(ws.a);
+    expect((await server.json(`/v1/traffic-sources/${source}`, { method: 'PATCH', json: { workspaceId: FIRST_WORKSPACE_ID } })).body.workspaceId).toBe(FIRST_WORKSPACE_ID);
+    // Once the campaign is archived it holds nothing.
+    expect((await server.json(`/v1/campaigns/${user}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await server.json(`/v1/campaigns/${target}`, { method: 'PATCH', json: { workspaceId: ws.b } })).body.workspaceId).toBe(ws.b);
+  });
+
   it('shows a workspace-limited key the clicks, conversions, reports, promo codes and postback log of its reachable offers only', async () => {
     const publisher = (await server.json('/v1/publishers', { method: 'POST', json: { name: 'Traffic' } })).body.id;
     await server.click(offers.a, { query: `pub=${publisher}` });

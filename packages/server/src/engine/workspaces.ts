@@ -1,6 +1,6 @@
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
-import type { Repositories, WorkspaceFilter } from '../storage/index.js';
+import type { CampaignReferenceKind, Repositories, WorkspaceFilter } from '../storage/index.js';
 
 /**
  * Who reaches which workspace (README, Workspaces). Owners, admins and unlimited admin keys reach every workspace;
@@ -104,4 +104,26 @@ export async function assertReferenceTo(
 ): Promise<void> {
   if (!target || !(await canReach(store, auth, target.workspaceId))) throw ApiError.field(field, missing);
   await assertReference(store, from, target.workspaceId, field);
+}
+
+/**
+ * 422 naming `workspaceId` when a record moves into the private workspace `to` while a live campaign of another workspace
+ * refers to it (as its traffic source, a stream's lander or offer, or the campaign a stream sends visits to): after the
+ * move that campaign would refer into a private workspace it is not in (README, Workspaces). A move into a public
+ * workspace keeps every reference allowed.
+ */
+export async function assertMovable(
+  store: Pick<Repositories, 'workspaces' | 'campaigns'>,
+  kind: CampaignReferenceKind,
+  id: string,
+  to: string,
+  what: string,
+): Promise<void> {
+  if ((await store.workspaces.get(to))?.visibility === 'public') return;
+  for (const campaignId of await store.campaigns.usedBy(kind, id, 1000)) {
+    if (campaignId === id) continue;
+    if ((await store.campaigns.get(campaignId))?.workspaceId !== to) {
+      throw ApiError.field('workspaceId', `the campaign "${campaignId}" of another workspace refers to this ${what}`, 'cross_workspace_reference');
+    }
+  }
 }

@@ -12,7 +12,7 @@ import {
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../engine/audit.js';
 import { assertUnused, campaignFromParams, campaignLinks, checkCampaignReferences } from '../engine/campaigns.js';
-import { assertReach, listScope, workspaceForCreate } from '../engine/workspaces.js';
+import { assertMovable, assertReach, listScope, workspaceForCreate } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -36,6 +36,7 @@ export function campaignRoutes(api: Api, { store, clock, config }: AppContext): 
       await store.transaction(async (tx) => {
         if (action === 'archive') await assertUnused(tx, 'campaign', campaign.id, 'campaign');
         else await checkCampaignReferences(tx, auth, campaign);
+        if (before && before.workspaceId !== campaign.workspaceId) await assertMovable(tx, 'campaign', campaign.id, campaign.workspaceId, 'campaign');
         await (before ? tx.campaigns.update(campaign) : tx.campaigns.insert(campaign));
         await recordAudit(tx, auth, { recordType: 'campaign', recordId: campaign.id, action, before, after: campaign, at: clock.now() });
       });

@@ -2,7 +2,7 @@ import { CreateLanderParamsSchema, type Lander, LanderSchema, ListLandersQuerySc
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../engine/audit.js';
 import { assertSlotsCovered, assertUnused, newLander } from '../engine/campaigns.js';
-import { assertReach, listScope, workspaceForCreate } from '../engine/workspaces.js';
+import { assertMovable, assertReach, listScope, workspaceForCreate } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -21,6 +21,7 @@ export function landerRoutes(api: Api, { store, clock }: AppContext): void {
       // In the transaction, so that no campaign starts using the lander, or shows it with fewer offers, meanwhile.
       if (action === 'archive') await assertUnused(tx, 'lander', lander.id, 'lander');
       else if (before && lander.offers > before.offers) await assertSlotsCovered(tx, lander);
+      if (before && before.workspaceId !== lander.workspaceId) await assertMovable(tx, 'lander', lander.id, lander.workspaceId, 'lander');
       await (before ? tx.landers.update(lander) : tx.landers.insert(lander));
       await recordAudit(tx, auth, { recordType: 'lander', recordId: lander.id, action, before, after: lander, at: clock.now() });
     });

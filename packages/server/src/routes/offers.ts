@@ -24,7 +24,7 @@ import { newOffer } from '../records.js';
 import { assertUnused } from '../engine/campaigns.js';
 import { offerLinks } from '../links.js';
 import { recordAudit } from '../engine/audit.js';
-import { assertReach, assertReferenceTo, listScope, workspaceForCreate } from '../engine/workspaces.js';
+import { assertMovable, assertReach, assertReferenceTo, listScope, workspaceForCreate } from '../engine/workspaces.js';
 import { UniqueViolationError } from '../storage/index.js';
 import { offerVisibleTo, scopedPublisherId } from './scope.js';
 
@@ -45,7 +45,7 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
 
   /** Checks the merged configuration as a whole and that every id it names exists. */
   const checkOffer = async (offer: Offer, auth: Auth): Promise<void> => {
-    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, ...config } = offer;
+    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, archive: _archive, ...config } = offer;
     const result = OfferConfigSchema.safeParse(config);
     if (!result.success) throw ApiError.validation(toErrorIssues(result.error));
     // References stay within the offer's workspace or go to a public one (README, Workspaces).
@@ -58,6 +58,10 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
       if (fallback === offer.id) throw ApiError.field('cap.fallbackOfferId', 'must not be the offer itself');
       await assertReferenceTo(store, auth, workspaceId, await store.offers.get(fallback), 'cap.fallbackOfferId', `no offer "${fallback}"`);
     }
+    if (offer.keywords) {
+      const set = await store.keywordSets.get(offer.keywords.setId);
+      await assertReferenceTo(store, auth, workspaceId, set && !set.archivedAt ? set : undefined, 'keywords.setId', `no keyword set "${offer.keywords.setId}"`);
+    }
     for (const [index, publisherId] of offer.publisherIds.entries()) {
       if (!(await store.publishers.get(publisherId))) throw ApiError.field(`publisherIds.${index}`, `no publisher "${publisherId}"`);
     }
@@ -69,17 +73,14 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
    */
   const assertStillReferable = async (offerId: string, to: string) => {
     if ((await store.workspaces.get(to))?.visibility === 'public') return;
-    const refuse = (what: string) => {
-      throw ApiError.field('workspaceId', `${what} of another workspace refers to this offer`, 'cross_workspace_reference');
-    };
-    for (const campaignId of await store.campaigns.usedBy('offer', offerId, 100)) {
-      if ((await store.campaigns.get(campaignId))?.workspaceId !== to) refuse(`the campaign "${campaignId}"`);
-    }
+    await assertMovable(store, 'offer', offerId, to, 'offer');
     let cursor: string | undefined;
     do {
       const page = await store.offers.list({}, { limit: 500, cursor });
       for (const other of page.data) {
-        if (other.cap?.fallbackOfferId === offerId && other.workspaceId !== to) refuse(`the offer "${other.id}"`);
+        if (other.cap?.fallbackOfferId === offerId && other.workspaceId !== to) {
+          throw ApiError.field('workspaceId', `the offer "${other.id}" of another workspace refers to this offer`, 'cross_workspace_reference');
+        }
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -10,7 +10,7 @@ import {
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../engine/audit.js';
 import { assertPublicDestination, assertUnused, newTrafficSource } from '../engine/campaigns.js';
-import { assertReach, listScope, workspaceForCreate } from '../engine/workspaces.js';
+import { assertMovable, assertReach, listScope, workspaceForCreate } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -29,6 +29,7 @@ export function trafficSourceRoutes(api: Api, { store, clock, config }: AppConte
     await store.transaction(async (tx) => {
       // In the transaction, so that no campaign starts using it between the check and the write.
       if (action === 'archive') await assertUnused(tx, 'trafficSource', source.id, 'traffic source');
+      if (before && before.workspaceId !== source.workspaceId) await assertMovable(tx, 'trafficSource', source.id, source.workspaceId, 'traffic source');
       await (before ? tx.trafficSources.update(source) : tx.trafficSources.insert(source));
       await recordAudit(tx, auth, { recordType: 'traffic_source', recordId: source.id, action, before, after: source, at: clock.now() });
     });
