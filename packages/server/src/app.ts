@@ -26,6 +26,7 @@ import { publisherRoutes } from './routes/publishers.js';
 import { reportRoutes } from './routes/reports.js';
 import { trafficSourceRoutes } from './routes/traffic-sources.js';
 import { sessionRoutes } from './routes/session.js';
+import { settingsRoutes } from './routes/settings.js';
 import { userRoutes } from './routes/users.js';
 import { browserScript } from './routes/script.js';
 import { campaignTrackingRoutes } from './routes/campaign-tracking.js';
@@ -104,6 +105,7 @@ export function createApp({
   campaignRoutes(api, context);
   sessionRoutes(api, context);
   userRoutes(api, context);
+  settingsRoutes(api, context);
   workspaceRoutes(api, context);
   auditRoutes(api, context);
 
