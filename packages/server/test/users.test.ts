@@ -86,6 +86,21 @@ describe.each(backends())('team users on %s', (backend) => {
     server.clock.advance(60_000);
   });
 
+  it('throttles invite acceptance like sign-in: ten wrong tokens from one address, and the next answer is 429', async () => {
+    const invited = (await owner.json('/v1/users', { method: 'POST', json: { email: email(), role: 'member' } })).body;
+    // Past the window of the wrong tokens that other tests sent.
+    server.clock.advance(15 * 60_000);
+    for (let i = 0; i < 10; i++) {
+      const wrong = await server.json('/v1/invites/accept', { method: 'POST', key: null, json: { token: `wrongtoken${i}`, password: PASSWORD } });
+      expect(wrong.status).toBe(422);
+    }
+    const throttled = await server.json('/v1/invites/accept', { method: 'POST', key: null, json: { token: tokenOf(invited.inviteUrl), password: PASSWORD } });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    server.clock.advance(15 * 60_000);
+    expect((await server.json('/v1/invites/accept', { method: 'POST', key: null, json: { token: tokenOf(invited.inviteUrl), password: PASSWORD } })).status).toBe(200);
+  });
+
   it('refuses a short password, a common one (also with digits added) and the e-mail name, without spending the link', async () => {
     const address = 'jonathan.smith@example.com';
     const invited = (await owner.json('/v1/users', { method: 'POST', json: { email: address, role: 'member' } })).body;

@@ -40,6 +40,14 @@ export function outboxOptions(config: Config): OutboxOptions {
   };
 }
 
+/**
+ * The SMTP transport of every e-mail the server sends: conversion e-mails here, account e-mails (invites, password
+ * resets) in accounts/mail.ts. One place for the server, sender and time limits.
+ */
+export function mailTransport({ smtpUrl, smtpFrom, timeoutMs }: Pick<OutboxOptions, 'smtpUrl' | 'smtpFrom' | 'timeoutMs'>): ReturnType<typeof createTransport> {
+  return createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }, { from: smtpFrom });
+}
+
 /** What one pass over the due deliveries did. */
 export interface DispatchResult {
   delivered: number;
@@ -203,8 +211,8 @@ export class OutboxDispatcher {
 
   /** The rendered e-mail through SMTP. Its Message-ID is the delivery id, so a retried e-mail is recognisably the same. */
   async #sendEmail(delivery: DeliveryRecord, message: Extract<DeliveryMessage, { kind: 'email' }>): Promise<TryResult> {
-    const { smtpUrl, smtpFrom, timeoutMs } = this.#options;
-    this.#transport ??= createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }, { from: smtpFrom });
+    const { timeoutMs } = this.#options;
+    this.#transport ??= mailTransport(this.#options);
     const sent = this.#transport.sendMail({
       to: message.to,
       subject: message.subject,
