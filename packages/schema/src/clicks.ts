@@ -68,6 +68,9 @@ export const ListClicksQuerySchema = z.object({
   offerId: IdSchema.optional(),
   publisherId: IdSchema.optional(),
   source: z.enum(['redirect', 'direct', 'campaign']).optional(),
+  campaignId: IdSchema.optional(),
+  landerId: IdSchema.optional(),
+  trafficSourceId: IdSchema.optional(),
   from: TimestampSchema.optional(),
   to: TimestampSchema.optional(),
 });

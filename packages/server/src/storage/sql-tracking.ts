@@ -91,6 +91,9 @@ function clickRepository(db: SqlExecutor): ClickRepository {
       ['offer_id', '=', filter.offerId],
       ['publisher_id', '=', filter.publisherId],
       ['source', '=', filter.source],
+      ['campaign_id', '=', filter.campaignId],
+      ['lander_id', '=', filter.landerId],
+      ['traffic_source_id', '=', filter.trafficSourceId],
       ['created_at', '>=', filter.from],
       ['created_at', '<', filter.to],
     ]);

@@ -371,6 +371,9 @@ export interface ClickFilter {
   offerId?: string | undefined;
   publisherId?: string | undefined;
   source?: 'redirect' | 'direct' | 'campaign' | undefined;
+  campaignId?: string | undefined;
+  landerId?: string | undefined;
+  trafficSourceId?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   /** Only clicks on offers of these workspaces. */
