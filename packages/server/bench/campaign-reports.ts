@@ -1,7 +1,7 @@
 // `pnpm bench campaign-reports`: a 30-day report grouped by campaign × lander × offer over 1,000,000 campaign clicks
 // (issue #17), read over HTTP from a server in its own process. Run by bench/run.ts, or alone with `tsx`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,16 +117,29 @@ export async function campaignReports(dir: string): Promise<void> {
     for (let i = 0; i < 3; i++) await get();
     const times: number[] = [];
     let body = await get();
+    const cpuBefore = processCpuMs(child.pid!);
     for (let i = 0; i < 25; i++) {
       const t0 = performance.now();
       body = await get();
       times.push(performance.now() - t0);
     }
+    const cpuPerReport = (processCpuMs(child.pid!) - cpuBefore) / 25;
     times.sort((a, b) => a - b);
     report(`30-day report, campaign × lander × offer (seeded in ${seeded}s)`, `${body.totals.visits} visits, ${body.totals.conversions.total} conversions, cost ${body.totals.cost}`);
     report('  time per report over HTTP, median / p95 (target ≤ 50 ms)', `${times[12]!.toFixed(1)} ms / ${times[23]!.toFixed(1)} ms, ${body.rows.length} rows`);
+    report('  server CPU per report (does not grow when other work shares the machine)', `${cpuPerReport.toFixed(0)} ms`);
   } finally {
     await new Promise((done) => (child.once('exit', done), child.kill('SIGTERM')));
+  }
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (ticks of 10 ms); NaN where /proc is missing. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
   }
 }
 

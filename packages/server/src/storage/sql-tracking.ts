@@ -511,24 +511,30 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
         filters.country === undefined &&
         query.groupBy.every((dimension) => CAMPAIGN_ROLLUP_DIMENSIONS.includes(dimension)) &&
         (campaignFiltered || query.groupBy.some((dimension) => CAMPAIGN_ONLY_DIMENSIONS.includes(dimension)));
-      const where = clauses.join(' AND ');
-      const columns = ['by_click', 'day', 'offer_id', ...CAMPAIGN_DAILY_KEYS.slice(0, 4), ...ROLLUP_METRICS].join(', ');
-      let table = query.source === 'daily' ? 'rollup_daily' : 'rollup_detail';
-      let whereAll = where;
-      if (narrow) {
-        table = `(SELECT ${columns} FROM rollup_campaign WHERE ${where}` + (campaignFiltered ? ')' : ` UNION ALL SELECT ${columns} FROM rollup_daily WHERE campaign_id = '' AND ${where})`) + ' c';
-        if (!campaignFiltered) params.push(...params);
-        whereAll = '1 = 1';
-      }
+      const table = query.source === 'daily' ? 'rollup_daily' : 'rollup_detail';
       const dimensions = query.groupBy.map((dimension) => DIMENSION_COLUMNS[dimension]);
-      const inner = [
-        query.groupBy.includes('day') ? `${dayExpression} AS day` : undefined,
-        ...dimensions.filter((column) => column !== 'day'),
-        ...ROLLUP_METRICS.map((metric) => (byClick && !TRAFFIC_METRICS.includes(metric) ? `CASE WHEN by_click = 1 THEN ${metric} ELSE 0 END AS ${metric}` : metric)),
-      ].filter(Boolean);
-      const grouped =
-        `SELECT ${[...dimensions, ...ROLLUP_METRICS.map((metric) => `SUM(${metric}) AS ${metric}`)].join(', ')}
-         FROM (SELECT ${inner.join(', ')} FROM ${table} WHERE ${whereAll}) r` + (dimensions.length ? ` GROUP BY ${dimensions.join(', ')}` : '');
+      const metricOf = (metric: RollupMetric) => (byClick && !TRAFFIC_METRICS.includes(metric) ? `CASE WHEN by_click = 1 THEN ${metric} ELSE 0 END` : metric);
+      const groupedBy = dimensions.length ? ` GROUP BY ${dimensions.join(', ')}` : '';
+      const sums = ROLLUP_METRICS.map((metric) => `SUM(${metric}) AS ${metric}`);
+      let grouped: string;
+      if (narrow) {
+        // Each part is summed where it is read; the traffic outside campaigns adds at most a row per group.
+        const part = (from: string, conditions: string[]) =>
+          `SELECT ${[...dimensions, ...ROLLUP_METRICS.map((metric) => `SUM(${metricOf(metric)}) AS ${metric}`)].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}${groupedBy}`;
+        const campaignPart = part('rollup_campaign', clauses);
+        grouped = campaignFiltered
+          ? campaignPart
+          : `SELECT ${[...dimensions, ...sums].join(', ')} FROM (${campaignPart} UNION ALL ${part('rollup_daily', ["campaign_id = ''", ...clauses])}) u${groupedBy}`;
+        if (!campaignFiltered) params.push(...params);
+      } else {
+        const inner = [
+          query.groupBy.includes('day') ? `${dayExpression} AS day` : undefined,
+          ...dimensions.filter((column) => column !== 'day'),
+          ...ROLLUP_METRICS.map((metric) => `${metricOf(metric)} AS ${metric}`),
+        ].filter(Boolean);
+        grouped = `SELECT ${[...dimensions, ...sums].join(', ')}
+         FROM (SELECT ${inner.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}) r${groupedBy}`;
+      }
       // Names for the ids in the report, read with it rather than once per row afterwards.
       const names = [
         ...(query.groupBy.includes('offer') ? [{ column: 'offer_name', join: 'LEFT JOIN offers o ON o.id = g.offer_id', name: 'o.name' }] : []),
