@@ -249,8 +249,16 @@ describe.each(backends())('hostile input on %s', (backend) => {
   };
 
   /**
+   * The routes whose refusals count toward the sign-in throttle (README, Accounts): a wrong password must be counted to be
+   * throttled, so a refusal there may add rows to `sign_in_attempts`, at most one per throttle scope (the e-mail and the
+   * client address); rows older than the window are pruned.
+   */
+  const THROTTLED = /^\/v1\/(session|session\/password|invites\/accept|password-reset|password-reset\/complete)\/?$/i;
+  const THROTTLE_SCOPES = 2;
+
+  /**
    * Sends one request and checks it. A refused request must leave every table as it was, except `ignore`
-   * (the postback log, which records refused tracking calls on purpose).
+   * (the postback log, which records refused tracking calls on purpose) and the sign-in throttle's counted attempts.
    */
   const exercise = async (request: FuzzRequest, ignore: string[] = []) => {
     const before = await reader.snapshot();
@@ -273,8 +281,14 @@ describe.each(backends())('hostile input on %s', (backend) => {
       }
     }
     if (!refused) return;
-    const changed = changedTables(before, await reader.snapshot(), ignore);
+    const after = await reader.snapshot();
+    const throttled = ['POST', 'PUT'].includes(request.method) && THROTTLED.test(new URL(request.path, 'http://fuzz.test').pathname);
+    const changed = changedTables(before, after, throttled ? [...ignore, 'sign_in_attempts'] : ignore);
     expect(changed, `${describeRequest(request)} was refused (${reply.status} ${reply.body.toString('utf8').slice(0, 200)}) yet changed the database`).toEqual([]);
+    if (throttled) {
+      const attempts = (snapshot: Map<string, string>) => Number(snapshot.get('sign_in_attempts')?.split(':').pop() ?? 0);
+      expect(attempts(after) - attempts(before), `${describeRequest(request)} counted more attempts than it has throttle scopes`).toBeLessThanOrEqual(THROTTLE_SCOPES);
+    }
   };
 
   // ----------------------------------------------------------------------------------------------------------------
