@@ -14,6 +14,7 @@ import { NAVIGATION, Shell } from './components/shell.js';
 import { ComingSoon, NotFound } from './screens/coming-soon.js';
 import { OfferPage } from './screens/offer-page.js';
 import { OffersList, parseOffersSearch } from './screens/offers-list.js';
+import { PROMO_CODE_PATHS, portalRedirect, portalRoutes } from './screens/portal-routes.js';
 import { SetPassword } from './screens/set-password.js';
 import { SignIn } from './screens/sign-in.js';
 import { fetchSession, SESSION_KEY } from './session.js';
@@ -74,6 +75,8 @@ const shellRoute = createRoute({
   beforeLoad: async ({ context, location }) => {
     const session = await context.queryClient.ensureQueryData({ queryKey: SESSION_KEY, queryFn: fetchSession });
     if (!session) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+    const elsewhere = portalRedirect(session.user.role, location.pathname);
+    if (elsewhere) throw redirect({ to: elsewhere });
   },
   component: Shell,
 });
@@ -117,7 +120,7 @@ const editOfferRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/offer-editor.js'), 'EditOfferScreen'),
 });
 
-const comingSoonRoutes = NAVIGATION.filter((item) => item.path !== '/offers').map((item) =>
+const comingSoonRoutes = NAVIGATION.filter((item) => item.path !== '/offers' && !PROMO_CODE_PATHS.includes(item.path)).map((item) =>
   createRoute({
     getParentRoute: () => shellRoute,
     path: item.path,
@@ -129,7 +132,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
   resetRoute,
-  shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...comingSoonRoutes]),
+  shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...portalRoutes(shellRoute), ...comingSoonRoutes]),
 ]);
 
 /** The console's router under `/app`; tests pass a memory history. */

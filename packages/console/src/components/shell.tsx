@@ -21,12 +21,12 @@ export const NAVIGATION = [
   { label: 'Settings', path: '/settings' },
 ] as const;
 
-/** A publisher user's portal: what a publisher key sees. Its screens come with the publisher portal; the links stay. */
+/** A publisher user's portal (what a publisher key sees), under /portal: the router sends publishers there. */
 export const PUBLISHER_NAVIGATION = [
-  { label: 'Offers', path: '/offers' },
-  { label: 'Promo codes', path: '/promo-codes' },
-  { label: 'Reports', path: '/reports' },
-  { label: 'Payments', path: '/payments' },
+  { label: 'Offers', path: '/portal/offers' },
+  { label: 'Promo codes', path: '/portal/promo-codes' },
+  { label: 'Reports', path: '/portal/reports' },
+  { label: 'Payments', path: '/portal/payments' },
 ] as const;
 
 export function Shell() {
