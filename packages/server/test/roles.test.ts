@@ -84,6 +84,26 @@ describe.each(backends())('roles against every route on %s', (backend) => {
     }
   });
 
+  it("shows a publisher user exactly what its publisher's key sees on every readable list", async () => {
+    const publisherId = (await sessions.publisher.json('/v1/session')).body.user.publisherId;
+    const key = (await server.json('/v1/api-keys', { method: 'POST', json: { role: 'publisher', publisherId } })).body.key;
+    const other = (await server.json('/v1/publishers', { method: 'POST', json: { name: 'Someone else' } })).body;
+    const offer = await server.createOffer({ visibility: 'private', publisherIds: [publisherId] });
+    await server.createOffer({ visibility: 'private', publisherIds: [other.id] });
+    await server.click(offer.id, { query: `pub=${publisherId}` });
+    const lists = operations.filter((op) => op.access === 'key' && op.method === 'GET' && !op.path.includes('{'));
+    expect(lists.length).toBeGreaterThan(5);
+    for (const op of lists) {
+      const url = `${op.path}?from=2026-01-01&to=2026-12-31`;
+      const byKey = await server.json(url, { key });
+      const byUser = await sessions.publisher.json(url);
+      expect([url, byUser.status, byUser.body]).toEqual([url, byKey.status, byKey.body]);
+    }
+    // Not two empty answers: the publisher's own offer and click are there.
+    expect((await sessions.publisher.json('/v1/offers')).body.data.map((o: { id: string }) => o.id)).toEqual([offer.id]);
+    expect((await sessions.publisher.json('/v1/clicks')).body.data).toHaveLength(1);
+  });
+
   it('lets every role read its own session and sign out, analysts included', async () => {
     for (const role of ROLES) {
       const session = sessions[role];
