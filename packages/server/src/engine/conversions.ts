@@ -240,7 +240,9 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     const twins = await tx.conversions.findTwins(offer.id, clickKey, dedupeKey);
     if (twins.sameKey) {
       if (!trusted) return { httpStatus: 200, result: { status: 'duplicate', conversionId: twins.sameKey.id } };
-      return updateExisting(context, tx, offer, twins.sameKey, status, isRebill, repriced);
+      // A rebill repriced keeps a rebill's cost (cpa charges the sale once).
+      const money = twins.sameKey.kind === 'rebill' && campaignSide && repriced.costAccount !== undefined ? { ...repriced, costAccount: campaignSide.rebillCost } : repriced;
+      return updateExisting(context, tx, offer, twins.sameKey, status, isRebill, money);
     }
 
     const primary = click && offer.duplicates !== 'allow' ? twins.primary : undefined;
