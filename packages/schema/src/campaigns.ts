@@ -305,11 +305,14 @@ export const StreamActionSchema = z.discriminatedUnion('type', [
       .max(MAX_FLOW_OFFERS, `must list at most ${MAX_FLOW_OFFERS} offers`)
       .superRefine(unique((offer) => offer.offerId, 'offer')),
   }),
-  /** Sends the visit to a URL (macros expanded), recording the visit. */
+  /**
+   * Sends the visitor to a URL (sub ids, country and device expanded). No click is recorded (a click belongs to an
+   * offer), so the visit counts nowhere, not even in visits or costs (README, The campaign link).
+   */
   z.strictObject({ type: z.literal('redirect'), url: UrlSchema }),
   /** Routes the visit through another campaign's streams; the click stays this campaign's. */
   z.strictObject({ type: z.literal('campaign'), campaignId: IdSchema }),
-  /** Shows the plain 404 page (the visit is still recorded). */
+  /** Shows the plain 404 page; like `redirect`, no click is recorded and the visit counts nowhere. */
   z.strictObject({ type: z.literal('not_found') }),
 ]);
 export type StreamAction = z.infer<typeof StreamActionSchema>;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
 import { createCampaign, createLander, createTrafficSource, toOffer, visit } from './support/campaigns.js';
 
-describe.each(backends())('GET /v1/clicks by campaign, lander and traffic source (%s)', (backend) => {
+describe.each(backends())('campaign clicks in lists and reports (%s)', (backend) => {
   let server: TestServer;
 
   beforeAll(async () => {
@@ -27,5 +27,27 @@ describe.each(backends())('GET /v1/clicks by campaign, lander and traffic source
     expect(await ids(`landerId=${lander.id}`)).toEqual([first.clickId]);
     expect(await ids(`trafficSourceId=${source.id}`)).toEqual([first.clickId]);
     expect(await ids(`offerId=${offer}`)).toHaveLength(3);
+  });
+
+  it('records no click for a visit that a redirect or not_found stream answers, so that it counts nowhere and the visitor stays unique', async () => {
+    const offer = (await server.createOffer({ url: 'https://offer.example/?cid={click_id}' })).id;
+    const campaign = await createCampaign(server, {
+      cost: { model: 'cpc', amount: '0.05' },
+      streams: [
+        { name: 'safe page', type: 'forced', filters: [{ type: 'param', mode: 'allow', values: ['safe=1'] }], action: { type: 'redirect', url: 'https://safe.example/' } },
+        { name: 'nothing', type: 'forced', filters: [{ type: 'param', mode: 'allow', values: ['safe=0'] }], action: { type: 'not_found' } },
+        { name: 'offer', action: toOffer(offer) },
+      ],
+    });
+    expect((await visit(server, campaign.id, { query: 'safe=1' })).location).toBe('https://safe.example/');
+    expect((await visit(server, campaign.id, { query: 'safe=0' })).status).toBe(404);
+    const paid = await visit(server, campaign.id);
+    expect(paid.status).toBe(302);
+
+    const clicks = (await server.json(`/v1/clicks?campaignId=${campaign.id}`)).body.data as { id: string; isUnique: boolean }[];
+    expect(clicks.map(({ id, isUnique }) => ({ id, isUnique }))).toEqual([{ id: paid.clickId, isUnique: true }]);
+    const day = server.clock.now().toISOString().slice(0, 10);
+    const { body } = await server.json(`/v1/reports?from=${day}&to=${day}&campaignId=${campaign.id}`);
+    expect(body.totals).toMatchObject({ visits: 1, uniqueVisits: 1, bots: 0, cost: '0.05' });
   });
 });
