@@ -11,6 +11,7 @@ import {
 } from '@tanstack/react-router';
 import { setUnauthorizedHandler } from './api.js';
 import { NAVIGATION, Shell } from './components/shell.js';
+import { ADMIN_PATHS, adminRoutes } from './screens/admin-routes.js';
 import { TRACKER_PATHS, trackerRoutes } from './screens/campaign-routes.js';
 import { ComingSoon, NotFound } from './screens/coming-soon.js';
 import { OfferPage } from './screens/offer-page.js';
@@ -121,7 +122,7 @@ const editOfferRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/offer-editor.js'), 'EditOfferScreen'),
 });
 
-const comingSoonRoutes = NAVIGATION.filter((item) => item.path !== '/offers' && !PROMO_CODE_PATHS.includes(item.path) && !TRACKER_PATHS.includes(item.path)).map((item) =>
+const comingSoonRoutes = NAVIGATION.filter((item) => item.path !== '/offers' && !PROMO_CODE_PATHS.includes(item.path) && !ADMIN_PATHS.includes(item.path) && !TRACKER_PATHS.includes(item.path)).map((item) =>
   createRoute({
     getParentRoute: () => shellRoute,
     path: item.path,
@@ -133,7 +134,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
   resetRoute,
-  shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...portalRoutes(shellRoute), ...trackerRoutes(shellRoute), ...comingSoonRoutes]),
+  shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...portalRoutes(shellRoute), ...trackerRoutes(shellRoute), ...adminRoutes(shellRoute), ...comingSoonRoutes]),
 ]);
 
 /** The console's router under `/app`; tests pass a memory history. */
