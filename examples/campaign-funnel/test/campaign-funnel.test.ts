@@ -36,7 +36,7 @@ describe('examples/campaign-funnel', () => {
     expect(printed).toEqual({
       'campaign URL': `${server.publicUrl}/t/pushnet-us?cid={clickid}&zone={zoneid}`,
       'lander call to action': `${server.publicUrl}/click/1`,
-      'network postback URL': expect.stringMatching(new RegExp(`^${server.publicUrl}/postback\\?.*click_id=\\{click_id\\}`)),
+      'network postback URL': expect.stringMatching(new RegExp(`^${server.publicUrl}/postback\\?click_id=\\{click_id\\}&amount=\\{amount\\}&transaction_id=\\{transaction_id\\}&token=\\w+$`)),
     });
   });
 
