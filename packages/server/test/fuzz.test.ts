@@ -249,7 +249,7 @@ describe.each(backends())('hostile input on %s', (backend) => {
   };
 
   /**
-   * The routes whose refusals count toward the sign-in throttle (README, Accounts): a wrong password must be counted to be
+   * The routes whose refusals count toward the sign-in throttle (README, Team accounts): a wrong password must be counted to be
    * throttled, so a refusal there may add rows to `sign_in_attempts`, at most one per throttle scope (the e-mail and the
    * client address); rows older than the window are pruned.
    */
