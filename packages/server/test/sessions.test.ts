@@ -214,6 +214,26 @@ describe.each(backends())('sign-in sessions on %s', (backend) => {
     expect(Number(throttled.headers.get('retry-after'))).toBe(900);
   });
 
+  it("counts each client address apart behind a trusted proxy, and starts an e-mail's count again after a sign-in", async () => {
+    const proxied = await startTestServer(backend, { env: { WAYPOST_TRUST_PROXY: 'true' } });
+    try {
+      await proxied.addUser({ email: 'counted@example.com', role: 'member' }, PASSWORD);
+      const attempt = (from: string, password: string) =>
+        proxied.json('/v1/session', { method: 'POST', key: null, headers: { 'x-forwarded-for': from }, json: { email: 'counted@example.com', password } });
+      for (let i = 0; i < 9; i++) expect((await attempt('198.51.100.1', 'wrong password')).status).toBe(401);
+      expect((await attempt('198.51.100.1', PASSWORD)).status).toBe(200);
+      // Nine more for the e-mail, from another address: without the reset, the e-mail would be refused at the tenth.
+      for (let i = 0; i < 9; i++) expect((await attempt('198.51.100.2', 'wrong password')).status).toBe(401);
+      expect((await attempt('198.51.100.2', PASSWORD)).status).toBe(200);
+      // The first address keeps its nine: one more failure, and it is refused whatever the e-mail.
+      expect((await attempt('198.51.100.1', 'wrong password')).status).toBe(401);
+      expect((await attempt('198.51.100.1', PASSWORD)).status).toBe(429);
+      expect((await attempt('198.51.100.3', PASSWORD)).status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('keeps the sign-in throttle bounded: attempts older than the window are pruned', async () => {
     for (let i = 0; i < 3; i++) await server.json('/v1/session', { method: 'POST', key: null, json: { email: 'old@example.com', password: 'x' } });
     server.clock.advance(16 * 60_000);

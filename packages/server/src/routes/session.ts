@@ -65,7 +65,8 @@ export function sessionRoutes(api: Api, context: AppContext): void {
         await recordAttempt(context, scopes);
         throw new ApiError(401, 'invalid_credentials', 'the e-mail or the password is wrong');
       }
-      await store.signInAttempts.clear(scopes[0]!);
+      // The e-mail's count starts again; the address's stays, as it may be trying several accounts.
+      for (const scope of scopes.filter((candidate) => candidate.includes(':email:'))) await store.signInAttempts.clear(scope);
       return describeSession(sessions, await startSession(sessions, user, res));
     },
   );
