@@ -393,6 +393,18 @@ export class Examples {
     return runExample('network.ts', { cwd: fileURLToPath(new URL('../examples/network-postback/', import.meta.url)), env });
   }
 
+  /**
+   * examples/campaign-funnel: runs `campaign-funnel.ts` as its README says against this server, with `env` (its
+   * lander, offer and traffic-source postback URLs); resolves to the URLs it printed, by label.
+   */
+  async campaignFunnel(env: Record<string, string>): Promise<Record<string, string>> {
+    const output = await runExample('campaign-funnel.ts', {
+      cwd: fileURLToPath(new URL('../examples/campaign-funnel/', import.meta.url)),
+      env: { WAYPOST_URL: this.waypost.url, WAYPOST_ADMIN_KEY: this.waypost.apiKey, ...env },
+    });
+    return Object.fromEntries(output.trim().split('\n').map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]));
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.servers.splice(0).map(closeServer));
   }
