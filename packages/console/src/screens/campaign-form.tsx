@@ -256,7 +256,7 @@ function StreamEditor({ index, count, weighted, onRemove, onMove }: { index: num
         </button>
       </div>
 
-      <h3 className="subsection">Action</h3>
+      <h3 className="subsection">Where the visit goes</h3>
       <SelectField<V> name={`${at}.action.type`} label="Action" choices={ACTIONS} />
       {actionType === 'flow' ? (
         <>

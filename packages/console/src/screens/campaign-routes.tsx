@@ -1,6 +1,5 @@
 import { type AnyRoute, createRoute, lazyRouteComponent } from '@tanstack/react-router';
-import { parseTrackerListSearch } from './campaign-shared.js';
-import { parseCampaignsSearch } from './campaign-search.js';
+import { parseCampaignsSearch, parseTrackerListSearch } from './campaign-search.js';
 import { parseDashboardSearch, parseReportsSearch } from './reports-search.js';
 
 /** The paths these routes serve, so that the router's "coming soon" pages leave them out. */

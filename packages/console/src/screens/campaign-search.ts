@@ -1,4 +1,16 @@
-import { parseTrackerListSearch, type TrackerListSearch } from './campaign-shared.js';
+// The route's search parsers: on the first render's path, so they import nothing heavy (no schema, no form library).
+
+/** The list screens' filters, kept in the URL: a reload, a bookmark or a shared link shows the same list. */
+export interface TrackerListSearch {
+  q?: string;
+  cursor?: string;
+  includeArchived?: 'true';
+}
+
+export function parseTrackerListSearch(search: Record<string, unknown>): TrackerListSearch {
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+  return { q: text(search.q), cursor: text(search.cursor), ...(search.includeArchived === 'true' || search.includeArchived === true ? { includeArchived: 'true' as const } : {}) };
+}
 
 /** The campaigns list's filters, kept in the URL. */
 export interface CampaignsSearch extends TrackerListSearch {

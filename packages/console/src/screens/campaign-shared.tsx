@@ -5,6 +5,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
 import { api, errorMessage, type Page } from '../api.js';
 import { placeIssues } from '../form-errors.js';
+import type { TrackerListSearch } from './campaign-search.js';
 import './campaign-screens.css';
 
 /*
@@ -16,18 +17,6 @@ export const trackerFeatures = tableFeatures({});
 
 /** An id in a path, for `/v1/…/:id`. */
 export const idPath = (base: string, id: string) => `${base}/${encodeURIComponent(id)}`;
-
-/** The list screens' filters, kept in the URL: a reload, a bookmark or a shared link shows the same list. */
-export interface TrackerListSearch {
-  q?: string;
-  cursor?: string;
-  includeArchived?: 'true';
-}
-
-export function parseTrackerListSearch(search: Record<string, unknown>): TrackerListSearch {
-  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
-  return { q: text(search.q), cursor: text(search.cursor), ...(search.includeArchived === 'true' || search.includeArchived === true ? { includeArchived: 'true' as const } : {}) };
-}
 
 const SEARCH_DELAY_MS = 300;
 export const LIST_PAGE_SIZE = 50;

@@ -9,7 +9,8 @@ import { SelectField, TextAreaField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { canWrite, useCurrentSession } from '../session.js';
-import { FormErrors, idPath, LIST_PAGE_SIZE, parseTrackerListSearch, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { parseTrackerListSearch } from './campaign-search.js';
+import { FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, Lander>();
 const columns = column.columns([

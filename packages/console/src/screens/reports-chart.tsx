@@ -20,11 +20,14 @@ export function BarChart({ title, points, format }: { title: string; points: Cha
   const id = useId();
   const max = Math.max(0, ...points.map((point) => point.value));
   const min = Math.min(0, ...points.map((point) => point.value));
-  const span = max - min || 1;
+  // All zero: the axis at the bottom, as for a chart of counts.
+  const top = max === 0 && min === 0 ? 1 : max;
+  const span = top - min;
   const plot = HEIGHT - PAD_TOP - PAD_BOTTOM;
-  const y = (value: number) => PAD_TOP + ((max - value) / span) * plot;
+  const y = (value: number) => PAD_TOP + ((top - value) / span) * plot;
   const slot = WIDTH / Math.max(points.length, 1);
-  const bar = Math.max(2, slot * 0.7);
+  // Narrow bars even for a few rows: one row is a bar, not a wall.
+  const bar = Math.max(2, Math.min(slot * 0.7, 48));
   // Every label when they fit, else about 8 of them.
   const labelEvery = Math.max(1, Math.ceil(points.length / 8));
   return (

@@ -82,7 +82,8 @@ export function reportQuery(search: ReportsSearch) {
   return {
     from: search.from ?? dayFromToday(-6),
     to: search.to ?? dayFromToday(0),
-    groupBy: search.groupBy ?? 'day',
+    // A dimension the console does not know (an old bookmark) is left out rather than refused.
+    groupBy: (search.groupBy ?? '').split(',').filter((dim) => (REPORT_DIMENSIONS as readonly string[]).includes(dim)).join(',') || 'day',
     campaignId: search.campaignId,
     trafficSourceId: search.trafficSourceId,
     landerId: search.landerId,
@@ -114,7 +115,7 @@ export function ReportsScreen() {
   const navigate = useNavigate();
   const setSearch = (next: ReportsSearch) => void navigate({ to: '/reports', search: next as never });
   const query = reportQuery(search);
-  const dims = query.groupBy.split(',').filter(Boolean) as ReportDimension[];
+  const dims = query.groupBy.split(',').filter((dim): dim is ReportDimension => (REPORT_DIMENSIONS as readonly string[]).includes(dim));
   const [chartMetric, setChartMetric] = useState<MetricKey>('visits');
   const [country, setCountry] = useState(search.country ?? '');
   const campaigns = useOptions('/v1/campaigns');
