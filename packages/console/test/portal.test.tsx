@@ -1,8 +1,11 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Session } from '../src/session.js';
 import { fakeApi, offer, OWNER_SESSION, renderConsole, type SeenRequest } from './support.js';
+
+// The screens load as chunks of their own: the first render waits for an import, slower on a busy machine.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -29,13 +32,13 @@ function portalApi(extra: Parameters<typeof fakeApi>[0] = {}) {
 const lastQuery = (requests: SeenRequest[], path: string) => Object.fromEntries(requests.filter((request) => request.path === path).at(-1)!.query);
 
 describe('the publisher portal', () => {
-  it('sends a publisher who opens a team screen to the portal, whose navigation has Offers, Promo codes, Reports and Payments', async () => {
+  it('sends a publisher who opens a team screen to the portal, whose navigation has Offers, Promo codes, Reports, Payments and Postback settings', async () => {
     portalApi();
     const { router } = renderConsole('/app/offers');
     await screen.findByRole('table', { name: 'Offers' });
     expect(router.state.location.pathname).toBe('/portal/offers');
     const navigation = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(navigation).getAllByRole('link').map((link) => link.textContent)).toEqual(['Offers', 'Promo codes', 'Reports', 'Payments']);
+    expect(within(navigation).getAllByRole('link').map((link) => link.textContent)).toEqual(['Offers', 'Promo codes', 'Reports', 'Payments', 'Postback settings']);
     const row = screen.getByText('Yen shop').closest('tr')!;
     expect(row.textContent).toContain('CPA · ¥500');
     expect(within(row).getByRole('button', { name: 'Get link' })).toBeTruthy();
@@ -219,5 +222,39 @@ describe('the publisher’s payments', () => {
     expect(row.textContent).toContain('Paid');
     expect(row.textContent).toContain('€100.00');
     expect(row.textContent).toContain('3 Nov 2026');
+  });
+});
+
+describe('the publisher’s postback settings', () => {
+  const publisher = { id: 'pub_1', name: 'Blue Media', email: null, status: 'active', postbackUrl: 'https://tracker.blue.example/pb?cid={sub1}', postbackSecret: null, createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' };
+
+  it('saves the postback URL, shows the server’s message at the field, and sends null to stop the calls', async () => {
+    let attempts = 0;
+    const { requests } = portalApi({
+      'GET /v1/publishers/pub_1': { body: publisher },
+      'PUT /v1/publishers/pub_1/postback': (seen) =>
+        ++attempts === 1
+          ? { status: 422, body: { error: { code: 'validation_failed', message: 'invalid', issues: [{ path: 'postbackUrl', code: 'custom', message: 'must not point at a loopback address' }] } } }
+          : { body: { ...publisher, ...(seen.body as object) } },
+    });
+    renderConsole('/app/portal/postback');
+    const field = await screen.findByRole('textbox', { name: 'Postback URL' });
+    await waitFor(() => expect(field).toHaveProperty('value', publisher.postbackUrl));
+
+    await userEvent.clear(field);
+    await userEvent.type(field, 'not a url');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    expect(requests.some((seen) => seen.method === 'PUT')).toBe(false);
+
+    await userEvent.clear(field);
+    await userEvent.type(field, 'http://127.0.0.1/pb');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Must not point at a loopback address');
+
+    await userEvent.clear(field);
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved.');
+    expect(requests.filter((seen) => seen.method === 'PUT').map((seen) => seen.body)).toEqual([{ postbackUrl: 'http://127.0.0.1/pb' }, { postbackUrl: null }]);
   });
 });

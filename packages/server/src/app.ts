@@ -22,6 +22,7 @@ import { landerRoutes } from './routes/landers.js';
 import { offerRoutes } from './routes/offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { promoCodeRoutes } from './routes/promo-codes.js';
+import { publisherPostbackRoutes } from './routes/publisher-postback.js';
 import { publisherRoutes } from './routes/publishers.js';
 import { reportRoutes } from './routes/reports.js';
 import { trafficSourceRoutes } from './routes/traffic-sources.js';
@@ -93,6 +94,7 @@ export function createApp({
   const api = new Api(router, store, { clock, settings: sessionSettings(config) });
   offerRoutes(api, context);
   publisherRoutes(api, context);
+  publisherPostbackRoutes(api, context);
   affiliateNetworkRoutes(api, context);
   apiKeyRoutes(api, context);
   conversionRoutes(api, context);

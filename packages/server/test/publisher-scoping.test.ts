@@ -39,13 +39,14 @@ const PATH_RECORDS: Record<string, keyof Records> = {
   '/v1/traffic-sources/{id}': 'publisher',
   '/v1/landers/{id}': 'publisher',
   '/v1/campaigns/{id}': 'publisher',
+  '/v1/keyword-sets/{id}': 'publisher',
   // Admin-only: refused before the id is read, so any record's id will do.
   '/v1/users/{id}': 'publisher',
 };
 /** Body and query fields that name a publisher's record. */
 const FIELD_RECORDS: Record<string, keyof Records> = { publisherId: 'publisher', offerId: 'offer' };
 /** Values for the other required fields. */
-const SAMPLE_VALUES: Record<string, string> = { platform: 'Scoping test', from: '2026-01-01', to: '2026-12-31' };
+const SAMPLE_VALUES: Record<string, string> = { platform: 'Scoping test', from: '2026-01-01', to: '2026-12-31', postbackUrl: 'https://scoping.example/pb' };
 /** Optional query parameters that widen what a list shows, so that the leak check sees more. */
 const WIDENING_QUERY: Record<string, string> = { groupBy: 'publisher,offer,couponCode', includeExpired: 'true', includeArchived: 'true' };
 

@@ -27,6 +27,7 @@ export const PUBLISHER_NAVIGATION = [
   { label: 'Promo codes', path: '/portal/promo-codes' },
   { label: 'Reports', path: '/portal/reports' },
   { label: 'Payments', path: '/portal/payments' },
+  { label: 'Postback settings', path: '/portal/postback' },
 ] as const;
 
 export function Shell() {

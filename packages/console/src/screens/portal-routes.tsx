@@ -33,5 +33,6 @@ export function portalRoutes(shell: AnyRoute) {
     route(`${PORTAL}/promo-codes`, () => import('./portal-promo-codes.js'), 'PortalPromoCodesScreen', parsePromoCodesSearch),
     route(`${PORTAL}/reports`, () => import('./portal-reports.js'), 'PortalReportsScreen', parsePortalReportsSearch),
     route(`${PORTAL}/payments`, () => import('./portal-payments.js'), 'PortalPaymentsScreen'),
+    route(`${PORTAL}/postback`, () => import('./portal-postback.js'), 'PortalPostbackScreen'),
   ];
 }
