@@ -86,9 +86,9 @@ const shellRoute = createRoute({
 const indexRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/',
-  // The dashboard is not built yet; the offers list is where the work starts.
+  // The dashboard is the first screen of the navigation; publisher users have been sent to the portal already.
   beforeLoad: () => {
-    throw redirect({ to: '/offers' });
+    throw redirect({ to: '/dashboard' });
   },
 });
 

@@ -98,6 +98,13 @@ describe('the reports screen', () => {
 });
 
 describe('the dashboard', () => {
+  it('is where the console opens', async () => {
+    fakeApi({ 'GET /v1/session': { body: OWNER_SESSION }, 'GET /v1/reports': { body: { currency: 'USD', timezone: 'UTC', rows: [], totals: metrics() } } });
+    const { router } = renderConsole('/app/');
+    await screen.findByRole('heading', { name: 'Dashboard', level: 1 });
+    expect(router.state.location.pathname).toBe('/dashboard');
+  });
+
   it('shows clicks, conversions, revenue, payout and profit for the chosen period, with a chart of each a day', async () => {
     const day = metrics({ clicks: 1500, conversions: { total: 12, approved: 10, pending: 2, rejected: 0, clickless: 0 }, revenue: '1200', payout: '300', profit: '900' });
     const { requests } = fakeApi({
