@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCountryCode } from './countries.js';
+import { LocalArchiveSchema } from './local-files.js';
 import { parseMicros } from './money.js';
 import { CurrencySchema, DecimalSchema, IdSchema, OriginSchema, PercentSchema, TimestampSchema, TimezoneSchema, UrlSchema } from './primitives.js';
 
@@ -128,6 +129,8 @@ export const LanderSchema = z.object({
   url: z.string().nullable(),
   offers: z.number().int(),
   notes: z.string().nullable(),
+  /** The uploaded zip it serves at `PUBLIC_URL/l/LANDER_ID/`, used instead of `url` (README, Local landers and offers). */
+  archive: LocalArchiveSchema.nullable(),
   workspaceId: IdSchema,
   archivedAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,

@@ -9,6 +9,7 @@ export { COUNTRY_CODES, isCountryCode } from './countries.js';
 export { CURRENCY_CODES, currencyExponent, isCurrencyCode } from './currencies.js';
 export * from './errors.js';
 export * from './fx-rates.js';
+export * from './local-files.js';
 export { divideRounded, formatMicros, formatMoney, parseDecimal, parseMicros, parseMoney, toDecimalString } from './money.js';
 export type { DecimalParse, MoneyParse } from './money.js';
 export * from './networks.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalArchiveSchema, OfferKeywordsSchema } from './local-files.js';
 import {
   AmountSchema,
   checkMoney,
@@ -109,6 +110,8 @@ const offerFields = {
   visibility: z.enum(['public', 'private']),
   /** Publishers allowed to see and promote a private offer. */
   publisherIds: z.array(IdSchema).max(10_000),
+  /** Keywords drawn per click from a keyword set, for `{keyword}` and `{kw1}`…`{kw5}` (README, Keyword sets). */
+  keywords: OfferKeywordsSchema.nullable(),
 };
 
 type OfferRulesInput = {
@@ -174,6 +177,7 @@ export const CreateOfferParamsSchema = z
     email: offerFields.email.optional(),
     visibility: offerFields.visibility.default('public'),
     publisherIds: offerFields.publisherIds.default([]),
+    keywords: offerFields.keywords.optional(),
     /** Defaults to the caller's workspace: the account's first for callers who reach them all (README, Workspaces). */
     workspaceId: IdSchema.optional(),
   })
@@ -215,6 +219,9 @@ export const OfferSchema = z.object({
   email: OfferEmailSchema.nullable(),
   visibility: z.enum(['public', 'private']),
   publisherIds: z.array(IdSchema),
+  keywords: OfferKeywordsSchema.nullable(),
+  /** The uploaded zip it serves at `PUBLIC_URL/o/OFFER_ID/`, which is then its URL (README, Local landers and offers). */
+  archive: LocalArchiveSchema.nullable(),
   workspaceId: IdSchema,
   archivedAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,

@@ -245,7 +245,7 @@ async function campaigns() {
     const landerIds: string[] = [];
     for (let i = 0; i < 3; i++) {
       const id = newId('ldr_', now);
-      await store.landers.insert({ id, name: `Lander ${i}`, url: `https://lander${i}.example/?go={click_url}&c={click_id}`, offers: 1, notes: null, workspaceId, archivedAt: null, createdAt: at, updatedAt: at });
+      await store.landers.insert({ id, name: `Lander ${i}`, url: `https://lander${i}.example/?go={click_url}&c={click_id}`, offers: 1, notes: null, archive: null, workspaceId, archivedAt: null, createdAt: at, updatedAt: at });
       landerIds.push(id);
     }
     const flow = { type: 'flow' as const, landers: landerIds.map((landerId, i) => ({ landerId, weight: 100 * (i + 1) })), offers: offerIds.map((id) => ({ offerId: id, weight: 100 })) };

@@ -20,6 +20,8 @@ export function newOffer(params: z.output<typeof CreateOfferParamsSchema>, optio
     notes: null,
     email: null,
     ...fields,
+    keywords: fields.keywords ?? null,
+    archive: null,
     currency: params.currency ?? options.currency,
     workspaceId: options.workspaceId,
     id: newId('off_', options.now),

@@ -49,6 +49,7 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       '/v1/traffic-sources?includeArchived=true&limit=500',
       '/v1/landers?includeArchived=true&limit=500',
       '/v1/campaigns?includeArchived=true&limit=500',
+      '/v1/keyword-sets?includeArchived=true&limit=500',
       '/v1/workspaces?limit=500',
       '/v1/users?limit=500',
     ];
@@ -71,6 +72,7 @@ describe.each(backends())('write endpoints on %s', (backend) => {
     const lander = await server.json('/v1/landers', { method: 'POST', json: { name: 'Fixture lander', url: 'https://example.com/lp' } });
     const campaign = await server.json('/v1/campaigns', { method: 'POST', json: { name: 'Fixture campaign' } });
     Object.assign(ids, { trafficSource: source.body.id, lander: lander.body.id, campaign: campaign.body.id });
+    ids.keywordSet = (await server.json('/v1/keyword-sets', { method: 'POST', json: { name: 'Fixture keywords', keywords: [{ text: 'a' }] } })).body.id;
     ids.workspace = (await server.json('/v1/workspaces', { method: 'POST', json: { name: 'Fixture workspace' } })).body.id;
     ids.user = (await server.json('/v1/users', { method: 'POST', json: { email: 'fixture@example.com', role: 'member' } })).body.id;
 
@@ -96,6 +98,7 @@ describe.each(backends())('write endpoints on %s', (backend) => {
       .replace(/^\/v1\/traffic-sources\/\{id\}/, `/v1/traffic-sources/${ids.trafficSource}`)
       .replace(/^\/v1\/landers\/\{id\}/, `/v1/landers/${ids.lander}`)
       .replace(/^\/v1\/campaigns\/\{id\}/, `/v1/campaigns/${ids.campaign}`)
+      .replace(/^\/v1\/keyword-sets\/\{id\}/, `/v1/keyword-sets/${ids.keywordSet}`)
       .replace(/^\/v1\/workspaces\/\{id\}/, `/v1/workspaces/${ids.workspace}`)
       .replace(/^\/v1\/users\/\{id\}/, `/v1/users/${ids.user}`);
 

@@ -9,7 +9,7 @@ import type { ClickRecord, Store } from '../storage/store.js';
 import { isUnfilledPlaceholder } from '../tracking/network-values.js';
 import { expandUrl } from '../tracking/index.js';
 import { HopTokens } from '../tracking/redirect-pages.js';
-import { clickMacroValues, destinationFor, recordClick, resolveTarget, type SubIds } from './clicks.js';
+import { clickMacroValues, destinationFor, localPageUrl, recordClick, resolveTarget, type SubIds } from './clicks.js';
 import { recordLanderClick } from './campaign-money.js';
 
 /**
@@ -111,23 +111,31 @@ interface Routed {
  * The stream a visit takes (README, Campaigns: routing), following `campaign` actions into other campaigns; undefined
  * for the 404 page. A chain that comes back to a campaign it passed, or goes on for too long, ends there too.
  */
-async function routeVisit(context: AppContext, entry: Campaign, facts: VisitFacts, bound: CampaignVisitorRecord | undefined, random: RandomSource): Promise<Routed | undefined> {
+async function routeVisit(context: AppContext, entry: Campaign, facts: VisitFacts, bound: CampaignVisitorRecord | undefined, random: RandomSource): Promise<(Routed & { path: string[] }) | undefined> {
   const seen = new Set<string>();
   let campaign: Campaign | undefined = entry;
-  let boundStreamId = entry.bindVisitors ? bound?.streamId : undefined;
+  // The streams of the last visit: the one that acted and the `campaign`-action streams that led to it, which were
+  // remembered at the same moment. Stream ids are unique across campaigns, so one set serves every hop.
+  const boundStreams = new Set(
+    entry.bindVisitors && bound
+      ? [bound.streamId, ...Object.entries(bound.streams).filter(([, at]) => at === bound.lastSeenAt.getTime()).map(([id]) => id)]
+      : [],
+  );
+  // The `campaign`-action streams the visit goes through, remembered for bindVisitors.
+  const path: string[] = [];
   while (campaign && !seen.has(campaign.id) && seen.size < MAX_CAMPAIGN_HOPS) {
     seen.add(campaign.id);
     const local = { ...facts, timezone: campaign.timezone };
     const streams = compiledStreams(campaign);
     // A returning visitor keeps their stream while it is active and its filters still pass.
-    const kept = boundStreamId ? streams.find(({ stream }) => stream.id === boundStreamId && stream.status === 'active') : undefined;
+    const kept = streams.find(({ stream }) => boundStreams.has(stream.id) && stream.status === 'active');
     const chosen = kept?.passes(local) ? kept : chooseStream(streams, (entry) => entry.passes(local), campaign.rotation, random);
     if (!chosen) return undefined;
     const { action } = chosen.stream;
-    if (action.type !== 'campaign') return { stream: chosen.stream, owner: campaign };
+    if (action.type !== 'campaign') return { stream: chosen.stream, owner: campaign, path };
+    path.push(chosen.stream.id);
     const next = await context.store.campaigns.get(action.campaignId);
     campaign = next && next.status === 'active' && next.archivedAt === null ? next : undefined;
-    boundStreamId = undefined;
   }
   return undefined;
 }
@@ -206,7 +214,8 @@ export async function recordCampaignVisit(context: AppContext, campaign: Campaig
     landerId: lander?.id ?? null,
     offerId: requested.id,
     // Only streams seen within the window matter; older entries are dropped so the row stays small.
-    streams: Object.fromEntries([...Object.entries(known?.streams ?? {}).filter(([, at]) => at > windowStart), [stream.id, now.getTime()]]),
+    // The `campaign`-action streams on the way are kept too, so that bindVisitors can retrace the path.
+    streams: Object.fromEntries([...Object.entries(known?.streams ?? {}).filter(([, at]) => at > windowStart), ...[...routed.path, stream.id].map((id) => [id, now.getTime()])]),
   };
   const click = await recordClick(context, {
     offer,
@@ -241,7 +250,12 @@ export async function recordCampaignVisit(context: AppContext, campaign: Campaig
     // A bot's visit is recorded but not remembered: the visitor's real first visit is still unique.
     alsoInTransaction: facts.isBot ? undefined : (tx) => tx.campaignVisits.saveVisitor(visitorRecord),
   });
-  const target = lander?.url ? landerDestination(context, lander.url, offer, click) : await destinationFor(context, offer, click);
+  // A local lander (README, Local landers and offers) is served here, so it wins over the lander's URL.
+  const target = lander?.archive
+    ? localPageUrl(context, 'lander', lander.id, click.id)
+    : lander?.url
+      ? landerDestination(context, lander.url, offer, click)
+      : await destinationFor(context, offer, click);
   return { kind: 'click', click, campaign, offer, lander, target, visitor };
 }
 

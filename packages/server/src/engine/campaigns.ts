@@ -48,6 +48,7 @@ export function newLander(params: z.output<typeof CreateLanderParamsSchema>, wor
     url: params.url ?? null,
     offers: params.offers,
     notes: params.notes ?? null,
+    archive: null,
     workspaceId,
     archivedAt: null,
     createdAt: now.toISOString(),

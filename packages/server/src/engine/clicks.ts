@@ -9,6 +9,7 @@ import { appendQueryParam, expandUrl, type MacroValues } from '../tracking/index
 import { loadFx, toAccount } from './money.js';
 import { isOwnTraffic, visitCostInAccount } from './campaign-money.js';
 import { addToRollups, clickMetrics } from './rollups.js';
+import { keywordMacroValues, keywordsForClick } from './keyword-sets.js';
 
 const SUBS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
 export type SubIds = Record<(typeof SUBS)[number], string | null>;
@@ -85,11 +86,18 @@ export interface ClickInput {
   alsoInTransaction?: ((tx: Repositories) => Promise<void>) | undefined;
 }
 
-/** Records a click and books its CPC payout and its rollups, in one transaction. */
+/** The keywords each click drew (README, Keyword sets), for its offer URL; the click keeps only the first. */
+const drawnKeywords = new WeakMap<ClickRecord, string[]>();
+
+/**
+ * Records a click and books its CPC payout and its rollups, in one transaction. An offer with a keyword set draws the
+ * click's keywords, unless the visit brought a keyword of its own (a traffic source's, which wins).
+ */
 export async function recordClick(context: AppContext, input: ClickInput): Promise<ClickRecord> {
   const { store, config, clock } = context;
   const now = clock.now();
   const { offer } = input;
+  const keywords = offer.keywords && !input.campaign?.keyword ? await keywordsForClick(context, offer) : [];
   const accepted = input.rejectedReason === null;
   // Bots are recorded (a source may charge for them) but never earn a CPC payout (README, Security).
   const price = accepted && input.device !== 'bot' ? clickPayout(offer, { publisherId: input.publisherId, country: input.country }, await store.personalPayouts.allForOffer(offer.id)) : 0;
@@ -117,7 +125,9 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
     revenue,
     createdAt: now,
     ...input.campaign,
+    ...(keywords.length > 0 ? { keyword: keywords[0] } : {}),
   };
+  if (keywords.length > 0) drawnKeywords.set(click, keywords);
   const cost = await visitCostInAccount(context, click, () => (fx ? Promise.resolve(fx) : loadFx(context)));
   await store.transaction(async (tx) => {
     await tx.clicks.insert(click);
@@ -161,9 +171,20 @@ export function clickMacroValues(
   };
 }
 
-/** The destination of a click: the offer URL with its macros expanded, plus the network's click-id parameter. */
+/** `PUBLIC_URL/o/OFFER_ID/` or `PUBLIC_URL/l/LANDER_ID/` (README, Local landers and offers), with the click's id. */
+export function localPageUrl(context: Pick<AppContext, 'config'>, kind: 'lander' | 'offer', id: string, clickId: string | null): string {
+  const base = `${context.config.publicUrl.replace(/\/+$/, '')}/${kind === 'lander' ? 'l' : 'o'}/${encodeURIComponent(id)}/`;
+  return clickId ? `${base}?cid=${encodeURIComponent(clickId)}` : base;
+}
+
+/**
+ * The destination of a click: the offer URL with its macros expanded, plus the network's click-id parameter; for an
+ * offer with an archive, its local page (the offer's own flag, so no extra read per click).
+ */
 export async function destinationFor(context: AppContext, offer: Offer, click: ClickRecord): Promise<string | null> {
-  const url = expandUrl(offer.url, clickMacroValues(offer, { ...click, clickId: click.id }, click, click.createdAt));
+  if (offer.archive) return localPageUrl(context, 'offer', offer.id, click.id);
+  const keywords = drawnKeywords.get(click) ?? (click.keyword ? [click.keyword] : []);
+  const url = expandUrl(offer.url, { ...clickMacroValues(offer, { ...click, clickId: click.id }, click, click.createdAt), ...keywordMacroValues(keywords) });
   if (!url || !offer.appendClickId || !offer.affiliateNetworkId) return url;
   const network = await context.store.affiliateNetworks.get(offer.affiliateNetworkId);
   return network ? appendQueryParam(url, network.clickIdParam, click.id) : url;

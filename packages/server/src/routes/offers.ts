@@ -45,7 +45,7 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
 
   /** Checks the merged configuration as a whole and that every id it names exists. */
   const checkOffer = async (offer: Offer, auth: Auth): Promise<void> => {
-    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, ...config } = offer;
+    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, archive: _archive, ...config } = offer;
     const result = OfferConfigSchema.safeParse(config);
     if (!result.success) throw ApiError.validation(toErrorIssues(result.error));
     // References stay within the offer's workspace or go to a public one (README, Workspaces).
@@ -57,6 +57,10 @@ export function offerRoutes(api: Api, { store, config, clock }: AppContext): voi
     if (fallback !== undefined) {
       if (fallback === offer.id) throw ApiError.field('cap.fallbackOfferId', 'must not be the offer itself');
       await assertReferenceTo(store, auth, workspaceId, await store.offers.get(fallback), 'cap.fallbackOfferId', `no offer "${fallback}"`);
+    }
+    if (offer.keywords) {
+      const set = await store.keywordSets.get(offer.keywords.setId);
+      await assertReferenceTo(store, auth, workspaceId, set && !set.archivedAt ? set : undefined, 'keywords.setId', `no keyword set "${offer.keywords.setId}"`);
     }
     for (const [index, publisherId] of offer.publisherIds.entries()) {
       if (!(await store.publishers.get(publisherId))) throw ApiError.field(`publisherIds.${index}`, `no publisher "${publisherId}"`);

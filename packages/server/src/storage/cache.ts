@@ -18,12 +18,16 @@ const CACHED_READS = {
   campaigns: ['get', 'getByIdOrAlias'],
   landers: ['get'],
   trafficSources: ['get'],
+  // An offer with keywords reads its set on every click.
+  keywordSets: ['get'],
+  // Nothing cached, but switching an archive changes the cached lander or offer: its writes must clear the cache.
+  localArchives: [],
   personalPayouts: ['allForOffer'],
   fxRates: ['all'],
 } as const satisfies { [K in keyof Repositories]?: readonly (keyof Repositories[K])[] };
 
 /** Reads on those repositories that neither use nor clear the cache; every other method is a write. */
-const UNCACHED_READS = new Set(['list', 'listForOffer', 'usedBy']);
+const UNCACHED_READS = new Set(['list', 'listForOffer', 'usedBy', 'files', 'serve']);
 
 type CachedRepository = keyof typeof CACHED_READS;
 const cachedRepositories = Object.keys(CACHED_READS) as CachedRepository[];

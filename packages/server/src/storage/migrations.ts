@@ -1,6 +1,7 @@
 import type { SqlDriver } from './driver.js';
 import { ADDED_ROLLUP_METRICS_13, campaignReportsMigration } from './sql-campaign-reports.js';
 import { CAMPAIGN_VISITS_MIGRATION } from './sql-campaign-visits.js';
+import { LOCAL_FILES_MIGRATION } from './sql-local-files.js';
 
 /** The counters of migration 2's rollups (`{{metrics}}` in its SQL). */
 const FIRST_ROLLUP_METRICS = [
@@ -533,6 +534,11 @@ CREATE INDEX ix_campaign_references_campaign ON campaign_references (campaign_id
     name: 'campaign reports',
     sql: campaignReportsMigration([...FIRST_ROLLUP_METRICS, ...ADDED_ROLLUP_METRICS_8]),
   },
+  {
+    version: 14,
+    name: 'local files and keyword sets',
+    sql: LOCAL_FILES_MIGRATION,
+  },
 ];
 
 /**
@@ -635,8 +641,8 @@ INSERT INTO settings (name, value) VALUES ('rollup_timezone', 'rebuild') ON CONF
 }
 
 const TYPES = {
-  sqlite: { id: 'TEXT' },
-  postgres: { id: 'TEXT COLLATE "C"' },
+  sqlite: { id: 'TEXT', blob: 'BLOB' },
+  postgres: { id: 'TEXT COLLATE "C"', blob: 'BYTEA' },
 } as const;
 
 /**
@@ -659,6 +665,7 @@ export async function migrate(driver: SqlDriver, { until = Infinity }: { until?:
       if (row) return false;
       const sql = migration.sql
         .replaceAll('{{id}}', TYPES[driver.dialect].id)
+        .replaceAll('{{blob}}', TYPES[driver.dialect].blob)
         .replaceAll('{{now}}', String(Date.now()))
         .replaceAll('{{metrics}}', FIRST_ROLLUP_METRICS.map((metric) => `${metric} BIGINT NOT NULL`).join(',\n  '));
       await driver.exec(sql, tx);

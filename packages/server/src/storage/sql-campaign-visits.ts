@@ -101,7 +101,8 @@ export function campaignClickValues(click: Partial<CampaignClickFields>): unknow
 
 /** The campaign fields of a stored click; none for a click that did not come through a campaign, as it was inserted. */
 export function campaignClickFromRow(row: Row): Partial<CampaignClickFields> {
-  if (row.campaign_id == null) return {};
+  // Outside campaigns only a keyword set's keyword can be there (README, Keyword sets).
+  if (row.campaign_id == null) return row.keyword == null ? {} : { keyword: String(row.keyword) };
   return {
     campaignId: str(row.campaign_id),
     streamId: str(row.stream_id),

@@ -2,6 +2,7 @@ import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
 import type { Row, SqlExecutor } from './driver.js';
 import type { Atomic } from './sql-store.js';
 import { iso, isoOrNull, paginate, workspaceCondition } from './sql-helpers.js';
+import { archiveFromColumn } from './sql-local-files.js';
 import type {
   CampaignFilter,
   CampaignReferenceKind,
@@ -32,16 +33,22 @@ function listConditions(filter: CampaignResourceFilter): { where: string[]; para
 /** The fields kept as columns; the rest of the record is its JSON document. */
 type Columns = 'id' | 'name' | 'workspaceId' | 'archivedAt' | 'createdAt' | 'updatedAt';
 
-/** A repository for a record stored as columns plus a document: traffic sources and landers. */
-function documentRepository<T extends { id: string; name: string; workspaceId: string; archivedAt: string | null; createdAt: string; updatedAt: string }>(
+/**
+ * A repository for a record stored as columns plus a document: traffic sources, landers and keyword sets. With
+ * `archive`, the record's local archive (README, Local landers and offers) is read from its own column and never
+ * written here: uploads switch it (storage/sql-local-files.ts).
+ */
+export function documentRepository<T extends { id: string; name: string; workspaceId: string; archivedAt: string | null; createdAt: string; updatedAt: string }>(
   db: SqlExecutor,
   table: string,
+  { archive = false } = {},
 ) {
   const fromRow = (row: Row): T =>
     ({
       id: String(row.id),
       name: String(row.name),
       ...(JSON.parse(String(row.config)) as Omit<T, Columns>),
+      ...(archive ? { archive: archiveFromColumn(row.archive) } : {}),
       workspaceId: String(row.workspace_id),
       archivedAt: isoOrNull(row.archived_at),
       createdAt: iso(row.created_at),
@@ -50,7 +57,7 @@ function documentRepository<T extends { id: string; name: string; workspaceId: s
   const values = ({ id, name, workspaceId, archivedAt, createdAt: _, updatedAt, ...config }: T) => [
     name,
     workspaceId,
-    JSON.stringify(config),
+    JSON.stringify({ ...config, archive: undefined }),
     archivedAt ? ms(archivedAt) : null,
     ms(updatedAt),
     id,
@@ -80,7 +87,7 @@ export function trafficSourceRepository(db: SqlExecutor): TrafficSourceRepositor
 }
 
 export function landerRepository(db: SqlExecutor): LanderRepository {
-  return documentRepository<Lander>(db, 'landers');
+  return documentRepository<Lander>(db, 'landers', { archive: true });
 }
 
 /** Every record a campaign names, as (kind, id) pairs without repeats. */

@@ -10,6 +10,7 @@ import { paymentRepository } from './sql-payments.js';
 import { promoCodeRequestRepository } from './sql-promo-code-requests.js';
 import { trackingRepositories } from './sql-tracking.js';
 import { campaignVisitRepository } from './sql-campaign-visits.js';
+import { archiveFromColumn, keywordSetRepository, localArchiveRepository } from './sql-local-files.js';
 import { migrate } from './migrations.js';
 import type {
   AffiliateNetworkRecord,
@@ -45,6 +46,8 @@ const bind = lazyObjects<Repositories, [db: SqlExecutor, atomic: Atomic, enqueue
   ...trackingRepositories,
   outbox: (db, _atomic, enqueued) => outboxRepository(db, enqueued),
   campaignVisits: campaignVisitRepository,
+  localArchives: localArchiveRepository,
+  keywordSets: keywordSetRepository,
   promoCodeRequests: promoCodeRequestRepository,
   payments: paymentRepository,
   workspaces: workspaceRepository,
@@ -89,7 +92,10 @@ const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c
 function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
   const fromRow = (row: Row): Offer => ({
     id: String(row.id),
-    ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'workspaceId' | 'archivedAt' | 'createdAt' | 'updatedAt'>),
+    // Offers stored before keyword sets have none.
+    keywords: null,
+    ...(JSON.parse(String(row.config)) as Omit<Offer, 'id' | 'postbackToken' | 'workspaceId' | 'archivedAt' | 'createdAt' | 'updatedAt' | 'archive' | 'keywords'>),
+    archive: archiveFromColumn(row.archive),
     postbackToken: String(row.postback_token),
     workspaceId: String(row.workspace_id),
     archivedAt: isoOrNull(row.archived_at),
@@ -97,7 +103,8 @@ function offerRepository(db: SqlExecutor, atomic: Atomic): OfferRepository {
     updatedAt: iso(row.updated_at),
   });
   const columns = (offer: Offer) => {
-    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, ...config } = offer;
+    // The archive has its own column, switched by uploads only (storage/sql-local-files.ts).
+    const { id, postbackToken, workspaceId, archivedAt, createdAt, updatedAt, archive: _archive, ...config } = offer;
     return {
       id,
       values: [

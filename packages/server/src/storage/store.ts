@@ -20,7 +20,7 @@ import type {
   Workspace,
 } from '@waypost/schema';
 import type { User, UserRole, UserStatus } from '@waypost/schema';
-import type { Campaign, Lander, TrafficSource } from '@waypost/schema';
+import type { Campaign, KeywordSet, Lander, LocalArchive, TrafficSource } from '@waypost/schema';
 import type { DriverObserver } from './driver.js';
 import type { CampaignClickFields, CampaignVisitRepository } from './sql-campaign-visits.js';
 import type { CampaignConversionFields } from './sql-campaign-reports.js';
@@ -83,6 +83,8 @@ export interface Repositories {
   settings: SettingsRepository;
   outbox: OutboxRepository;
   campaignVisits: CampaignVisitRepository;
+  localArchives: LocalArchiveRepository;
+  keywordSets: KeywordSetRepository;
   workspaces: WorkspaceRepository;
   audit: AuditRepository;
 }
@@ -181,6 +183,50 @@ export interface LanderRepository {
   get(id: string): Promise<Lander | undefined>;
   list(filter: CampaignResourceFilter, page: ListQuery): Promise<List<Lander>>;
   update(lander: Lander): Promise<boolean>;
+}
+
+/** What owns a local archive (README, Local landers and offers). */
+export type ArchiveOwnerKind = 'lander' | 'offer';
+
+export interface ArchiveFileRecord {
+  /** Relative to the archive's root, `/`-separated. */
+  path: string;
+  bytes: number;
+  contentType: string;
+  /** A strong validator of the file's bytes, quoted as the `ETag` header carries it. */
+  etag: string;
+}
+
+export interface ServedArchiveFile extends ArchiveFileRecord {
+  archiveId: string;
+  content: Buffer;
+}
+
+/** Archive files in the database, so that every server process serves the same ones (storage/sql-local-files.ts). */
+export interface LocalArchiveRepository {
+  /** Starts an archive that no owner serves yet. */
+  stage(id: string, owner: { kind: ArchiveOwnerKind; id: string }, at: Date): Promise<void>;
+  addFile(archiveId: string, file: ArchiveFileRecord, content: Buffer): Promise<void>;
+  /**
+   * Makes `archive` the owner's (null: none) and deletes the owner's previous archive, in one transaction; false when
+   * the owner does not exist.
+   */
+  switchTo(owner: { kind: ArchiveOwnerKind; id: string }, archive: LocalArchive | null): Promise<boolean>;
+  /** Deletes an archive that was never switched to. */
+  discard(archiveId: string): Promise<void>;
+  /** Deletes archives still staging since before `before` (an upload that died); returns how many. */
+  sweepStaging(before: Date): Promise<number>;
+  files(archiveId: string): Promise<ArchiveFileRecord[]>;
+  /** The file at `path` of the owner's current archive, read with it in one statement; none for an archived owner. */
+  serve(owner: { kind: ArchiveOwnerKind; id: string }, path: string): Promise<ServedArchiveFile | undefined>;
+}
+
+export interface KeywordSetRepository {
+  insert(set: KeywordSet): Promise<void>;
+  /** A keyword set by id, archived ones included. */
+  get(id: string): Promise<KeywordSet | undefined>;
+  list(filter: CampaignResourceFilter, page: ListQuery): Promise<List<KeywordSet>>;
+  update(set: KeywordSet): Promise<boolean>;
 }
 
 export interface CampaignFilter extends CampaignResourceFilter {

@@ -26,6 +26,13 @@ export const MACRO_NAMES = [
   'external_id',
   'campaign_id',
   'revenue',
+  // Keyword sets (README, Keyword sets): the click's keyword, and each keyword it drew.
+  'keyword',
+  'kw1',
+  'kw2',
+  'kw3',
+  'kw4',
+  'kw5',
 ] as const;
 export type MacroName = (typeof MACRO_NAMES)[number];
 

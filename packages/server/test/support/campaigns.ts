@@ -18,7 +18,7 @@ const WORKSPACE = 'ws_first';
 
 export async function createLander(server: TestServer, fields: { url: string; offers?: number; name?: string }): Promise<Lander> {
   const now = server.clock.now().toISOString();
-  const lander: Lander = { id: newId('ldr_', server.clock.now()), name: fields.name ?? 'Lander', url: fields.url, offers: fields.offers ?? 1, notes: null, workspaceId: WORKSPACE, archivedAt: null, createdAt: now, updatedAt: now };
+  const lander: Lander = { id: newId('ldr_', server.clock.now()), name: fields.name ?? 'Lander', url: fields.url, offers: fields.offers ?? 1, notes: null, archive: null, workspaceId: WORKSPACE, archivedAt: null, createdAt: now, updatedAt: now };
   await server.store.landers.insert(lander);
   return lander;
 }

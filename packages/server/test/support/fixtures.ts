@@ -37,6 +37,8 @@ export function offerRecord(overrides: Partial<Offer> = {}): Offer {
     email: null,
     visibility: 'public',
     publisherIds: [],
+    keywords: null,
+    archive: null,
     workspaceId: FIRST_WORKSPACE_ID,
     postbackToken: 'token-1234567890',
     archivedAt: null,
