@@ -136,6 +136,29 @@ test.describe('the console’s campaigns walk-through', () => {
     expect(problems.cspViolations).toEqual([]);
     expect(problems.pageErrors).toEqual([]);
   });
+
+  test('the tracker screens fit 375 px wide', async ({ page, waypost, problems }) => {
+    const owner = await createOwner(waypost);
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${waypost.url}/app/campaigns/new`);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Add campaign' })).toBeVisible();
+    await page.getByRole('group', { name: 'Stream 1' }).getByRole('button', { name: 'Add filter' }).click();
+    for (const [path, heading] of [
+      ['/app/campaigns/new', 'Add campaign'],
+      ['/app/traffic-sources/new', 'Add traffic source'],
+      ['/app/reports?groupBy=campaign,lander,offer', 'Reports'],
+      ['/app/dashboard', 'Dashboard'],
+    ] as const) {
+      if (!page.url().endsWith(path)) await page.goto(`${waypost.url}${path}`);
+      await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(375);
+      await expectNoSeriousViolations(page, `${heading} at 375 px`);
+    }
+    expect(problems.cspViolations).toEqual([]);
+  });
 });
 
 let owners = 0;
