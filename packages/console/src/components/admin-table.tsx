@@ -2,6 +2,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { createColumnHelper, tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { errorMessage, type Page } from '../api.js';
+import './admin-screens.css';
 
 export const adminFeatures = tableFeatures({});
 

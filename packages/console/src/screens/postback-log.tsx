@@ -8,8 +8,8 @@ import { formatDateTime } from '../format.js';
 import { parsePostbackLogSearch, type PostbackLogSearch } from './admin-search.js';
 import { LogTabs } from './log-tabs.js';
 
-/** Outcomes the conversion path records (README, Postback log); the filter takes any text too. */
-const OUTCOMES = ['accepted', 'duplicate', 'rebill', 'updated', 'rejected'] as const;
+/** Outcomes the conversion path records: `error` is a request refused before it became a conversion (its reason says why). */
+const OUTCOMES = ['accepted', 'duplicate', 'rebill', 'updated', 'rejected', 'error'] as const;
 
 const column = adminColumns<PostbackLogEntry>();
 
