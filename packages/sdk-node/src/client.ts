@@ -2,6 +2,7 @@ import { UrlSchema } from '@waypost/schema';
 import { z } from 'zod';
 import { clickIdFrom, type ClickIdRequest } from './click-id.js';
 import { HttpClient, validate } from './internal/http.js';
+import { Audit } from './resources/audit.js';
 import { Campaigns } from './resources/campaigns.js';
 import { Clicks } from './resources/clicks.js';
 import { Conversions } from './resources/conversions.js';
@@ -13,6 +14,8 @@ import { Publishers } from './resources/publishers.js';
 import { Reports } from './resources/reports.js';
 import { TrafficSources } from './resources/traffic-sources.js';
 import { Transactions } from './resources/transactions.js';
+import { Users } from './resources/users.js';
+import { Workspaces } from './resources/workspaces.js';
 
 export interface WaypostOptions {
   /**
@@ -86,6 +89,9 @@ export class Waypost {
   readonly trafficSources: TrafficSources;
   readonly landers: Landers;
   readonly campaigns: Campaigns;
+  readonly workspaces: Workspaces;
+  readonly audit: Audit;
+  readonly users: Users;
 
   /** Throws a `WaypostValidationError` naming the option when one is missing or malformed. */
   constructor(options: WaypostOptions) {
@@ -102,6 +108,9 @@ export class Waypost {
     this.trafficSources = new TrafficSources(http);
     this.landers = new Landers(http);
     this.campaigns = new Campaigns(http);
+    this.workspaces = new Workspaces(http);
+    this.audit = new Audit(http);
+    this.users = new Users(http);
   }
 
   /**

@@ -24,6 +24,8 @@ export {
 export type { ErrorIssue, WaypostErrorInit } from './errors.js';
 export { Page, PagePromise } from './pagination.js';
 export type { ListParams } from './pagination.js';
+export { Audit } from './resources/audit.js';
+export type { ListAuditParams } from './resources/audit.js';
 export { Campaigns } from './resources/campaigns.js';
 export type { ListCampaignsParams } from './resources/campaigns.js';
 export { Clicks } from './resources/clicks.js';
@@ -45,10 +47,15 @@ export type { ReportParams } from './resources/reports.js';
 export { TrafficSources } from './resources/traffic-sources.js';
 export type { ListTrafficSourcesParams } from './resources/traffic-sources.js';
 export { Transactions } from './resources/transactions.js';
+export { Users } from './resources/users.js';
+export type { ListUsersParams } from './resources/users.js';
+export { Workspaces } from './resources/workspaces.js';
 export { VERSION } from './version.js';
 
 // The wire types, from the shared contract (bundled into this package's declarations).
 export type {
+  AuditChange,
+  AuditEntry,
   Balance,
   Campaign,
   CampaignLinks,
@@ -66,7 +73,10 @@ export type {
   CreatePublisherParams,
   CreateTrafficSourceParams,
   CreateTransactionParams,
+  CreateUserParams,
+  CreateWorkspaceParams,
   DecidePromoCodeRequestParams,
+  InvitedUser,
   Lander,
   Offer,
   OfferLinks,
@@ -90,4 +100,11 @@ export type {
   UpdateOfferParams,
   UpdatePublisherParams,
   UpdateTrafficSourceParams,
+  UpdateUserParams,
+  UpdateWorkspaceParams,
+  User,
+  UserRole,
+  UserStatus,
+  Workspace,
+  WorkspaceVisibility,
 } from '@waypost/schema';

@@ -233,7 +233,8 @@ export class HttpClient {
 function readJson<R extends z.ZodType>(schema: R, text: string, meta: { status: number; requestId: string | undefined }): z.output<R> {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // 204 No Content (a deletion) has no body at all.
+    json = meta.status === 204 && text === '' ? undefined : JSON.parse(text);
   } catch {
     throw invalidResponse(`the response to a ${meta.status} is not JSON`, meta);
   }
