@@ -133,6 +133,14 @@ test.describe('the console’s admin screens', () => {
       expect(buttons.filter((text) => !['Filter', 'First page', 'Next page', 'Try again'].includes(text) && !/parameters?$/.test(text)), screen.link).toEqual([]);
     }
     await expectNoSeriousViolations(page, 'settings as analyst');
+    // At 375 px the page does not scroll sideways: wide tables scroll inside their own region.
+    await page.setViewportSize({ width: 375, height: 740 });
+    for (const path of ['/app/conversions', '/app/settings', '/app/postback-log']) {
+      await page.goto(`${waypost.url}${path}`);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(375);
+    }
+    await expectNoSeriousViolations(page, 'postback log at 375 px');
     expect(problems.cspViolations).toEqual([]);
   });
 });
