@@ -667,6 +667,9 @@ export async function migrate(driver: SqlDriver, { until = Infinity }: { until?:
         .replaceAll('{{id}}', TYPES[driver.dialect].id)
         .replaceAll('{{blob}}', TYPES[driver.dialect].blob)
         .replaceAll('{{now}}', String(Date.now()))
+        // SQLite keeps a table keyed by its primary key in that key's order, with no second b-tree to look the row up
+        // in; PostgreSQL has no such choice.
+        .replaceAll('{{without_rowid}}', driver.dialect === 'sqlite' ? 'WITHOUT ROWID' : '')
         .replaceAll('{{metrics}}', FIRST_ROLLUP_METRICS.map((metric) => `${metric} BIGINT NOT NULL`).join(',\n  '));
       await driver.exec(sql, tx);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [

@@ -83,7 +83,8 @@ export function campaignKeyValues(delta: Partial<Record<'campaignId' | 'streamId
 
 /**
  * The SQL of migration 13. A primary key cannot change in place in SQLite, so both rollups are made anew, as migration
- * 8 did; their rows keep their sums under empty campaign keys. Bots were counted as clicks with the device `bot`, so
+ * 8 did; their rows keep their sums under empty campaign keys. In SQLite they are `WITHOUT ROWID` tables: every write
+ * and read of a rollup goes by its key, which is then the one b-tree to walk. Bots were counted as clicks with the device `bot`, so
  * their count is carried over; the other new counters start at 0 (campaign visits are newer than the rollups).
  */
 export function campaignReportsMigration(previousMetrics: readonly string[]): string {
@@ -104,7 +105,7 @@ CREATE TABLE ${table}_13 (
   ${newKeys.map(idColumnOf).join(', ')},
   ${columns},
   PRIMARY KEY (${key.join(', ')})
-);
+) {{without_rowid}};
 INSERT INTO ${table}_13 (${[...key, ...metrics].join(', ')})
   SELECT ${[...oldKey, ...newKeys.map(() => "''"), ...previousMetrics, ...ADDED_ROLLUP_METRICS_13.map(added)].join(', ')} FROM ${table};
 DROP TABLE ${table};
@@ -141,7 +142,7 @@ CREATE TABLE rollup_campaign (
   ${campaignColumns},
   ${columns},
   PRIMARY KEY (${CAMPAIGN_ROLLUP_KEYS.join(', ')})
-);
+) {{without_rowid}};
 `;
 }
 
