@@ -114,6 +114,8 @@ export const fixtures = {
     email: null,
     visibility: 'public',
     publisherIds: [],
+    keywords: null,
+    archive: null,
     workspaceId: 'ws_first',
     archivedAt: null,
     createdAt: '2026-11-21T10:00:00.000Z',
