@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Campaign } from '@waypost/schema';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EMPTY_CAMPAIGN_FORM, EMPTY_STREAM, toCampaignParams } from '../src/screens/campaign-form-model.js';
 import { fakeApi, offer, OWNER_SESSION, renderConsole } from './support.js';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -254,5 +255,72 @@ describe('traffic sources and landers', () => {
     renderConsole('/app/landers');
     await screen.findByRole('table', { name: 'Landers' });
     expect(screen.queryByRole('button', { name: 'Add lander' })).toBeNull();
+  });
+
+  it('keeps the workspace filter in the URL when there are several workspaces', async () => {
+    const workspaces = [
+      { id: 'ws_a', name: 'Agency', visibility: 'public' as const },
+      { id: 'ws_b', name: 'Brand team', visibility: 'private' as const },
+    ];
+    const { requests } = fakeApi({ 'GET /v1/session': { body: { ...OWNER_SESSION, workspaces } }, 'GET /v1/landers': page([]) });
+    const { router } = renderConsole('/app/landers');
+    await screen.findByText(/No landers yet/);
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Workspace' }), 'ws_b');
+    await waitFor(() => expect(router.state.location.search).toEqual({ workspaceId: 'ws_b' }));
+    await waitFor(() => expect(requests.filter((request) => request.path === '/v1/landers').at(-1)!.query.get('workspaceId')).toBe('ws_b'));
+    expect(await screen.findByText('No landers match these filters.')).toBeTruthy();
+  });
+
+  it('archives a traffic source, and says in words why the server refused one still in use', async () => {
+    let refuse = true;
+    const { requests } = trackerApi({
+      'GET /v1/traffic-sources/ts_1': { body: source },
+      'DELETE /v1/traffic-sources/ts_1': () =>
+        refuse ? { status: 409, body: { error: { code: 'in_use', message: 'the traffic source is used by campaign "Solar push"' } } } : { body: { ...source, archivedAt: '2026-12-01T00:00:00.000Z' } },
+    });
+    vi.stubGlobal('confirm', () => true);
+    const { router } = renderConsole('/app/traffic-sources/ts_1/edit');
+    await userEvent.click(await screen.findByRole('button', { name: 'Archive traffic source' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('the traffic source is used by campaign "Solar push"');
+    refuse = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Archive traffic source' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/traffic-sources'));
+    expect(requests.filter((request) => request.method === 'DELETE')).toHaveLength(2);
+  });
+});
+
+describe('the campaign form’s values', () => {
+  it('turns typed filter values into the API’s: lists, schedule windows, flags and the empty referrer', () => {
+    const params = toCampaignParams({
+      ...EMPTY_CAMPAIGN_FORM,
+      name: 'Typed',
+      streams: [
+        {
+          ...EMPTY_STREAM,
+          name: 'All kinds',
+          filters: [
+            { type: 'country', mode: 'allow', values: 'US, CA\nGB' },
+            { type: 'schedule', mode: 'allow', values: '1-5 9:00-18:00\n6,7 22:00 - 02:00' },
+            { type: 'unique', mode: 'allow', values: 'false' },
+            { type: 'referrer', mode: 'deny', values: 'spam.example, (none)' },
+          ],
+        },
+      ],
+    });
+    expect(params.streams[0]!.filters).toEqual([
+      { type: 'country', mode: 'allow', values: ['US', 'CA', 'GB'] },
+      {
+        type: 'schedule',
+        mode: 'allow',
+        values: [
+          { days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' },
+          { days: [6, 7], from: '22:00', to: '02:00' },
+        ],
+      },
+      { type: 'unique', mode: 'allow', values: [false] },
+      { type: 'referrer', mode: 'deny', values: ['spam.example', ''] },
+    ]);
+    // Cost fields the model does not use are left out, as the schema requires.
+    expect(params.cost).toEqual({ model: 'none' });
   });
 });

@@ -5,11 +5,18 @@ export interface TrackerListSearch {
   q?: string;
   cursor?: string;
   includeArchived?: 'true';
+  workspaceId?: string;
 }
 
 export function parseTrackerListSearch(search: Record<string, unknown>): TrackerListSearch {
   const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
-  return { q: text(search.q), cursor: text(search.cursor), ...(search.includeArchived === 'true' || search.includeArchived === true ? { includeArchived: 'true' as const } : {}) };
+  const workspaceId = text(search.workspaceId);
+  return {
+    q: text(search.q),
+    cursor: text(search.cursor),
+    ...(search.includeArchived === 'true' || search.includeArchived === true ? { includeArchived: 'true' as const } : {}),
+    ...(workspaceId ? { workspaceId } : {}),
+  };
 }
 
 /** The campaigns list's filters, kept in the URL. */

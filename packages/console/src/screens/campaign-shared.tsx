@@ -1,10 +1,11 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ColumnDef, tableFeatures, useTable } from '@tanstack/react-table';
 import type { ErrorIssue } from '@waypost/schema';
 import { type ReactNode, useEffect, useState } from 'react';
 import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
 import { api, errorMessage, type Page } from '../api.js';
 import { placeIssues } from '../form-errors.js';
+import { useCurrentSession } from '../session.js';
 import type { TrackerListSearch } from './campaign-search.js';
 import './campaign-screens.css';
 
@@ -51,6 +52,7 @@ export function TrackerList<T extends { id: string }>({
   emptyHint: string;
   extraFilters?: ReactNode;
 }) {
+  const session = useCurrentSession();
   const titleId = `${what.replace(/\W+/g, '-')}-title`;
   const [typed, setTyped] = useState(search.q ?? '');
   const typedQ = typed.trim() || undefined;
@@ -62,7 +64,7 @@ export function TrackerList<T extends { id: string }>({
   });
   const list = useQuery({ queryKey: [...queryKey, search], queryFn: load, placeholderData: keepPreviousData });
   const table = useTable({ features: trackerFeatures, columns, data: list.data?.data ?? (EMPTY as T[]) });
-  const filtered = search.q !== undefined || extraFilters !== undefined;
+  const filtered = Object.entries(search).some(([key, value]) => key !== 'cursor' && value !== undefined);
 
   return (
     <section className="screen" aria-labelledby={titleId}>
@@ -84,6 +86,23 @@ export function TrackerList<T extends { id: string }>({
           <input id={`${titleId}-search`} type="search" value={typed} onChange={(event) => setTyped(event.target.value)} placeholder="Name or ID" />
         </div>
         {extraFilters}
+        {session.workspaces.length > 1 ? (
+          <div className="field">
+            <label htmlFor={`${titleId}-workspace`}>Workspace</label>
+            <select
+              id={`${titleId}-workspace`}
+              value={search.workspaceId ?? ''}
+              onChange={(event) => setSearch({ ...search, workspaceId: event.target.value || undefined, cursor: undefined })}
+            >
+              <option value="">All workspaces</option>
+              {session.workspaces.map((workspace) => (
+                <option key={workspace.id} value={workspace.id}>
+                  {workspace.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div className="field field-checkbox">
           <input
             id={`${titleId}-archived`}
@@ -112,7 +131,7 @@ export function TrackerList<T extends { id: string }>({
         </p>
       ) : list.data.data.length === 0 ? (
         <div className="empty" role="status">
-          <p>{filtered && (search.q || search.includeArchived) ? `No ${what} match these filters.` : `No ${what} yet. ${emptyHint}`}</p>
+          <p>{filtered ? `No ${what} match these filters.` : `No ${what} yet. ${emptyHint}`}</p>
         </div>
       ) : (
         <div className="table-scroll" tabIndex={0} role="region" aria-label={`${title} table`}>
@@ -235,6 +254,40 @@ export function FormErrors({ what, messages }: { what: string; messages: string[
           <li key={message}>{message}</li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/**
+ * Archives a record (`DELETE`): it leaves lists and cannot be chosen again, and its clicks keep naming it. The server
+ * refuses, in words, a record that a live campaign still uses.
+ */
+export function ArchiveButton({ what, name, path, queryKey, onArchived }: { what: string; name: string; path: string; queryKey: string; onArchived: () => void }) {
+  const queryClient = useQueryClient();
+  const archive = useMutation({
+    mutationFn: () => api.delete<unknown>(path),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: [queryKey] });
+      onArchived();
+    },
+  });
+  return (
+    <div className="button-row">
+      <button
+        type="button"
+        className="button button-danger"
+        disabled={archive.isPending}
+        onClick={() => {
+          if (window.confirm(`Archive ${name}? It leaves the lists; its history stays.`)) archive.mutate();
+        }}
+      >
+        Archive {what}
+      </button>
+      {archive.isError ? (
+        <p className="alert alert-error" role="alert">
+          {errorMessage(archive.error)}
+        </p>
+      ) : null}
     </div>
   );
 }

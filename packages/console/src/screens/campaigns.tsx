@@ -64,6 +64,7 @@ export function CampaignsScreen() {
           q: search.q,
           status: search.status,
           trafficSourceId: search.trafficSourceId,
+          workspaceId: search.workspaceId,
           cursor: search.cursor,
           includeArchived: search.includeArchived,
           limit: LIST_PAGE_SIZE,

@@ -10,7 +10,7 @@ import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { canWrite, useCurrentSession } from '../session.js';
 import { parseTrackerListSearch } from './campaign-search.js';
-import { FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { ArchiveButton, FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, Lander>();
 const columns = column.columns([
@@ -40,7 +40,7 @@ export function LandersScreen() {
       search={search}
       setSearch={(next) => void navigate({ to: '/landers', search: next as never })}
       queryKey={['landers', 'list']}
-      load={() => api.get<Page<Lander>>('/v1/landers', { q: search.q, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
+      load={() => api.get<Page<Lander>>('/v1/landers', { q: search.q, workspaceId: search.workspaceId, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
       columns={columns as never}
       emptyHint="A lander is the page a campaign shows before the offer."
       addButton={
@@ -165,7 +165,12 @@ export function EditLanderScreen() {
   return (
     <section className="screen" aria-labelledby="edit-lander-title">
       <p className="breadcrumb">Lander {lander.data.id}</p>
-      <h1 id="edit-lander-title">{canWrite(session) ? `Edit ${lander.data.name}` : lander.data.name}</h1>
+      <header className="screen-header">
+        <h1 id="edit-lander-title">{canWrite(session) ? `Edit ${lander.data.name}` : lander.data.name}</h1>
+        {canWrite(session) && !lander.data.archivedAt ? (
+          <ArchiveButton what="lander" name={lander.data.name} path={idPath('/v1/landers', landerId)} queryKey="landers" onArchived={() => void navigate({ to: '/landers' })} />
+        ) : null}
+      </header>
       {canWrite(session) ? (
         <LanderForm lander={lander.data} onSaved={() => void navigate({ to: '/landers' })} />
       ) : (

@@ -10,7 +10,7 @@ import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { canWrite, useCurrentSession } from '../session.js';
 import { parseTrackerListSearch } from './campaign-search.js';
-import { FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { ArchiveButton, FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, TrafficSource>();
 const columns = column.columns([
@@ -40,7 +40,7 @@ export function TrafficSourcesScreen() {
       search={search}
       setSearch={(next) => void navigate({ to: '/traffic-sources', search: next as never })}
       queryKey={['traffic-sources', 'list']}
-      load={() => api.get<Page<TrafficSource>>('/v1/traffic-sources', { q: search.q, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
+      load={() => api.get<Page<TrafficSource>>('/v1/traffic-sources', { q: search.q, workspaceId: search.workspaceId, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
       columns={columns as never}
       emptyHint="A traffic source names the parameters an ad network fills in a campaign URL."
       addButton={
@@ -221,7 +221,18 @@ export function EditTrafficSourceScreen() {
   return (
     <section className="screen" aria-labelledby="edit-source-title">
       <p className="breadcrumb">Traffic source {source.data.id}</p>
-      <h1 id="edit-source-title">{canWrite(session) ? `Edit ${source.data.name}` : source.data.name}</h1>
+      <header className="screen-header">
+        <h1 id="edit-source-title">{canWrite(session) ? `Edit ${source.data.name}` : source.data.name}</h1>
+        {canWrite(session) && !source.data.archivedAt ? (
+          <ArchiveButton
+            what="traffic source"
+            name={source.data.name}
+            path={idPath('/v1/traffic-sources', sourceId)}
+            queryKey="traffic-sources"
+            onArchived={() => void navigate({ to: '/traffic-sources' })}
+          />
+        ) : null}
+      </header>
       {canWrite(session) ? (
         <TrafficSourceForm source={source.data} onSaved={() => void navigate({ to: '/traffic-sources' })} />
       ) : (
