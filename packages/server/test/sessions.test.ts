@@ -234,6 +234,19 @@ describe.each(backends())('sign-in sessions on %s', (backend) => {
     }
   });
 
+  it('deletes ended sessions, anyone\'s, at the next sign-in, so that the table holds only what may still be used', async () => {
+    const [first, second] = [await newUser(), await newUser()];
+    const tokenOf = (session: { cookie: string }) => session.cookie.slice('waypost_session='.length);
+    const signedOut = await server.signIn(first.email, PASSWORD);
+    expect((await signedOut.json('/v1/session', { method: 'DELETE' })).status).toBe(204);
+    const idle = await server.signIn(first.email, PASSWORD);
+    server.clock.advance(12 * 3_600_000);
+    const live = await server.signIn(second.email, PASSWORD);
+    expect(await server.store.sessions.findByTokenHash(hashSecret(tokenOf(signedOut)))).toBeUndefined();
+    expect(await server.store.sessions.findByTokenHash(hashSecret(tokenOf(idle)))).toBeUndefined();
+    expect((await server.store.sessions.findByTokenHash(hashSecret(tokenOf(live))))?.user.id).toBe(second.id);
+  });
+
   it('keeps the sign-in throttle bounded: attempts older than the window are pruned', async () => {
     for (let i = 0; i < 3; i++) await server.json('/v1/session', { method: 'POST', key: null, json: { email: 'old@example.com', password: 'x' } });
     server.clock.advance(16 * 60_000);

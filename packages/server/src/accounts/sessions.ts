@@ -57,8 +57,8 @@ export async function startSession(
     createdAt: now,
   };
   await store.transaction(async (tx) => {
-    // Keeps a user's rows to the sessions that may still be used.
-    await tx.sessions.deleteEndedOf(user.id, now, new Date(now.getTime() - settings.idleMs));
+    // Each sign-in clears out the sessions that have ended, anyone's: the table holds what may still be used.
+    await tx.sessions.deleteEnded(now, new Date(now.getTime() - settings.idleMs));
     await tx.sessions.insert(session);
     await tx.users.recordSignIn(user.id, now);
   });

@@ -162,12 +162,8 @@ export function sessionRepository(db: SqlExecutor): SessionRepository {
     async revokeAllOf(userId, at, keep) {
       return db.run('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id <> ?', [at.getTime(), userId, keep ?? '']);
     },
-    async deleteEndedOf(userId, now, idleBefore) {
-      return db.run('DELETE FROM sessions WHERE user_id = ? AND (revoked_at IS NOT NULL OR expires_at <= ? OR last_seen_at <= ?)', [
-        userId,
-        now.getTime(),
-        idleBefore.getTime(),
-      ]);
+    async deleteEnded(now, idleBefore) {
+      return db.run('DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ? OR last_seen_at <= ?', [now.getTime(), idleBefore.getTime()]);
     },
   };
 }

@@ -345,8 +345,8 @@ export interface SessionRepository {
   revoke(id: string, at: Date): Promise<boolean>;
   /** Revokes every live session of the user except `keep`; returns how many. */
   revokeAllOf(userId: string, at: Date, keep?: string): Promise<number>;
-  /** Deletes the user's sessions that ended (revoked, or past `idleBefore` or their absolute end) before `now`. */
-  deleteEndedOf(userId: string, now: Date, idleBefore: Date): Promise<number>;
+  /** Deletes every session that has ended: revoked, past its absolute end at `now`, or last seen before `idleBefore`. */
+  deleteEnded(now: Date, idleBefore: Date): Promise<number>;
 }
 
 export type AccountTokenKind = 'invite' | 'reset';
