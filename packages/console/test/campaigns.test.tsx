@@ -1,9 +1,13 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Campaign } from '@waypost/schema';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EMPTY_CAMPAIGN_FORM, EMPTY_STREAM, toCampaignParams } from '../src/screens/campaign-form-model.js';
 import { fakeApi, offer, OWNER_SESSION, renderConsole } from './support.js';
+
+// The screens load as chunks of their own: the first render waits for an import, slower on a busy machine.
+configure({ asyncUtilTimeout: 5000 });
+vi.setConfig({ testTimeout: 30_000 });
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -173,7 +177,7 @@ describe('the campaign form', () => {
         { name: 'Stream 2', type: 'default', action: { type: 'redirect', url: 'https://fallback.example/?c={click_id}' } },
       ],
     });
-  }, 30_000);
+  });
 
   it('keeps the stream ids on an edit and shows the server’s issue at the field it names', async () => {
     const { requests } = trackerApi({
