@@ -30,9 +30,11 @@ try {
     { name: 'Mobile game installs JP', leadType: 'Apps', currency: 'JPY', payout: { model: 'cpa', amount: '450' }, expiresAt: '2027-03-31T23:59:59Z' },
     { name: 'Newsletter sign-ups', leadType: 'Leads', currency: 'USD', status: 'inactive', payout: { model: 'cpl', amount: '1.20' } },
   ];
+  const offerIds: Record<string, string> = {};
   for (const offer of more) {
     const response = await fetch(`${url}/v1/offers`, { method: 'POST', headers: admin, body: JSON.stringify({ url: 'https://shop.example/?c={click_id}', ...offer }) });
     if (response.status !== 201) throw new Error(`${offer.name}: ${response.status} ${await response.text()}`);
+    offerIds[offer.name] = ((await response.json()) as { id: string }).id;
   }
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -59,6 +61,38 @@ try {
   await page.getByRole('combobox', { name: 'Publisher' }).selectOption({ label: seed.publisher.name });
   await page.waitForFunction(() => (document.querySelectorAll('input[readonly]')[1] as HTMLInputElement | undefined)?.value.includes('/c/'));
   await shoot(page, 'console-offer-page.png');
+
+  // The publisher's portal: two codes confirmed, one request waiting and one refused.
+  const post = async (path: string, body: unknown, headers: Record<string, string> = admin) => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, string>;
+  };
+  const requests: [string, string, object | null][] = [
+    ['Skincare store', 'Instagram', { decision: 'confirm', code: 'GLOW15' }],
+    ['Solar quotes US', 'YouTube', { decision: 'confirm', code: 'SUNNY-YT' }],
+    ['Payday loans UK', 'Newsletter', null],
+    ['Mobile game installs JP', 'Coupon site', { decision: 'reject', reason: 'Coupon sites are not allowed on this offer.' }],
+  ];
+  for (const [offer, platform, decision] of requests) {
+    const request = await post('/v1/promo-codes/requests', { offerId: offerIds[offer], publisherId: seed.publisher.id, platform });
+    if (decision) await post(`/v1/promo-codes/requests/${request.id}/decision`, decision);
+  }
+  const portal = { email: 'partner@media.example', password: 'portal screenshots only' };
+  const { inviteUrl } = await post('/v1/users', { email: portal.email, role: 'publisher', publisherId: seed.publisher.id });
+  await post('/v1/invites/accept', { token: new URL(inviteUrl!).pathname.split('/').at(-1), password: portal.password }, { 'Content-Type': 'application/json' });
+  const publisherPage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await publisherPage.goto(`${url}/app/sign-in`);
+  await publisherPage.getByLabel('Email').fill(portal.email);
+  await publisherPage.getByLabel('Password').fill(portal.password);
+  await publisherPage.getByRole('button', { name: 'Sign in' }).click();
+  await publisherPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Promo codes' }).click();
+  await publisherPage.getByRole('table', { name: 'My promo codes' }).getByRole('row', { name: /SUNNY-YT/ }).getByText('Solar quotes US').waitFor();
+  await shoot(publisherPage, 'console-publisher-promo-codes.png');
+  await publisherPage.getByRole('tab', { name: 'Promo code requests' }).click();
+  await publisherPage.getByRole('button', { name: 'Rejected' }).focus();
+  await publisherPage.getByRole('tooltip').waitFor();
+  await shoot(publisherPage, 'console-publisher-promo-code-requests.png');
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();
