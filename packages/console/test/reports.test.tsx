@@ -43,6 +43,7 @@ function reportsApi(report: unknown) {
     'GET /v1/landers': page([{ id: 'lnd_1', name: 'Quiz lander' }]),
     'GET /v1/traffic-sources': page([{ id: 'ts_1', name: 'PropellerAds' }]),
     'GET /v1/offers': page([]),
+    'GET /v1/publishers': page([{ id: 'pub_1', name: 'Console Media' }]),
   });
 }
 
@@ -79,6 +80,11 @@ describe('the reports screen', () => {
     expect(first).toContain('16566.67%');
     expect(within(table).getAllByRole('row')[2]!.textContent).toContain('(none)');
     expect(screen.getByRole('img', { name: /^Visits by campaign and lander: Solar push · Quiz lander 120/ })).toBeTruthy();
+
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Publisher' }), 'pub_1');
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Conversion status' }), 'approved');
+    await waitFor(() => expect(router.state.location.search).toMatchObject({ publisherId: 'pub_1', status: 'approved', trafficSourceId: 'ts_1' }));
+    await waitFor(() => expect(Object.fromEntries(reportRequests(requests).at(-1)!.query)).toMatchObject({ publisherId: 'pub_1', status: 'approved', groupBy: 'campaign,lander' }));
   });
 
   it('exports the same query as CSV', async () => {

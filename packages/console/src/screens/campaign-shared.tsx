@@ -184,7 +184,7 @@ export interface NamedRecord {
 }
 
 /** The records a form chooses from (up to 500, archived ones left out), by name. */
-export function useOptions(path: '/v1/offers' | '/v1/landers' | '/v1/traffic-sources' | '/v1/campaigns') {
+export function useOptions(path: '/v1/offers' | '/v1/landers' | '/v1/traffic-sources' | '/v1/campaigns' | '/v1/publishers') {
   return useQuery({
     queryKey: [path.slice(4), 'options'],
     queryFn: () => api.get<Page<NamedRecord>>(path, { limit: 500 }),

@@ -10,6 +10,9 @@ export interface ReportsSearch {
   trafficSourceId?: string;
   landerId?: string;
   offerId?: string;
+  publisherId?: string;
+  /** Conversions of one status only. */
+  status?: 'pending' | 'approved' | 'rejected';
   country?: string;
 }
 
@@ -31,6 +34,8 @@ export function parseReportsSearch(search: Record<string, unknown>): ReportsSear
     trafficSourceId: text(search.trafficSourceId),
     landerId: text(search.landerId),
     offerId: text(search.offerId),
+    publisherId: text(search.publisherId),
+    status: search.status === 'pending' || search.status === 'approved' || search.status === 'rejected' ? search.status : undefined,
     country: country && /^[A-Z]{2}$/.test(country) ? country : undefined,
   };
   return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined)) as ReportsSearch;

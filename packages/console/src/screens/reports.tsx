@@ -88,6 +88,8 @@ export function reportQuery(search: ReportsSearch) {
     trafficSourceId: search.trafficSourceId,
     landerId: search.landerId,
     offerId: search.offerId,
+    publisherId: search.publisherId,
+    status: search.status,
     country: search.country,
   };
 }
@@ -122,12 +124,13 @@ export function ReportsScreen() {
   const sources = useOptions('/v1/traffic-sources');
   const landers = useOptions('/v1/landers');
   const offers = useOptions('/v1/offers');
+  const publishers = useOptions('/v1/publishers');
   const report = useQuery({ queryKey: ['reports', query], queryFn: () => api.get<Report>('/v1/reports', query), placeholderData: keepPreviousData });
 
   // Streams are named inside their campaigns.
   const streamNames = new Map((campaigns.data?.data ?? []).flatMap((campaign) => ((campaign as unknown as { streams?: NamedRecord[] }).streams ?? []).map((stream) => [stream.id, stream.name] as const)));
   const names = (id: string) =>
-    streamNames.get(id) ?? [campaigns, sources, landers, offers].map((options) => options.data?.data.find((record) => record.id === id)?.name).find(Boolean);
+    streamNames.get(id) ?? [campaigns, sources, landers, offers, publishers].map((options) => options.data?.data.find((record) => record.id === id)?.name).find(Boolean);
   const csvUrl = `/v1/reports?${new URLSearchParams(Object.entries({ ...query, format: 'csv' }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''))}`;
   const setDim = (position: number, value: string) => {
     const next = [...dims];
@@ -185,6 +188,16 @@ export function ReportsScreen() {
         />
         <FilterSelect id="report-lander" label="Lander" all="All landers" value={search.landerId} options={landers.data?.data} onChange={(landerId) => setSearch({ ...search, landerId })} />
         <FilterSelect id="report-offer" label="Offer" all="All offers" value={search.offerId} options={offers.data?.data} onChange={(offerId) => setSearch({ ...search, offerId })} />
+        <FilterSelect id="report-publisher" label="Publisher" all="All publishers" value={search.publisherId} options={publishers.data?.data} onChange={(publisherId) => setSearch({ ...search, publisherId })} />
+        <div className="field">
+          <label htmlFor="report-status">Conversion status</label>
+          <select id="report-status" value={search.status ?? ''} onChange={(event) => setSearch({ ...search, status: (event.target.value || undefined) as ReportsSearch['status'] })}>
+            <option value="">All but rejected</option>
+            <option value="approved">Approved</option>
+            <option value="pending">Pending</option>
+            <option value="rejected">Rejected</option>
+          </select>
+        </div>
         <div className="field">
           <label htmlFor="report-country">Country</label>
           <input id="report-country" type="text" value={country} maxLength={2} placeholder="US" onChange={(event) => setCountry(event.target.value)} />
