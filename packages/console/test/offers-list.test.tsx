@@ -138,7 +138,7 @@ describe('the offers list', () => {
     renderConsole('/app/offers');
     await screen.findByRole('table', { name: 'Offers' });
     const navigation = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(navigation).getAllByRole('link').map((link) => link.textContent)).toEqual(['Offers', 'Promo codes', 'Reports', 'Payments']);
+    expect(within(navigation).getAllByRole('link').map((link) => link.textContent)).toEqual(['Offers', 'Promo codes', 'Reports', 'Payments', 'Postback settings']);
     expect(screen.queryByRole('button', { name: 'Add offer' })).toBeNull();
   });
 });
