@@ -4,6 +4,9 @@ import { backends, freshDatabaseUrl, runCli, spawnServer } from './support/harne
 
 const startCli = (databaseUrl: string) => spawnServer(databaseUrl, 'start');
 
+/** Each case starts CLI processes, each compiling the CLI with tsx, which takes seconds on a busy machine. */
+const PROCESS_TEST = { timeout: 120_000 };
+
 const field = (output: string, label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1];
 
 describe.each(backends())('the waypost CLI on %s', (backend) => {
@@ -12,7 +15,7 @@ describe.each(backends())('the waypost CLI on %s', (backend) => {
     for (const child of children.splice(0)) child.kill('SIGKILL');
   });
 
-  it('seeds the demo on first start, prints working links, and keeps every record across a restart', async () => {
+  it('seeds the demo on first start, prints working links, and keeps every record across a restart', PROCESS_TEST, async () => {
     const databaseUrl = await freshDatabaseUrl(backend);
     const first = await startCli(databaseUrl);
     children.push(first.child);
@@ -50,7 +53,7 @@ describe.each(backends())('the waypost CLI on %s', (backend) => {
     expect((await (await fetch(`${second.url}/v1/offers/${offer.id}`, { headers: auth })).json())).toEqual(offer);
   });
 
-  it('creates keys from the command line', async () => {
+  it('creates keys from the command line', PROCESS_TEST, async () => {
     const databaseUrl = await freshDatabaseUrl(backend);
     const demo = await runCli(['demo', '--database-url', databaseUrl]);
     const publisherId = /pub=(pub_[0-9a-z]+)/.exec(demo)![1]!;
@@ -63,7 +66,7 @@ describe.each(backends())('the waypost CLI on %s', (backend) => {
 });
 
 describe('the waypost CLI configuration', () => {
-  it('explains a bad configuration instead of starting', async () => {
+  it('explains a bad configuration instead of starting', PROCESS_TEST, async () => {
     await expect(runCli(['migrate'], { WAYPOST_DATABASE_URL: 'mysql://nope' })).rejects.toThrow(/WAYPOST_DATABASE_URL: must be "file:PATH" or "postgres:\/\/…"/);
     await expect(runCli(['migrate', '--currency', 'XYZ'], { WAYPOST_DATABASE_URL: await freshDatabaseUrl('sqlite') })).rejects.toThrow(/WAYPOST_CURRENCY: unknown ISO 4217 currency "XYZ"/);
   });

@@ -2,6 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backends, spawnSharedServers } from './support/harness.js';
 
+/** Server processes and hundreds of requests at once: seconds on a busy machine, and none of it is timed. */
+const PROCESS_TEST = { timeout: 120_000 };
+
 /**
  * Real server processes sharing one database: PostgreSQL with two of them, SQLite with one (it is embedded and made
  * for one process). Caps and dedupe must hold under concurrent postbacks.
@@ -42,7 +45,7 @@ describe.each(backends())('concurrent postbacks on %s', (backend) => {
     return rows;
   };
 
-  it('lets exactly 50 of 300 concurrent postbacks through a daily cap of 50', async () => {
+  it('lets exactly 50 of 300 concurrent postbacks through a daily cap of 50', PROCESS_TEST, async () => {
     const { urls, api } = await setUp();
     const publisher = await api('/v1/publishers', { method: 'POST', body: JSON.stringify({ name: 'Racer' }) });
     const offer = await api('/v1/offers', {
@@ -64,7 +67,7 @@ describe.each(backends())('concurrent postbacks on %s', (backend) => {
     expect(stored.filter((conversion) => conversion.status !== 'rejected')).toHaveLength(50);
   });
 
-  it('records the same postback sent 100 times at once exactly once', async () => {
+  it('records the same postback sent 100 times at once exactly once', PROCESS_TEST, async () => {
     const { urls, api } = await setUp();
     const publisher = await api('/v1/publishers', { method: 'POST', body: JSON.stringify({ name: 'Repeater' }) });
     const offer = await api('/v1/offers', {

@@ -6,12 +6,22 @@ pg.types.setTypeParser(20, (value) => Number(value));
 pg.types.setTypeParser(1700, (value) => Number(value));
 
 /**
+ * A host that drops packets would otherwise hold a connect (and so the server's start) until the OS gives up. The
+ * timeout is the client's, not the pool's: the pool would apply it to waiting for a free connection too, and so fail
+ * requests with a 500 whenever more than its ten connections' worth of transactions queue up under load.
+ */
+class TimedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: 5_000 });
+  }
+}
+
+/**
  * PostgreSQL through a `pg` pool. Each transaction commits on its own connection, so there is no group commit: its
  * observers see every transaction as a batch of one, with its latency from BEGIN to COMMIT.
  */
 export function openPostgres(connectionString: string): SqlDriver {
-  // A host that drops packets would otherwise hold a connect (and so the server's start) until the OS gives up.
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString, max: 10, Client: TimedClient });
   const observers = new DriverObservers();
   // An idle client that loses its connection must not crash the process; it is still a database error.
   pool.on('error', (error) => observers.failed(error));
