@@ -18,7 +18,7 @@ const COMMANDS = `Usage:
   waypost migrate                  apply pending database migrations
   waypost demo                     seed a demo offer, publisher and keys on an empty database; print their links
   waypost keys create --role admin|publisher [--publisher ID] [--name NAME]
-  waypost users create --email E --role owner|admin|member|analyst|publisher [--publisher ID] [--name NAME] [--password-stdin]
+  waypost users create --email E --role owner|admin|member|analyst|publisher [--publisher ID] [--workspace ID]… [--name NAME] [--password-stdin]
   waypost users reset-password --email E [--password-stdin]
   waypost COMMAND --help           the options of one command
   waypost --version                the version
@@ -120,7 +120,8 @@ const COMMAND_HELP: Record<string, { usage: string; about: string; options: stri
     only: ['role', 'publisher', 'name'],
   },
   'users create': {
-    usage: 'waypost users create --email E --role owner|admin|member|analyst|publisher [--publisher ID] [--name NAME] [--password-stdin] [--database-url URL]',
+    usage:
+      'waypost users create --email E --role owner|admin|member|analyst|publisher [--publisher ID] [--workspace ID]… [--name NAME] [--password-stdin] [--database-url URL]',
     about:
       'Creates a team user who can sign in at once. Its password is generated and printed, unless --password-stdin\n' +
       'reads it from the first line of standard input. A publisher user needs --publisher.',
@@ -128,9 +129,10 @@ const COMMAND_HELP: Record<string, { usage: string; about: string; options: stri
   --role ROLE          owner, admin, member, analyst or publisher
   --publisher ID       the publisher whose portal it signs in to (publisher users only)
   --name NAME          the user's name
+  --workspace ID       a workspace a member or analyst belongs to; repeat it for several
   --password-stdin     read the password from standard input (one line) instead of generating one
 `,
-    only: ['email', 'role', 'publisher', 'name', 'password-stdin'],
+    only: ['email', 'role', 'publisher', 'workspace', 'name', 'password-stdin'],
   },
   'users reset-password': {
     usage: 'waypost users reset-password --email E [--password-stdin] [--database-url URL]',
@@ -152,6 +154,7 @@ const COMMAND_OPTIONS = {
   name: { type: 'string' },
   email: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  workspace: { type: 'string', multiple: true },
 } as const;
 
 /** Opens and migrates the store, runs `fn`, closes. `fn` gets the versions the migration applied. */
@@ -248,7 +251,7 @@ function describeParseError(error: unknown, argv: string[]): string {
 
 /** The command named in a command line that did not parse: the words that are not options or their values. */
 function commandOf(argv: string[]): string | undefined {
-  const takesValue = new Set([...Object.keys(CONFIG_FLAGS), 'role', 'publisher', 'name', 'email']);
+  const takesValue = new Set([...Object.keys(CONFIG_FLAGS), 'role', 'publisher', 'name', 'email', 'workspace']);
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -366,6 +369,12 @@ export async function main(argv: string[]): Promise<number> {
           console.error(`no publisher "${values.publisher}"`);
           return 1;
         }
+        for (const workspaceId of values.workspace ?? []) {
+          if (!(await store.workspaces.get(workspaceId))) {
+            console.error(`no workspace "${workspaceId}"`);
+            return 1;
+          }
+        }
         if (await store.users.findByEmail(user!.email)) {
           console.error(`a user with the e-mail "${user!.email}" exists; reset its password with: waypost users reset-password --email ${user!.email}`);
           return 1;
@@ -375,6 +384,7 @@ export async function main(argv: string[]): Promise<number> {
           role: user!.role!,
           ...(values.publisher ? { publisherId: values.publisher } : {}),
           ...(values.name ? { name: values.name } : {}),
+          workspaceIds: values.workspace ?? [],
           password,
         });
         if (!values['password-stdin']) console.log(password);

@@ -218,13 +218,17 @@ describe.each(backends())('the users CLI on %s', (backend) => {
     const generated = created.stdout;
     expect(generated).toMatch(/^[A-Za-z0-9]{20}$/);
     // One line is read and its line break dropped; nothing is printed.
-    const piped = await cli(['users', 'create', '--email', 'analyst@example.com', '--role', 'analyst', '--password-stdin', '--database-url', databaseUrl], `${PASSWORD}\r\nignored\n`);
+    const piped = await cli(
+      ['users', 'create', '--email', 'analyst@example.com', '--role', 'analyst', '--workspace', 'ws_first', '--password-stdin', '--database-url', databaseUrl],
+      `${PASSWORD}\r\nignored\n`,
+    );
     expect(piped).toMatchObject({ code: 0, stdout: '' });
     const weak = await cli(['users', 'create', '--email', 'weak@example.com', '--role', 'member', '--password-stdin', '--database-url', databaseUrl], 'password123\n');
     expect(weak.code).toBe(1);
     expect(weak.stderr).toContain('most common passwords');
     expect((await cli(['users', 'create', '--email', 'portal@example.com', '--role', 'publisher', '--database-url', databaseUrl])).stderr).toContain('--publisher ID is required');
     expect((await cli(['users', 'create', '--email', 'ops@example.com', '--role', 'member', '--database-url', databaseUrl])).stderr).toContain('exists');
+    expect((await cli(['users', 'create', '--email', 'm@example.com', '--role', 'member', '--workspace', 'ws_nowhere', '--database-url', databaseUrl])).stderr).toContain('no workspace "ws_nowhere"');
 
     const reset = await cli(['users', 'reset-password', '--email', 'OPS@example.com', '--password-stdin', '--database-url', databaseUrl], 'the brand new passphrase\n');
     expect(reset).toMatchObject({ code: 0, stdout: '' });
@@ -235,6 +239,7 @@ describe.each(backends())('the users CLI on %s', (backend) => {
       expect((await server.json('/v1/session', { method: 'POST', key: null, json: { email: 'ops@example.com', password: generated } })).status).toBe(401);
       expect((await (await server.signIn('ops@example.com', 'the brand new passphrase')).json('/v1/session')).body.user).toMatchObject({ role: 'admin', name: 'Ops' });
       expect((await (await server.signIn('analyst@example.com', PASSWORD)).json('/v1/session')).body.user.role).toBe('analyst');
+      expect((await server.store.users.findByEmail('analyst@example.com'))?.workspaceIds).toEqual(['ws_first']);
     } finally {
       await server.close();
     }
