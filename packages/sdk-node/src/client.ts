@@ -6,6 +6,7 @@ import { Audit } from './resources/audit.js';
 import { Campaigns } from './resources/campaigns.js';
 import { Clicks } from './resources/clicks.js';
 import { Conversions } from './resources/conversions.js';
+import { KeywordSets } from './resources/keyword-sets.js';
 import { Landers } from './resources/landers.js';
 import { Offers } from './resources/offers.js';
 import { Payments } from './resources/payments.js';
@@ -89,6 +90,7 @@ export class Waypost {
   readonly trafficSources: TrafficSources;
   readonly landers: Landers;
   readonly campaigns: Campaigns;
+  readonly keywordSets: KeywordSets;
   readonly workspaces: Workspaces;
   readonly audit: Audit;
   readonly users: Users;
@@ -108,6 +110,7 @@ export class Waypost {
     this.trafficSources = new TrafficSources(http);
     this.landers = new Landers(http);
     this.campaigns = new Campaigns(http);
+    this.keywordSets = new KeywordSets(http);
     this.workspaces = new Workspaces(http);
     this.audit = new Audit(http);
     this.users = new Users(http);

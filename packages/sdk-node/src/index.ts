@@ -32,6 +32,8 @@ export { Clicks } from './resources/clicks.js';
 export type { ListClicksParams } from './resources/clicks.js';
 export { Conversions } from './resources/conversions.js';
 export type { ConversionFilters, ListConversionsParams } from './resources/conversions.js';
+export { KeywordSets } from './resources/keyword-sets.js';
+export type { ListKeywordSetsParams } from './resources/keyword-sets.js';
 export { Landers } from './resources/landers.js';
 export type { ListLandersParams } from './resources/landers.js';
 export { Offers } from './resources/offers.js';
@@ -54,6 +56,8 @@ export { VERSION } from './version.js';
 
 // The wire types, from the shared contract (bundled into this package's declarations).
 export type {
+  ArchiveFile,
+  ArchiveListing,
   AuditChange,
   AuditEntry,
   Balance,
@@ -66,6 +70,7 @@ export type {
   ConversionStatus,
   CreateCampaignParams,
   CreateConversionParams,
+  CreateKeywordSetParams,
   CreateLanderParams,
   CreateOfferParams,
   CreatePaymentParams,
@@ -77,7 +82,11 @@ export type {
   CreateWorkspaceParams,
   DecidePromoCodeRequestParams,
   InvitedUser,
+  Keyword,
+  KeywordSet,
+  KeywordSetMode,
   Lander,
+  LocalArchive,
   Offer,
   OfferLinks,
   Payment,
@@ -96,6 +105,7 @@ export type {
   TrafficSource,
   UpdateCampaignParams,
   UpdateConversionParams,
+  UpdateKeywordSetParams,
   UpdateLanderParams,
   UpdateOfferParams,
   UpdatePublisherParams,

@@ -111,7 +111,8 @@ describe('campaign resources', () => {
         .filter((method) => method !== 'constructor')
         .map((method) => `${name}.${method}`),
     );
-    expect(all.sort()).toEqual(Object.keys(cases).sort());
+    // The archive methods send bytes: local-files-resources.test.ts covers them.
+    expect(all.filter((name) => !/Archive$/.test(name)).sort()).toEqual(Object.keys(cases).sort());
   });
 
   it('refuses an invalid filter before sending anything, naming the field', async () => {

@@ -157,6 +157,7 @@ describe('resources', () => {
       ),
       ...methods(waypost.promoCodes.requests, 'promoCodes.requests'),
     ];
-    expect(all.filter((name) => name !== 'conversions.exportCsv').sort()).toEqual(Object.keys(cases).sort());
+    // The archive methods send bytes: local-files-resources.test.ts covers them.
+    expect(all.filter((name) => name !== 'conversions.exportCsv' && !/Archive$/.test(name)).sort()).toEqual(Object.keys(cases).sort());
   });
 });

@@ -74,6 +74,8 @@ interface Call<T> {
   query?: Record<string, unknown> | undefined;
   /** A validated JSON body. */
   body?: unknown;
+  /** A binary body with its type, sent as is (an archive upload); never with `body`. */
+  bytes?: { data: Uint8Array; contentType: string } | undefined;
   /** Reads the successful response; throws `WaypostError` `invalid_response` when it does not fit. */
   read: (text: string, meta: { status: number; requestId: string | undefined }) => T;
   accept?: string;
@@ -109,6 +111,12 @@ export class HttpClient {
 
   delete<R extends z.ZodType>(path: string | Path, spec: { response: R }, options?: RequestOptions) {
     return this.#json('DELETE', path, spec, options);
+  }
+
+  /** A `PUT` of bytes, such as a zip archive, answered with JSON. */
+  putBytes<R extends z.ZodType>(path: string | Path, spec: { data: Uint8Array; contentType: string; response: R }, options?: RequestOptions): Promise<z.output<R>> {
+    const { data, contentType, response } = spec;
+    return this.#send({ method: 'PUT', path, bytes: { data, contentType }, read: (text, meta) => readJson(response, text, meta), options });
   }
 
   /** A list endpoint: the first page, which fetches the following ones with the same filters. */
@@ -164,7 +172,8 @@ export class HttpClient {
     // Chosen once per call, before the first attempt, so that every retry of it carries the same key.
     if (call.method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
     if (call.body !== undefined) headers['Content-Type'] = 'application/json';
-    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    if (call.bytes) headers['Content-Type'] = call.bytes.contentType;
+    const body = call.bytes ? call.bytes.data : call.body === undefined ? undefined : JSON.stringify(call.body);
 
     for (let retry = 0; ; retry++) {
       const outcome = await this.#attempt(url, { method: call.method, headers, body }, options);
@@ -190,7 +199,7 @@ export class HttpClient {
   /** One attempt: a response with its body read, or the connection error to retry on. */
   async #attempt(
     url: string,
-    init: { method: Method; headers: Record<string, string>; body: string | undefined },
+    init: { method: Method; headers: Record<string, string>; body: string | Uint8Array | undefined },
     options: RequestOptions,
   ): Promise<{ response: Response; text: string } | { error: WaypostConnectionError }> {
     const timeout = options.timeout ?? this.#config.timeout;

@@ -1,4 +1,6 @@
 import {
+  ArchiveListingSchema,
+  type ArchiveListing,
   CreateLanderParamsSchema,
   LanderSchema,
   ListLandersQuerySchema,
@@ -8,7 +10,7 @@ import {
   type Lander,
   type UpdateLanderParams,
 } from '@waypost/schema';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RequestOptions } from '../client.js';
 import { type HttpClient, path } from '../internal/http.js';
 import type { ListParams, PagePromise } from '../pagination.js';
@@ -44,6 +46,24 @@ export class Landers {
   /** `PATCH /v1/landers/:id`: any subset of the fields. */
   update(id: string, params: UpdateLanderParams, options?: RequestOptions): Promise<Lander> {
     return this.http.patch(path`/v1/landers/${id}`, { body: params, schema: UpdateLanderParamsSchema, response: LanderSchema }, options);
+  }
+
+  /**
+   * `PUT /v1/landers/:id/archive`: a zip of static files with an `index.html`, served at `PUBLIC_URL/l/LANDER_ID/` in place of
+   * the lander's URL; a `WaypostValidationError` names what the server refused (paths outside the root, links, sizes).
+   */
+  uploadArchive(id: string, zip: Uint8Array, options?: RequestOptions): Promise<ArchiveListing> {
+    return this.http.putBytes(path`/v1/landers/${id}/archive`, { data: zip, contentType: 'application/zip', response: ArchiveListingSchema }, options);
+  }
+
+  /** `GET /v1/landers/:id/archive`: the archive and its files; a `WaypostNotFoundError` when it has none. */
+  retrieveArchive(id: string, options?: RequestOptions): Promise<ArchiveListing> {
+    return this.http.get(path`/v1/landers/${id}/archive`, { response: ArchiveListingSchema }, options);
+  }
+
+  /** `DELETE /v1/landers/:id/archive`: the lander goes back to its URL. */
+  deleteArchive(id: string, options?: RequestOptions): Promise<void> {
+    return this.http.delete(path`/v1/landers/${id}/archive`, { response: z.undefined() }, options);
   }
 
   /** `DELETE /v1/landers/:id`: archives the lander; a `WaypostConflictError` while a campaign uses it. */

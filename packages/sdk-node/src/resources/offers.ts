@@ -1,4 +1,6 @@
 import {
+  ArchiveListingSchema,
+  type ArchiveListing,
   CreateOfferParamsSchema,
   ListOffersQuerySchema,
   ListQuerySchema,
@@ -13,7 +15,7 @@ import {
   type PublisherOffer,
   type UpdateOfferParams,
 } from '@waypost/schema';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RequestOptions } from '../client.js';
 import { type HttpClient, path } from '../internal/http.js';
 import type { ListParams, PagePromise } from '../pagination.js';
@@ -52,6 +54,24 @@ export class Offers {
   /** `DELETE /v1/offers/:id` (admin): archives the offer. It stops tracking; its history stays. */
   archive(id: string, options?: RequestOptions): Promise<Offer> {
     return this.http.delete(path`/v1/offers/${id}`, { response: OfferSchema }, options);
+  }
+
+  /**
+   * `PUT /v1/offers/:id/archive`: a zip of static files with an `index.html`, served at `PUBLIC_URL/o/OFFER_ID/`, which
+   * clicks then go to instead of the offer URL; a `WaypostValidationError` names what the server refused.
+   */
+  uploadArchive(id: string, zip: Uint8Array, options?: RequestOptions): Promise<ArchiveListing> {
+    return this.http.putBytes(path`/v1/offers/${id}/archive`, { data: zip, contentType: 'application/zip', response: ArchiveListingSchema }, options);
+  }
+
+  /** `GET /v1/offers/:id/archive`: the archive and its files; a `WaypostNotFoundError` when it has none. */
+  retrieveArchive(id: string, options?: RequestOptions): Promise<ArchiveListing> {
+    return this.http.get(path`/v1/offers/${id}/archive`, { response: ArchiveListingSchema }, options);
+  }
+
+  /** `DELETE /v1/offers/:id/archive`: clicks go to the offer URL again. */
+  deleteArchive(id: string, options?: RequestOptions): Promise<void> {
+    return this.http.delete(path`/v1/offers/${id}/archive`, { response: z.undefined() }, options);
   }
 
   /** `POST /v1/offers/:id/rotate-token` (admin): replaces the postback token; the old one stops working. */
