@@ -105,11 +105,32 @@ describe('the team’s promo codes screen', () => {
     expect(requests.filter((seen) => seen.path === '/v1/promo-codes/requests').at(-1)!.query.get('status')).toBe('rejected');
   });
 
+  it('issues a code to a publisher without a request, naming an empty choice at its field', async () => {
+    const { requests } = promoApi({
+      'POST /v1/promo-codes': (seen) => ({ status: 201, body: { id: 'pc_2', ...(seen.body as object), createdAt: '2026-12-04T10:00:00Z' } }),
+    });
+    renderConsole('/app/promo-codes');
+    await userEvent.click(await screen.findByRole('button', { name: 'Issue code' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Issue a promo code' });
+    await waitFor(() => expect(within(dialog).getByRole('option', { name: 'Blue Media' })).toBeTruthy());
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Issue code' }));
+    await waitFor(() => expect(within(dialog).getByRole('combobox', { name: 'Offer' }).getAttribute('aria-invalid')).toBe('true'));
+    expect(requests.some((seen) => seen.method === 'POST')).toBe(false);
+
+    await userEvent.selectOptions(within(dialog).getByRole('combobox', { name: 'Offer' }), 'off_1');
+    await userEvent.selectOptions(within(dialog).getByRole('combobox', { name: 'Publisher' }), 'pub_1');
+    await userEvent.type(within(dialog).getByRole('textbox', { name: 'Code' }), 'PHONE-DEAL');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Issue code' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requests.filter((seen) => seen.method === 'POST').map((seen) => seen.body)).toEqual([{ offerId: 'off_1', publisherId: 'pub_1', code: 'PHONE-DEAL' }]);
+  });
+
   it('shows members the requests without the buttons to decide them', async () => {
     promoApi({}, { ...OWNER_SESSION, user: { ...OWNER_SESSION.user, role: 'member' } });
     renderConsole('/app/promo-codes');
     const row = await screen.findByRole('row', { name: /YouTube/ });
     expect(within(row).queryByRole('button')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Issue code' })).toBeNull();
     expect(screen.getByText(/Owners and admins confirm or reject requests/)).toBeTruthy();
   });
 });

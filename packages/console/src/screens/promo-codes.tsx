@@ -1,13 +1,13 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { DecidePromoCodeRequestParamsSchema, type PromoCode, type PromoCodeRequest, type Publisher } from '@waypost/schema';
+import { CreatePromoCodeParamsSchema, DecidePromoCodeRequestParamsSchema, type Offer, type PromoCode, type PromoCodeRequest, type Publisher } from '@waypost/schema';
 import { useId, useMemo, useState } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { api, errorMessage, isApiRequestError, type Page } from '../api.js';
 import { Dialog } from '../components/dialog.js';
-import { TextAreaField, TextField } from '../components/fields.js';
+import { SelectField, TextAreaField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { useCurrentSession } from '../session.js';
@@ -35,6 +35,7 @@ export function PromoCodesScreen() {
   const offerName = useOfferNames();
   const publisherName = usePublisherNames();
   const [deciding, setDeciding] = useState<{ decision: 'confirm' | 'reject'; request: PromoCodeRequest } | null>(null);
+  const [issuing, setIssuing] = useState(false);
   const status = search.status ?? 'moderation';
   const requests = useQuery({
     queryKey: ['promo-code-requests', status],
@@ -125,7 +126,14 @@ export function PromoCodesScreen() {
       </section>
 
       <section className="panel" aria-labelledby="promo-codes-issued-title">
-        <h2 id="promo-codes-issued-title">Issued codes</h2>
+        <div className="screen-header">
+          <h2 id="promo-codes-issued-title">Issued codes</h2>
+          {decider ? (
+            <button type="button" className="button" onClick={() => setIssuing(true)}>
+              Issue code
+            </button>
+          ) : null}
+        </div>
         {codes.isError ? (
           <LoadError what="promo codes" error={codes.error} retry={() => void codes.refetch()} />
         ) : codes.isPending ? (
@@ -162,6 +170,7 @@ export function PromoCodesScreen() {
         )}
       </section>
 
+      {issuing ? <IssueCodeDialog onClose={() => setIssuing(false)} /> : null}
       {deciding ? (
         <DecisionDialog
           decision={deciding.decision}
@@ -240,6 +249,66 @@ function DecisionDialog({ decision, request, title, onClose }: { decision: 'conf
           <div className="button-row">
             <button type="submit" className={decision === 'confirm' ? 'button button-primary' : 'button button-danger'} disabled={decide.isPending}>
               {decision === 'confirm' ? 'Confirm request' : 'Reject request'}
+            </button>
+            <button type="button" className="button" onClick={onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </FormProvider>
+    </Dialog>
+  );
+}
+
+type IssueForm = { offerId: string; publisherId: string; code: string };
+
+/** `POST /v1/promo-codes`: a code given to a publisher without a request, such as one agreed on the phone. */
+function IssueCodeDialog({ onClose }: { onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const offers = useQuery({ queryKey: ['offers', 'names'], queryFn: () => api.get<Page<Offer>>('/v1/offers', { limit: 500 }) });
+  const publishers = useQuery({ queryKey: ['publishers', 'options'], queryFn: () => api.get<Page<Publisher>>('/v1/publishers', { limit: 500 }) });
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<IssueForm>({
+    resolver: zodResolver(CreatePromoCodeParamsSchema, { error: (issue) => emptyFieldMessage(issue as never) }) as never,
+    defaultValues: { offerId: '', publisherId: '', code: '' },
+  });
+  const issue = useMutation({
+    mutationFn: (body: IssueForm) => api.post<PromoCode>('/v1/promo-codes', body),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['promo-codes'] });
+      onClose();
+    },
+    onError: (error) => {
+      const { fieldErrors, formErrors } = placeIssues(isApiRequestError(error) ? error.issues : [], ['offerId', 'publisherId', 'code']);
+      for (const fieldError of fieldErrors) form.setError(fieldError.field as keyof IssueForm, { message: fieldError.message });
+      setFormError(formErrors.join(' ') || (fieldErrors.length ? null : errorMessage(error)));
+    },
+  });
+  const choices = (items: { id: string; name: string }[] | undefined, empty: string) => [
+    { value: '', label: empty },
+    ...(items ?? []).map((item) => ({ value: item.id, label: item.name })),
+  ];
+  return (
+    <Dialog title="Issue a promo code" onClose={onClose}>
+      <FormProvider {...form}>
+        <form
+          noValidate
+          onSubmit={form.handleSubmit((values) => {
+            setFormError(null);
+            issue.mutate(values);
+          })}
+        >
+          {formError ? (
+            <p className="alert alert-error" role="alert">
+              {formError}
+            </p>
+          ) : null}
+          <SelectField<IssueForm> name="offerId" label="Offer" choices={choices(offers.data?.data, offers.isPending ? 'Loading offers…' : 'Choose an offer')} />
+          <SelectField<IssueForm> name="publisherId" label="Publisher" choices={choices(publishers.data?.data, publishers.isPending ? 'Loading publishers…' : 'Choose a publisher')} />
+          <TextField<IssueForm> name="code" label="Code" hint="3–32 letters, digits, “-” or “_”; unique on the offer whatever its case." autoComplete="off" />
+          <div className="button-row">
+            <button type="submit" className="button button-primary" disabled={issue.isPending}>
+              Issue code
             </button>
             <button type="button" className="button" onClick={onClose}>
               Cancel
