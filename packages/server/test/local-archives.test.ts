@@ -1,9 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVE_LIMITS } from '../src/engine/local-archives.js';
 import { createCampaign, visit } from './support/campaigns.js';
-import { backends, DESKTOP_BROWSER, startTestServer, type TestServer } from './support/harness.js';
+import { backends, DESKTOP_BROWSER, spawnSharedServers, startTestServer, type TestServer } from './support/harness.js';
 import { buildZip, type ZipEntry } from './support/zip.js';
 
 const PAGE = `<!doctype html><html><head><link rel="stylesheet" href="style.css"><style>body { margin: 0 }</style>
@@ -254,5 +255,41 @@ describe.each(backends())('local landers and offers on %s', (backend) => {
     // Only the last archive's rows are left.
     const rows = await server.store.localArchives.files((await server.json(`/v1/landers/${swapped.id}`)).body.archive.id);
     expect(rows.map((row) => row.path)).toEqual(['app.js', 'index.html']);
+  });
+});
+
+/**
+ * Real server processes sharing one database (two on PostgreSQL): an archive is in the database, so every process
+ * serves what any of them stored, and a sequential keyword set's position is one counter for all of them.
+ */
+describe.each(backends())('local files and keyword sets across server processes on %s', (backend) => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+  });
+
+  it('serves an archive uploaded through one process from every process, and shares the keyword sequence', { timeout: 120_000 }, async () => {
+    const { urls, adminKey, children: started } = await spawnSharedServers(backend);
+    children.push(...started);
+    const api = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${urls[0]}${path}`, { ...init, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', ...init.headers } });
+      return (await response.json()) as any;
+    };
+    const lander = await api('/v1/landers', { method: 'POST', body: JSON.stringify({ name: 'Shared' }) });
+    const zip = buildZip([{ name: 'index.html', content: '<p>shared</p>' }, { name: 'a.css', content: 'p{}' }]);
+    await api(`/v1/landers/${lander.id}/archive`, { method: 'PUT', body: zip, headers: { 'content-type': 'application/zip' } });
+    for (const url of urls) {
+      expect(await (await fetch(`${url}/l/${lander.id}/`)).text()).toBe('<p>shared</p>');
+      expect(await (await fetch(`${url}/l/${lander.id}/a.css`)).text()).toBe('p{}');
+    }
+
+    const set = await api('/v1/keyword-sets', { method: 'POST', body: JSON.stringify({ name: 'Sequence', mode: 'sequential', keywords: [{ text: 'k1' }, { text: 'k2' }, { text: 'k3' }] }) });
+    const offer = await api('/v1/offers', { method: 'POST', body: JSON.stringify({ name: 'Search', url: 'https://search.example.com/?q={keyword}', payout: { model: 'cpa', amount: '1' }, keywords: { setId: set.id } }) });
+    const drawn: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await fetch(`${urls[i % urls.length]}/c/${offer.id}`, { redirect: 'manual', headers: { 'user-agent': DESKTOP_BROWSER } });
+      drawn.push(new URL(response.headers.get('location')!).searchParams.get('q')!);
+    }
+    expect(drawn).toEqual(['k1', 'k2', 'k3', 'k1', 'k2', 'k3']);
   });
 });
