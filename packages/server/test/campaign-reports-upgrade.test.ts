@@ -47,6 +47,30 @@ describe.each(backends())('reports by campaign across upgrades and timezone chan
     }
   });
 
+  it('adds up a campaign report across months, by day and in all', async () => {
+    const clock = new TestClock(new Date('2026-02-27T10:00:00Z'));
+    const server = await startTestServer(backend, { clock });
+    try {
+      const offer = await server.createOffer();
+      const lander = await createLander(server, { url: 'https://lander.example/?go={click_url}' });
+      const campaign = await createCampaign(server, { cost: { model: 'cpc', amount: '0.10' }, streams: [{ name: 's', action: { type: 'flow', landers: [{ landerId: lander.id, weight: 1 }], offers: [{ offerId: offer.id, weight: 1 }] } }] });
+      const visitsOn = { '2026-02-27': 2, '2026-03-15': 3, '2026-04-02': 1 };
+      for (const [day, count] of Object.entries(visitsOn)) {
+        clock.set(`${day}T10:00:00Z`);
+        for (let i = 0; i < count; i++) await visit(server, campaign.id, { headers: { cookie: `waypost_v=months-visitor-${day}-${i}` } });
+      }
+      const report = async (query: string) => (await server.json(`/v1/reports?${query}`)).body;
+      const all = await report('from=2026-02-01&to=2026-04-30&groupBy=campaign,lander,offer');
+      expect(all.rows).toEqual([expect.objectContaining({ campaignId: campaign.id, landerId: lander.id, offerId: offer.id, visits: 6, cost: '0.60' })]);
+      const byDay = await report('from=2026-02-01&to=2026-04-30&groupBy=campaign,day');
+      expect(byDay.rows.map((row: any) => [row.day, row.visits])).toEqual(Object.entries(visitsOn));
+      const march = await report(`from=2026-03-01&to=2026-03-31&campaignId=${campaign.id}`);
+      expect([march.totals.visits, march.totals.cost]).toEqual([3, '0.30']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('rebuilds the campaign rollup with the daily one when the account timezone changes', async () => {
     const databaseUrl = await freshDatabaseUrl(backend);
     // 23:30 UTC on 1 March is 2 March in Berlin.

@@ -445,6 +445,19 @@ const CAMPAIGN_ROLLUP_DIMENSIONS: readonly ReportDimension[] = ['day', 'offer', 
 const CAMPAIGN_ONLY_DIMENSIONS: readonly ReportDimension[] = ['campaign', 'stream', 'lander', 'trafficSource'];
 const detailSql = rollupUpsert('rollup_detail', ['by_click', 'bucket', 'offer_id', 'publisher_id', 'country', 'device', ...SUBS, 'coupon_code', ...CAMPAIGN_DETAIL_KEYS]);
 
+/** The months (`YYYY-MM`) from the one of `from` to the one of `to`, both days `YYYY-MM-DD`. */
+function monthsOf(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  const last = to.slice(0, 7);
+  for (;;) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    months.push(key);
+    if (key >= last) return months;
+    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
+  }
+}
+
 function rollupRepository(db: SqlExecutor): RollupRepository {
   return {
     async add(delta) {
@@ -453,7 +466,7 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
       const byClick = delta.byClick ? 1 : 0;
       const campaignKeys = campaignKeyValues(delta, false);
       await db.accumulate(dailySql, [byClick, delta.day, ...common, ...campaignKeys], metrics);
-      if (delta.campaignId) await db.accumulate(campaignSql, [byClick, delta.day, delta.offerId, ...campaignKeys.slice(0, 4)], metrics);
+      if (delta.campaignId) await db.accumulate(campaignSql, [byClick, delta.day.slice(0, 7), delta.day, delta.offerId, ...campaignKeys.slice(0, 4)], metrics);
       await db.accumulate(
         detailSql,
         [
@@ -521,11 +534,18 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
         // Each part is summed where it is read; the traffic outside campaigns adds at most a row per group.
         const part = (from: string, conditions: string[]) =>
           `SELECT ${[...dimensions, ...ROLLUP_METRICS.map((metric) => `SUM(${metricOf(metric)}) AS ${metric}`)].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}${groupedBy}`;
-        const campaignPart = part('rollup_campaign', clauses);
-        grouped = campaignFiltered
-          ? campaignPart
-          : `SELECT ${[...dimensions, ...sums].join(', ')} FROM (${campaignPart} UNION ALL ${part('rollup_daily', ["campaign_id = ''", ...clauses])}) u${groupedBy}`;
-        if (!campaignFiltered) params.push(...params);
+        // One part per month of the range, each read in the rollup's order (see CAMPAIGN_ROLLUP_KEYS).
+        const shared = params.splice(0);
+        const parts: string[] = [];
+        for (const month of monthsOf(query.days[0]!.day, query.days.at(-1)!.day)) {
+          parts.push(part('rollup_campaign', [...clauses, 'month = ?']));
+          params.push(...shared, month);
+        }
+        if (!campaignFiltered) {
+          parts.push(part('rollup_daily', ["campaign_id = ''", ...clauses]));
+          params.push(...shared);
+        }
+        grouped = parts.length === 1 ? parts[0]! : `SELECT ${[...dimensions, ...sums].join(', ')} FROM (${parts.join(' UNION ALL ')}) u${groupedBy}`;
       } else {
         const inner = [
           query.groupBy.includes('day') ? `${dayExpression} AS day` : undefined,
@@ -575,9 +595,11 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
           ...ROLLUP_METRICS.map((metric) => num(row[metric])),
         ]);
         if (row.campaign_id !== '') {
+          const day = dayOf(new Date(num(row.bucket) * BUCKET_MS));
           await db.run(campaignSql, [
             num(row.by_click),
-            dayOf(new Date(num(row.bucket) * BUCKET_MS)),
+            day.slice(0, 7),
+            day,
             row.offer_id,
             ...CAMPAIGN_DAILY_KEYS.slice(0, 4).map((key) => row[key]),
             ...ROLLUP_METRICS.map((metric) => num(row[metric])),
