@@ -168,6 +168,21 @@ describe.each(backends())('local landers and offers on %s', (backend) => {
     expect((await server.json(`/v1/offers/${local.id}/archive`)).status).toBe(404);
   });
 
+  it("keeps a page's own charset and bytes, writing values as character references", async () => {
+    const cp1251 = (await server.json('/v1/landers', { method: 'POST', json: { name: 'Cyrillic' } })).body;
+    // "Привет" in windows-1251, around a macro.
+    const hello = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
+    const page = Buffer.concat([Buffer.from('<meta charset="windows-1251"><p>'), hello, Buffer.from(' {sub1}</p>')]);
+    const stored = await upload('landers', cp1251.id, buildZip([{ name: 'index.html', content: page }]));
+    expect(stored.body.fileList[0].contentType).toBe('text/html; charset=windows-1251');
+    const campaign = await createCampaign(server, { streams: [{ name: 'All', action: { type: 'flow', landers: [{ landerId: cp1251.id, weight: 100 }], offers: [{ offerId: offer.id, weight: 100 }] } }] });
+    const visited = await visit(server, campaign.id, { query: 'sub1=%C3%A9t%C3%A9' });
+    const response = await server.request(`/l/${cp1251.id}/?cid=${visited.clickId}`, { key: null });
+    expect(response.headers.get('content-type')).toBe('text/html; charset=windows-1251');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.equals(Buffer.concat([Buffer.from('<meta charset="windows-1251"><p>'), hello, Buffer.from(' &#233;t&#233;</p>')]))).toBe(true);
+  });
+
   it('unwraps an archive whose files sit in one top-level folder', async () => {
     const wrapped = (await server.json('/v1/landers', { method: 'POST', json: { name: 'Wrapped' } })).body;
     const response = await upload('landers', wrapped.id, buildZip([{ name: 'site/' }, { name: 'site/index.html', content: 'wrapped' }, { name: 'site/a.css', content: 'a' }, { name: '__MACOSX/site/._index.html', content: 'x' }]));
@@ -189,6 +204,7 @@ describe.each(backends())('local landers and offers on %s', (backend) => {
       ['a backslash path', () => buildZip([{ name: 'index.html', content: 'x' }, { name: '..\\evil.html', content: 'x' }]), 'archive_path_outside_root'],
       ['a drive letter', () => buildZip([{ name: 'index.html', content: 'x' }, { name: 'C:/evil.html', content: 'x' }]), 'archive_path_outside_root'],
       ['a symbolic link', () => buildZip([{ name: 'index.html', content: 'x' }, { name: 'passwd', content: '/etc/passwd', mode: 0o120777 }]), 'archive_link'],
+      ['a device file', () => buildZip([{ name: 'index.html', content: 'x' }, { name: 'null', content: '', mode: 0o020666 }]), 'archive_link'],
       ['a bomb by compression ratio', () => buildZip([{ name: 'index.html', content: 'x' }, { name: 'zeros.txt', content: Buffer.alloc(4 * 1024 * 1024) }]), 'archive_compression_ratio'],
       ['more than 2,000 files', () => buildZip([{ name: 'index.html', content: 'x' }, ...Array.from({ length: ARCHIVE_LIMITS.files }, (_, i) => ({ name: `f/${i}.txt`, content: String(i) }))]), 'archive_too_many_files'],
       ['more than 50 MB unpacked', () => buildZip([{ name: 'index.html', content: 'x' }, { name: 'a.txt', content: letters(26 * 1024 * 1024) }, { name: 'b.txt', content: letters(26 * 1024 * 1024) }]), 'archive_too_large_unpacked'],

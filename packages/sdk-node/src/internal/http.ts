@@ -173,7 +173,8 @@ export class HttpClient {
     if (call.method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? crypto.randomUUID();
     if (call.body !== undefined) headers['Content-Type'] = 'application/json';
     if (call.bytes) headers['Content-Type'] = call.bytes.contentType;
-    const body = call.bytes ? call.bytes.data : call.body === undefined ? undefined : JSON.stringify(call.body);
+    // A copy over a plain ArrayBuffer: what fetch takes as a body, whatever buffer the caller's bytes sit on.
+    const body = call.bytes ? new Uint8Array(call.bytes.data) : call.body === undefined ? undefined : JSON.stringify(call.body);
 
     for (let retry = 0; ; retry++) {
       const outcome = await this.#attempt(url, { method: call.method, headers, body }, options);
@@ -199,7 +200,7 @@ export class HttpClient {
   /** One attempt: a response with its body read, or the connection error to retry on. */
   async #attempt(
     url: string,
-    init: { method: Method; headers: Record<string, string>; body: string | Uint8Array | undefined },
+    init: { method: Method; headers: Record<string, string>; body: string | Uint8Array<ArrayBuffer> | undefined },
     options: RequestOptions,
   ): Promise<{ response: Response; text: string } | { error: WaypostConnectionError }> {
     const timeout = options.timeout ?? this.#config.timeout;

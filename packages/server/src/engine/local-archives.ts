@@ -66,9 +66,16 @@ const CONTENT_TYPES: Record<string, string> = {
 /** What a file of another extension is served as: a download, never rendered (README, Local landers and offers). */
 export const DOWNLOAD_TYPE = 'application/octet-stream';
 
-export function contentTypeFor(path: string): string {
+/**
+ * The type a file is served with. A page keeps the charset its `<meta>` declares (landers in windows-1251 are common),
+ * else UTF-8; its bytes are never re-encoded.
+ */
+export function contentTypeFor(path: string, content?: Buffer): string {
   const dot = path.lastIndexOf('.');
-  return (dot > path.lastIndexOf('/') && CONTENT_TYPES[path.slice(dot + 1).toLowerCase()]) || DOWNLOAD_TYPE;
+  const type = (dot > path.lastIndexOf('/') && CONTENT_TYPES[path.slice(dot + 1).toLowerCase()]) || DOWNLOAD_TYPE;
+  if (!isPage(path) || !content) return type;
+  const charset = /<meta[^>]*charset\s*=\s*["']?([A-Za-z0-9_-]{1,40})/i.exec(content.subarray(0, 1024).toString('latin1'))?.[1];
+  return charset ? `text/html; charset=${charset.toLowerCase()}` : type;
 }
 
 /** Pages whose `{click_url}` and click macros are expanded per visit. */
@@ -125,10 +132,28 @@ interface CheckedEntry {
   path: string;
 }
 
-// Unix file types in the upper half of a zip entry's external attributes.
+// Unix file types in the upper half of a zip entry's external attributes, and the DOS attributes in its low byte.
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+const DOS_DIRECTORY = 0x10;
+const DOS_REPARSE_POINT = 0x400;
+
+/** What an entry is, from the attributes of the system that made the zip (Unix and macOS, or DOS and Windows). */
+function fileType(entry: yauzl.Entry): 'file' | 'folder' | 'symbolic link' | 'special file' {
+  const attributes = entry.externalFileAttributes >>> 0;
+  const madeBy = entry.versionMadeBy >>> 8;
+  if (madeBy === 3 || madeBy === 19) {
+    const type = (attributes >>> 16) & S_IFMT;
+    if (type === 0 || type === S_IFREG) return 'file';
+    if (type === S_IFDIR) return 'folder';
+    return type === S_IFLNK ? 'symbolic link' : 'special file';
+  }
+  // A Windows symbolic link or junction is a reparse point.
+  if (attributes & DOS_REPARSE_POINT) return 'symbolic link';
+  return attributes & DOS_DIRECTORY ? 'folder' : 'file';
+}
 
 /** Folders and files that archivers add beside the content (macOS Finder); skipped, never served. */
 const isArchiverLitter = (name: string): boolean => name.startsWith('__MACOSX/') || /(^|\/)\.DS_Store$/.test(name);
@@ -210,11 +235,9 @@ export async function checkArchive(path: string): Promise<CheckedEntry[]> {
       const problem = unsafeName(name);
       if (problem) refuse('archive_path_outside_root', `the entry "${name}" ${problem}; every entry must be a relative path inside the archive`);
       if (entry.isEncrypted()) refuse('archive_encrypted', `the entry "${name}" is encrypted`);
-      const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
-      if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) {
-        refuse('archive_link', `the entry "${name}" is a ${type === 0o120000 ? 'symbolic link' : 'special file'}; only files and folders are allowed`);
-      }
-      if (name.endsWith('/') || type === S_IFDIR || isArchiverLitter(name)) continue;
+      const type = fileType(entry);
+      if (type !== 'file' && type !== 'folder') refuse('archive_link', `the entry "${name}" is a ${type}; only files and folders are allowed`);
+      if (name.endsWith('/') || type === 'folder' || isArchiverLitter(name)) continue;
       names.push(name);
       if (names.length > ARCHIVE_LIMITS.files) refuse('archive_too_many_files', `the archive has more than ${ARCHIVE_LIMITS.files} files`);
       let size = 0;
@@ -284,7 +307,7 @@ export async function storeArchive(
         await inflate(zip, entry, (chunk) => chunks.push(chunk));
         const content = Buffer.concat(chunks);
         bytes += content.length;
-        await store.localArchives.addFile(id, { path, bytes: content.length, contentType: contentTypeFor(path), etag: etagOf(content) }, content);
+        await store.localArchives.addFile(id, { path, bytes: content.length, contentType: contentTypeFor(path, content), etag: etagOf(content) }, content);
       }
     } finally {
       zip.close();

@@ -72,12 +72,14 @@ const PAGE_MACROS: ReadonlySet<string> = new Set([
 // `{name}` or `{click_url:N}`, as typed or percent-encoded by an editor in an `href`.
 const PAGE_MACRO = /\{([a-z0-9_]{1,32})(?::(\d{1,2}))?\}|%7B([a-z0-9_]{1,32})(?:(?::|%3A)(\d{1,2}))?%7D/gi;
 
+/** HTML-escaped, and ASCII only (other characters as references), so that it fits a page in any charset. */
 const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  value.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? `&#${c.codePointAt(0)};`);
 
 /**
  * A page with its macros expanded, each value HTML-escaped. Only the names a page may use are touched: the braces of
- * inline scripts and styles stay as they are.
+ * inline scripts and styles stay as they are. The page is read and written as bytes (latin1), so that a page in any
+ * charset keeps its bytes.
  */
 export function expandPage(html: string, values: MacroValues, clickUrlFor: (slot: number) => string): string {
   return html.replace(PAGE_MACRO, (match, plain: string | undefined, slotPlain: string | undefined, encoded: string | undefined, slotEncoded: string | undefined) => {
@@ -195,8 +197,8 @@ export function localFileRoutes(api: Api, router: Router, context: AppContext): 
       // A page is per visit: its macros carry the visitor's click.
       const { clickId, values } = await visitValues(req);
       res.setHeader('Cache-Control', 'no-store');
-      const html = expandPage(file.content.toString('utf8'), values, (slot) => clickUrl(context, slot, clickId));
-      return res.send(html);
+      const html = expandPage(file.content.toString('latin1'), values, (slot) => clickUrl(context, slot, clickId));
+      return res.send(Buffer.from(html, 'latin1'));
     }
     // Files are revalidated on every use, so that a replaced archive never mixes with a cached part of the old one.
     res.setHeader('Cache-Control', 'no-cache');
