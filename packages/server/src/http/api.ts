@@ -47,6 +47,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, R extends z
   status?: number;
   /** Extra OpenAPI response media types, such as `text/csv`. */
   produces?: string[];
+  /** A body of this media type (not JSON), which the handler reads from the request itself, such as `application/zip`. */
+  consumes?: string;
   description?: string;
 }
 
@@ -146,7 +148,9 @@ export class Api {
         ...(parameters.length ? { parameters } : {}),
         ...(spec.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
-          : {}),
+          : spec.consumes
+            ? { requestBody: { required: true, content: { [spec.consumes]: { schema: { type: 'string', format: 'binary' } } } } }
+            : {}),
         responses: {
           [status]: { description: 'OK', ...(Object.keys(content).length ? { content } : {}) },
           default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },

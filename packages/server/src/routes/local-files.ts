@@ -113,6 +113,7 @@ export function localFileRoutes(api: Api, router: Router, context: AppContext): 
         tag,
         access: 'workspace',
         summary: `Upload the ${kind}'s archive`,
+        consumes: 'application/zip',
         description:
           `The body is a zip (Content-Type: application/zip, at most 20 MB) with an index.html at its root or inside a single top-level folder; ` +
           `it is served at PUBLIC_URL${served} and replaces the previous archive at once. 422 names what is refused (paths outside the root, links, ` +
