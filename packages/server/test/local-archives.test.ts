@@ -183,6 +183,20 @@ describe.each(backends())('local landers and offers on %s', (backend) => {
     expect(bytes.equals(Buffer.concat([Buffer.from('<meta charset="windows-1251"><p>'), hello, Buffer.from(' &#233;t&#233;</p>')]))).toBe(true);
   });
 
+  it('refuses a campaign that shows a lander with neither a URL nor an archive, and takes it once the archive is there', async () => {
+    const empty = (await server.json('/v1/landers', { method: 'POST', json: { name: 'Empty' } })).body;
+    const json = { name: 'Needs a page', streams: [{ name: 'All', action: { type: 'flow', landers: [{ landerId: empty.id }], offers: [{ offerId: offer.id }] } }] };
+    const refused = await server.json('/v1/campaigns', { method: 'POST', json });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.issues[0].path).toBe('streams.0.action.landers.0.landerId');
+    expect((await upload('landers', empty.id, buildZip([{ name: 'index.html', content: 'page' }]))).status).toBe(200);
+    expect((await server.json('/v1/campaigns', { method: 'POST', json })).status).toBe(201);
+    // Deleting the archive would leave that campaign's lander empty.
+    const kept = await server.json(`/v1/landers/${empty.id}/archive`, { method: 'DELETE' });
+    expect(kept.status).toBe(409);
+    expect(await (await page(`/l/${empty.id}/`)).text()).toBe('page');
+  });
+
   it('unwraps an archive whose files sit in one top-level folder', async () => {
     const wrapped = (await server.json('/v1/landers', { method: 'POST', json: { name: 'Wrapped' } })).body;
     const response = await upload('landers', wrapped.id, buildZip([{ name: 'site/' }, { name: 'site/index.html', content: 'wrapped' }, { name: 'site/a.css', content: 'a' }, { name: '__MACOSX/site/._index.html', content: 'x' }]));

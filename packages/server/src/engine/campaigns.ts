@@ -121,6 +121,8 @@ export async function checkCampaignReferences(store: CampaignStore, auth: Auth, 
       for (const [position, { landerId }] of action.landers.entries()) {
         const lander = await store.landers.get(landerId);
         await reference(lander, `${at}.landers.${position}.landerId`, `no lander "${landerId}"`);
+        // A lander shows its URL or its local archive (README, Local landers and offers); one without either shows nothing.
+        if (!lander!.url && !lander!.archive) throw ApiError.field(`${at}.landers.${position}.landerId`, `lander "${landerId}" has neither a URL nor an archive; give it one first`);
         slots = Math.max(slots, lander!.offers);
       }
       for (const [position, { offerId }] of action.offers.entries()) {

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from 'express';
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../engine/audit.js';
 import { clickUrl } from '../engine/campaign-visits.js';
+import { assertUnused } from '../engine/campaigns.js';
 import { clickMacroValues } from '../engine/clicks.js';
 import { keywordMacroValues } from '../engine/keyword-sets.js';
 import { checkArchive, DOWNLOAD_TYPE, isPage, listingOf, receiveZip, storeArchive } from '../engine/local-archives.js';
@@ -150,6 +151,8 @@ export function localFileRoutes(api: Api, router: Router, context: AppContext): 
         const record = await findOwner(kind, params.id!, auth);
         if (!record.archive) return undefined;
         await store.transaction(async (tx) => {
+          // Without its archive a lander without a URL would show nothing to the campaigns that use it.
+          if (kind === 'lander' && !('url' in record && record.url)) await assertUnused(tx, 'lander', record.id, 'lander');
           await tx.localArchives.switchTo({ kind, id: record.id }, null);
           await recordAudit(tx, auth, { recordType: kind, recordId: record.id, action: 'archive_delete', before: { archive: record.archive }, after: { archive: null }, at: clock.now() });
         });
