@@ -19,6 +19,8 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { landerRoutes } from './routes/landers.js';
+import { keywordSetRoutes } from './routes/keyword-sets.js';
+import { localFileRoutes } from './routes/local-files.js';
 import { offerRoutes } from './routes/offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { promoCodeRoutes } from './routes/promo-codes.js';
@@ -105,11 +107,13 @@ export function createApp({
   trafficSourceRoutes(api, context);
   landerRoutes(api, context);
   campaignRoutes(api, context);
+  keywordSetRoutes(api, context);
+  localFileRoutes(api, router, context);
+  workspaceRoutes(api, context);
+  auditRoutes(api, context);
   sessionRoutes(api, context);
   userRoutes(api, context);
   settingsRoutes(api, context);
-  workspaceRoutes(api, context);
-  auditRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();

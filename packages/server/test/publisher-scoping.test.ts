@@ -39,6 +39,7 @@ const PATH_RECORDS: Record<string, keyof Records> = {
   '/v1/traffic-sources/{id}': 'publisher',
   '/v1/landers/{id}': 'publisher',
   '/v1/campaigns/{id}': 'publisher',
+  '/v1/keyword-sets/{id}': 'publisher',
   // Admin-only: refused before the id is read, so any record's id will do.
   '/v1/users/{id}': 'publisher',
 };
