@@ -109,11 +109,11 @@ export function createApp({
   campaignRoutes(api, context);
   keywordSetRoutes(api, context);
   localFileRoutes(api, router, context);
-  workspaceRoutes(api, context);
-  auditRoutes(api, context);
   sessionRoutes(api, context);
   userRoutes(api, context);
   settingsRoutes(api, context);
+  workspaceRoutes(api, context);
+  auditRoutes(api, context);
 
   app.get('/healthz', async (_req, res) => {
     await store.isEmpty();
