@@ -141,7 +141,7 @@ ${remake(
 )}
 -- A report by campaign reads the traffic outside campaigns from the daily rollup (campaign_id = ''); this index finds it
 -- without reading the campaign rows. It changes only when a row is made, never on the updates of a row's sums.
-CREATE INDEX ix_rollup_daily_campaign ON rollup_daily (campaign_id, by_click, day);
+CREATE INDEX ix_rollup_daily_campaign ON rollup_daily (campaign_id, day);
 
 CREATE TABLE rollup_campaign (
   ${campaignColumns},

@@ -542,7 +542,9 @@ function rollupRepository(db: SqlExecutor): RollupRepository {
           params.push(...shared, month);
         }
         if (!campaignFiltered) {
-          parts.push(part('rollup_daily', ["campaign_id = ''", ...clauses]));
+          // `by_click + 0` leaves the key's first column unusable, so that SQLite reads the index on (campaign_id, day)
+          // rather than every row of the range by the key.
+          parts.push(part('rollup_daily', ["campaign_id = ''", clauses[0]!.replace('by_click', 'by_click + 0'), ...clauses.slice(1)]));
           params.push(...shared);
         }
         grouped = parts.length === 1 ? parts[0]! : `SELECT ${[...dimensions, ...sums].join(', ')} FROM (${parts.join(' UNION ALL ')}) u${groupedBy}`;
