@@ -67,6 +67,11 @@ describe.each(backends())('local landers and offers on %s', (backend) => {
     ]);
     expect((await server.json(`/v1/landers/${lander.id}`)).body.archive).toMatchObject({ id: response.body.id, files: 5 });
     expect((await server.json(`/v1/landers/${lander.id}/archive`)).body).toEqual(response.body);
+    // Replacing or updating the lander keeps its archive, which its body never carries.
+    const replaced = await server.json(`/v1/landers/${lander.id}`, { method: 'PUT', json: { name: 'Local lander', offers: 2 } });
+    expect(replaced.body.archive?.id).toBe(response.body.id);
+    expect((await server.json(`/v1/landers/${lander.id}`, { method: 'PATCH', json: { notes: 'n' } })).body.archive?.id).toBe(response.body.id);
+    expect((await server.json(`/v1/landers/${lander.id}`)).body.archive?.id).toBe(response.body.id);
     const audit = await server.json(`/v1/audit?recordId=${lander.id}`);
     expect(audit.body.data.map((entry: { action: string }) => entry.action)).toContain('archive_upload');
   });

@@ -54,7 +54,8 @@ export function landerRoutes(api: Api, { store, clock }: AppContext): void {
     async ({ params, body, auth }) => {
       const lander = await find(params.id!, auth);
       const replaced = newLander(body, await targetWorkspace(auth, lander, body.workspaceId), clock.now());
-      return save(auth, lander, { ...replaced, id: lander.id, archivedAt: lander.archivedAt, createdAt: lander.createdAt });
+      // The archive is not part of the body: it is uploaded on its own and stays (README, Local landers and offers).
+      return save(auth, lander, { ...replaced, id: lander.id, archive: lander.archive, archivedAt: lander.archivedAt, createdAt: lander.createdAt });
     },
   );
 
