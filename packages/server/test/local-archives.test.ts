@@ -129,6 +129,8 @@ describe.each(backends())('local landers and offers on %s', (backend) => {
     expect(css.headers.get('content-security-policy')).toMatch(/sandbox allow-scripts[^;]*$/);
     expect(css.headers.get('content-security-policy')).not.toContain('allow-same-origin');
     expect(css.headers.get('cache-control')).toBe('no-cache');
+    // The sandboxed page's origin is opaque: its own fetch() of its files is cross-origin.
+    expect(css.headers.get('access-control-allow-origin')).toBe('*');
 
     const png = await page(`/l/${lander.id}/img/hero.png`);
     expect(png.headers.get('content-type')).toBe('image/png');
@@ -148,6 +150,7 @@ describe.each(backends())('local landers and offers on %s', (backend) => {
     expect(html.headers.get('x-content-type-options')).toBe('nosniff');
     expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(html.headers.get('etag')).toBeNull();
+    expect(html.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('answers 404 to paths that leave the archive and to files it does not have', async () => {

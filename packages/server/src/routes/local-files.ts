@@ -206,6 +206,9 @@ export function localFileRoutes(api: Api, router: Router, context: AppContext): 
     }
     // Files are revalidated on every use, so that a replaced archive never mixes with a cached part of the old one.
     res.setHeader('Cache-Control', 'no-cache');
+    // The sandboxed page has an opaque origin, so even its own files are another origin to its fetch(); they are public
+    // and the same for everyone (no cookie is read for them), so any origin may read them.
+    res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('ETag', file.etag);
     if (file.contentType === DOWNLOAD_TYPE) res.attachment(path.split('/').pop());
     if (ifNoneMatch(req.get('if-none-match'), file.etag)) return res.status(304).end();
