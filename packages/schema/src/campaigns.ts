@@ -67,6 +67,11 @@ const trafficSourceFields = {
    * host or port.
    */
   postbackUrl: UrlSchema.nullable(),
+  /**
+   * Signs the requests sent to `postbackUrl` (`X-Waypost-Signature`), as a publisher's `postbackSecret` does. Made on
+   * create when not given; `PATCH` with a new one rotates it, `null` sends the postback unsigned.
+   */
+  postbackSecret: z.string().min(16).max(200).nullable(),
   notes: z.string().max(10_000).nullable(),
   workspaceId: WorkspaceIdSchema,
 };
@@ -75,6 +80,7 @@ export const CreateTrafficSourceParamsSchema = z.strictObject({
   ...trafficSourceFields,
   params: trafficSourceFields.params.default([]),
   postbackUrl: trafficSourceFields.postbackUrl.optional(),
+  postbackSecret: trafficSourceFields.postbackSecret.optional(),
   notes: trafficSourceFields.notes.optional(),
   workspaceId: trafficSourceFields.workspaceId.optional(),
 });
@@ -89,6 +95,8 @@ export const TrafficSourceSchema = z.object({
   name: z.string(),
   params: z.array(TrafficSourceParamSchema),
   postbackUrl: z.string().nullable(),
+  /** Seen by the team, never by publishers (who cannot read traffic sources). Null on a source made before it existed. */
+  postbackSecret: z.string().nullable(),
   notes: z.string().nullable(),
   workspaceId: IdSchema,
   /** Set by `DELETE`: the source leaves lists and cannot be chosen again, and its clicks keep naming it. */

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { TrafficSource } from '@waypost/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
@@ -7,9 +8,17 @@ import { createCampaign, toOffer, visit } from './support/campaigns.js';
 import { type PostbackReceiver, startPostbackReceiver } from './support/receivers.js';
 
 const HOUR = 3_600_000;
+const SECRET = 'source-secret-0123456789';
 const RETRIES = { WAYPOST_DELIVERY_ATTEMPTS: '3', WAYPOST_DELIVERY_BACKOFF_MS: '1000', WAYPOST_DELIVERY_TIMEOUT_MS: '2000', WAYPOST_DELIVERY_POLL_MS: String(HOUR) };
 
-/** A traffic source whose `cid` parameter is its click id, with this postback URL. */
+/** Whether `X-Waypost-Signature` is the HMAC of the request as the README tells a receiver to check it, under `secret`. */
+function signedWith(request: { url: string; headers: Record<string, unknown> }, secret: string): boolean {
+  const signature = String(request.headers['x-waypost-signature']);
+  const t = /^t=(\d{10}),v1=[0-9a-f]{64}$/.exec(signature)?.[1];
+  return t !== undefined && signature === `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${request.url}`).digest('hex')}`;
+}
+
+/** A traffic source whose `cid` parameter is its click id, with this postback URL, signing with `SECRET`. */
 async function sourceWithPostback(server: TestServer, postbackUrl: string | null): Promise<TrafficSource> {
   const now = server.clock.now().toISOString();
   const source: TrafficSource = {
@@ -17,6 +26,7 @@ async function sourceWithPostback(server: TestServer, postbackUrl: string | null
     name: 'Push network',
     params: [{ field: 'externalId', param: 'cid', macro: '{clickid}' }],
     postbackUrl,
+    postbackSecret: SECRET,
     notes: null,
     workspaceId: 'ws_first',
     archivedAt: null,
@@ -86,6 +96,42 @@ describe.each(backends())("the traffic source's postback (%s)", (backend) => {
     const [delivery] = await deliveriesOf(conversionId);
     expect(delivery).toMatchObject({ kind: 'postback', trigger: 'conversion', status: 'delivered', publisherId: null, target: requests[0]!.url });
     expect(requests[0]!.headers['x-waypost-delivery']).toBe(delivery.id);
+    // Signed as a publisher postback is, with the source's secret and nothing else.
+    expect(signedWith(requests[0]!, SECRET)).toBe(true);
+    expect(signedWith(requests[0]!, 'another-secret-0123456789')).toBe(false);
+  });
+
+  it('signs with the secret made on create, which the team reads, a replacement keeps, a rotation changes and the audit log never shows', async () => {
+    const offer = await server.createOffer<Offer>({ payout: { model: 'cpa', amount: '3.00' } });
+    const created = await server.json('/v1/traffic-sources', {
+      method: 'POST',
+      json: { name: 'Signed network', params: [{ field: 'externalId', param: 'cid', macro: '{clickid}' }], postbackUrl: `${receiver.url}/signed?clickid={external_id}&status={status}` },
+    });
+    expect(created.status).toBe(201);
+    const secret: string = created.body.postbackSecret;
+    expect(secret).toMatch(/^\S{16,}$/);
+    expect((await server.json(`/v1/traffic-sources/${created.body.id}`)).body.postbackSecret).toBe(secret);
+    const { id: _, postbackSecret: _secret, archivedAt: _archived, createdAt: _created, updatedAt: _updated, ...fields } = created.body;
+    const replaced = await server.json(`/v1/traffic-sources/${created.body.id}`, { method: 'PUT', json: { ...fields, name: 'Signed network, renamed' } });
+    expect(replaced.body.postbackSecret).toBe(secret);
+
+    const campaign = await createCampaign(server, { trafficSourceId: created.body.id, streams: [{ name: 's', action: toOffer(offer.id) }] });
+    const before = receiver.received.length;
+    const conversionId = await convert(offer, `click_id=${(await visit(server, campaign.id, { query: 'cid=signed' })).clickId}&status=pending`);
+    await outbox.tick();
+    const rotated = 'rotated-secret-0123456789';
+    expect((await server.json(`/v1/traffic-sources/${created.body.id}`, { method: 'PATCH', json: { postbackSecret: rotated } })).body.postbackSecret).toBe(rotated);
+    expect((await server.json(`/v1/conversions/${conversionId}`, { method: 'PATCH', json: { status: 'approved' } })).status).toBe(200);
+    await outbox.tick();
+
+    const [pending, approved] = receiver.received.slice(before);
+    expect([pending, approved].map((request) => new URL(request!.url).searchParams.get('status'))).toEqual(['pending', 'approved']);
+    expect([signedWith(pending!, secret), signedWith(approved!, secret), signedWith(approved!, rotated)]).toEqual([true, false, true]);
+
+    const audit = JSON.stringify((await server.json(`/v1/audit?recordId=${created.body.id}`)).body.data);
+    expect(audit).toContain('postbackSecret');
+    expect(audit).not.toContain(secret);
+    expect(audit).not.toContain(rotated);
   });
 
   it('sends it again on each status change, and retries a receiver that is down', async () => {

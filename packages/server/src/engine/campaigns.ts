@@ -12,7 +12,7 @@ import type {
 import type { z } from 'zod';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
-import { newId } from '../ids.js';
+import { newId, newSecret } from '../ids.js';
 import { refusedHost } from '../outbox/addresses.js';
 import type { CampaignReferenceKind, Repositories } from '../storage/index.js';
 import { assertReferenceTo } from './workspaces.js';
@@ -33,6 +33,8 @@ export function newTrafficSource(params: z.output<typeof CreateTrafficSourcePara
     name: params.name,
     params: params.params,
     postbackUrl: params.postbackUrl ?? null,
+    // Every new source signs its postbacks unless told not to, as a receiver can only check what is signed.
+    postbackSecret: params.postbackSecret === undefined ? newSecret() : params.postbackSecret,
     notes: params.notes ?? null,
     workspaceId,
     archivedAt: null,

@@ -187,17 +187,25 @@ export class OutboxDispatcher {
   }
 
   #send(delivery: DeliveryRecord, message: DeliveryMessage): Promise<TryResult> {
-    return message.kind === 'postback' ? this.#sendPostback(delivery, message.url) : this.#sendEmail(delivery, message);
+    return message.kind === 'postback' ? this.#sendPostback(delivery, message) : this.#sendEmail(delivery, message);
+  }
+
+  /** The secret of whoever the postback is for: the traffic source named in the message, else the publisher. */
+  async #postbackSecret(delivery: DeliveryRecord, message: Extract<DeliveryMessage, { kind: 'postback' }>): Promise<string | null> {
+    const { store } = this.#context;
+    if (message.trafficSourceId) return (await store.trafficSources.get(message.trafficSourceId))?.postbackSecret ?? null;
+    return delivery.publisherId ? ((await store.publishers.get(delivery.publisherId))?.postbackSecret ?? null) : null;
   }
 
   /**
-   * A GET to the publisher's URL, signed with its current secret; any 2xx answer is a delivery, and a redirect is
-   * not an answer from the tracker: it is retried like any other non-2xx answer.
+   * A GET to the publisher's or traffic source's URL, signed with its current secret; any 2xx answer is a delivery,
+   * and a redirect is not an answer from the tracker: it is retried like any other non-2xx answer.
    */
-  async #sendPostback(delivery: DeliveryRecord, url: string): Promise<TryResult> {
-    const publisher = delivery.publisherId ? await this.#context.store.publishers.get(delivery.publisherId) : undefined;
+  async #sendPostback(delivery: DeliveryRecord, message: Extract<DeliveryMessage, { kind: 'postback' }>): Promise<TryResult> {
+    const { url } = message;
+    const secret = await this.#postbackSecret(delivery, message);
     const headers: Record<string, string> = { 'user-agent': `Waypost/${VERSION}`, 'x-waypost-delivery': delivery.id };
-    if (publisher?.postbackSecret) headers['x-waypost-signature'] = postbackSignature(url, publisher.postbackSecret, this.#context.clock.now());
+    if (secret) headers['x-waypost-signature'] = postbackSignature(url, secret, this.#context.clock.now());
     const reply = await outboundGet(url, {
       headers,
       allowPrivate: this.#options.allowPrivateDestinations,

@@ -62,7 +62,9 @@ export function trafficSourceRoutes(api: Api, { store, clock, config }: AppConte
     async ({ params, body, auth }) => {
       const source = await find(params.id!, auth);
       const replaced = newTrafficSource(body, await targetWorkspace(auth, source, body.workspaceId), clock.now());
-      return save(auth, source, { ...replaced, id: source.id, archivedAt: source.archivedAt, createdAt: source.createdAt });
+      // A replacement that leaves the secret out keeps it: only naming one (or null) changes what the receiver checks.
+      const postbackSecret = body.postbackSecret === undefined ? source.postbackSecret : replaced.postbackSecret;
+      return save(auth, source, { ...replaced, postbackSecret, id: source.id, archivedAt: source.archivedAt, createdAt: source.createdAt });
     },
   );
 

@@ -83,7 +83,20 @@ export function documentRepository<T extends { id: string; name: string; workspa
 }
 
 export function trafficSourceRepository(db: SqlExecutor): TrafficSourceRepository {
-  return documentRepository<TrafficSource>(db, 'traffic_sources');
+  const documents = documentRepository<TrafficSource>(db, 'traffic_sources');
+  // A source written before sources had a secret has none in its document: it reads as unsigned.
+  const withSecret = (source: TrafficSource): TrafficSource => ({ ...source, postbackSecret: source.postbackSecret ?? null });
+  return {
+    ...documents,
+    async get(id) {
+      const source = await documents.get(id);
+      return source && withSecret(source);
+    },
+    async list(filter, page) {
+      const listed = await documents.list(filter, page);
+      return { ...listed, data: listed.data.map(withSecret) };
+    },
+  };
 }
 
 export function landerRepository(db: SqlExecutor): LanderRepository {

@@ -25,7 +25,7 @@ export async function createLander(server: TestServer, fields: { url: string; of
 
 export async function createTrafficSource(server: TestServer, params: TrafficSourceParam[]): Promise<TrafficSource> {
   const now = server.clock.now().toISOString();
-  const source: TrafficSource = { id: newId('trs_', server.clock.now()), name: 'Source', params, postbackUrl: null, notes: null, workspaceId: WORKSPACE, archivedAt: null, createdAt: now, updatedAt: now };
+  const source: TrafficSource = { id: newId('trs_', server.clock.now()), name: 'Source', params, postbackUrl: null, postbackSecret: null, notes: null, workspaceId: WORKSPACE, archivedAt: null, createdAt: now, updatedAt: now };
   await server.store.trafficSources.insert(source);
   return source;
 }
