@@ -147,19 +147,38 @@ describe.each(backends())('keyword sets on %s', (backend) => {
     expect((await server.store.clicks.get(brought.clickId!))?.keyword).toBe('brought by source');
   });
 
-  it('reports clicks by keyword exactly as the raw clicks count them', async () => {
+  it('reports clicks and conversions by keyword exactly as the raw clicks and conversions count them, after a status change too', async () => {
     const set = await createSet({ keywords: [{ text: 'alpha' }, { text: 'beta', weight: 200 }] });
-    const offer = await server.createOffer<{ id: string }>({ url: KW_URL, keywords: { setId: set.id } });
-    const raw = new Map<string, number>();
-    for (let i = 0; i < 30; i++) {
-      const { keyword } = await clickThrough(offer.id);
-      raw.set(keyword!, (raw.get(keyword!) ?? 0) + 1);
+    const offer = await server.createOffer<{ id: string; postbackToken: string }>({ url: KW_URL, keywords: { setId: set.id } });
+    const clicks: { clickId: string; keyword: string | null }[] = [];
+    for (let i = 0; i < 30; i++) clicks.push(await clickThrough(offer.id));
+    const conversions: string[] = [];
+    for (const { clickId } of clicks.slice(0, 12)) {
+      const answer = await server.json(`/postback?click_id=${clickId}&token=${offer.postbackToken}`, { key: null });
+      conversions.push(answer.body.conversionId);
     }
+    // A refund moves a conversion out of approved: it must leave the keyword it was booked under.
+    expect((await server.json(`/v1/conversions/${conversions[0]}`, { method: 'PATCH', json: { status: 'rejected' } })).status).toBe(200);
+
+    const expected = new Map<string, { clicks: number; approved: number; rejected: number }>();
+    for (const [index, { keyword }] of clicks.entries()) {
+      const row = expected.get(keyword!) ?? { clicks: 0, approved: 0, rejected: 0 };
+      row.clicks += 1;
+      if (index === 0) row.rejected += 1;
+      else if (index < 12) row.approved += 1;
+      expected.set(keyword!, row);
+    }
+    expect((await server.store.conversions.get(conversions[1]!))?.keyword).toBe(clicks[1]!.keyword);
     const day = server.clock.now().toISOString().slice(0, 10);
     const report = await server.json(`/v1/reports?from=${day}&to=${day}&groupBy=keyword&offerId=${offer.id}`);
     expect(report.status).toBe(200);
-    const rows = Object.fromEntries(report.body.rows.map((row: { keyword: string; clicks: number }) => [row.keyword, row.clicks]));
-    expect(rows).toEqual(Object.fromEntries(raw));
+    const rows = Object.fromEntries(
+      report.body.rows.map((row: { keyword: string; clicks: number; conversions: { approved: number; rejected: number } }) => [
+        row.keyword,
+        { clicks: row.clicks, approved: row.conversions.approved, rejected: row.conversions.rejected },
+      ]),
+    );
+    expect(rows).toEqual(Object.fromEntries(expected));
   });
 
   it('reads no keyword set for an offer without keywords', async () => {

@@ -222,6 +222,9 @@ async function record(context: AppContext, input: ConversionInput, options: Reco
     createdAt: now,
     updatedAt: now,
     ...campaignSide?.fields,
+    // Outside campaigns a click's keyword comes from the offer's keyword set (README, Keyword sets): reports by keyword
+    // count its conversions under it too.
+    ...(!campaignSide && click?.keyword ? { keyword: click.keyword } : {}),
   };
   // Identity (README, How conversions are decided): (offer, click, transaction id), else (offer, click, event).
   // Click-less conversions dedupe by transaction id only: a coupon is shared by many buyers. A report on a known

@@ -67,7 +67,7 @@ export function campaignConversionValues(conversion: Partial<CampaignConversionF
 
 /** The campaign side of a stored conversion; absent on other traffic, as on the records of code that knows no campaigns. */
 export function campaignConversionFromRow(row: Row): Partial<CampaignConversionFields> {
-  if (row.campaign_id == null && !Number(row.cost_account ?? 0)) return {};
+  if (row.campaign_id == null && !Number(row.cost_account ?? 0)) return row.keyword == null ? {} : { keyword: String(row.keyword) };
   return {
     campaignId: str(row.campaign_id),
     streamId: str(row.stream_id),
