@@ -153,10 +153,19 @@ export async function enqueueSourcePostback(
 export async function recordLanderClick(context: Pick<AppContext, 'store' | 'config'>, click: ClickRecord, offerId: string, at: Date): Promise<boolean> {
   const { store, config } = context;
   return store.transaction(async (tx) => {
-    const before = (await tx.clicks.get(click.id)) ?? click;
-    const first = await tx.campaignVisits.landerClicked(click.id, offerId, at);
+    // Two follows of one click at once (PostgreSQL runs them side by side) both read it before either writes: only the
+    // one whose compare-and-set matches what it read books the move, and the other reads the click again and books
+    // what is left to do from there, so that the visit moves once and its lander click counts once.
+    let before: ClickRecord | undefined;
+    for (let attempt = 0; ; attempt++) {
+      before = await tx.clicks.get(click.id);
+      if (!before || (before.landerClickedAt && before.offerId === offerId)) return false;
+      if (await tx.campaignVisits.landerClicked(click.id, before, offerId, at)) break;
+      // Each failed compare-and-set means another follow committed a change, so this is only reached by a storm of them.
+      if (attempt === 5) throw new Error(`click ${click.id}: its lander click kept changing under this one`);
+    }
+    const first = !before.landerClickedAt;
     const after: ClickRecord = { ...before, offerId, landerClickedAt: before.landerClickedAt ?? at };
-    if (!first && before.offerId === offerId) return first;
     let fx: FxTable | undefined;
     const rates = async () => (fx ??= await loadFx(context));
     const drawn = before.revenue ? await store.offers.get(before.offerId) : undefined;

@@ -139,10 +139,12 @@ export interface CampaignVisitRepository {
   getVisitor(campaignId: string, visitor: string): Promise<CampaignVisitorRecord | undefined>;
   saveVisitor(record: CampaignVisitorRecord): Promise<void>;
   /**
-   * Follows a lander's click URL: the click's offer becomes `offerId`, and the first call records the time. Returns
-   * whether this was the first.
+   * Follows a lander's click URL from the click as the caller read it (`from`): the offer becomes `offerId`, and `at`
+   * is recorded when it had no lander click yet. A compare-and-set on `from`, so that the caller books in the rollups
+   * exactly the change the row went through: false when the stored click is no longer `from` (a simultaneous follow
+   * changed it first) and nothing was written.
    */
-  landerClicked(clickId: string, offerId: string, at: Date): Promise<boolean>;
+  landerClicked(clickId: string, from: { offerId: string; landerClickedAt?: Date | null | undefined }, offerId: string, at: Date): Promise<boolean>;
   /** Deletes up to `limit` visitors last seen before `before`; returns how many. */
   pruneVisitors(before: Date, limit: number): Promise<number>;
 }
@@ -178,15 +180,16 @@ export function campaignVisitRepository(db: SqlExecutor): CampaignVisitRepositor
         JSON.stringify(record.streams),
       ]);
     },
-    async landerClicked(clickId, offerId, at) {
-      const first = await db.run('UPDATE clicks SET lander_clicked_at = ?, offer_id = ? WHERE id = ? AND lander_clicked_at IS NULL', [
-        at.getTime(),
-        offerId,
-        clickId,
-      ]);
-      if (first > 0) return true;
-      await db.run('UPDATE clicks SET offer_id = ? WHERE id = ? AND offer_id <> ?', [offerId, clickId, offerId]);
-      return false;
+    async landerClicked(clickId, from, offerId, at) {
+      const changed = from.landerClickedAt
+        ? await db.run('UPDATE clicks SET offer_id = ? WHERE id = ? AND offer_id = ? AND lander_clicked_at IS NOT NULL', [offerId, clickId, from.offerId])
+        : await db.run('UPDATE clicks SET lander_clicked_at = ?, offer_id = ? WHERE id = ? AND offer_id = ? AND lander_clicked_at IS NULL', [
+            at.getTime(),
+            offerId,
+            clickId,
+            from.offerId,
+          ]);
+      return changed > 0;
     },
     async pruneVisitors(before, limit) {
       // A batch at a time, like the log retention, so that a large prune never holds the write lock for long.
