@@ -34,6 +34,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The CSRF header for a request made without `request` (an upload through XMLHttpRequest, for its progress events). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
 /** Called when a request answers 401 although a session was thought open: it expired or was revoked. */
 export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;

@@ -31,6 +31,8 @@ export interface OfferFormValues {
   allowedOrigins: string;
   cap: { daily: string; total: string; fallbackOfferId: string };
   email: { enabled: boolean; to: string; subject: string; template: string };
+  /** The keyword set the offer draws `{keyword}` and `{kw1}`…`{kw5}` from; setId empty for none. */
+  keywords: { setId: string; slots: string };
   notes: string;
 }
 
@@ -69,6 +71,8 @@ export const OFFER_FORM_FIELDS = [
   'email.to',
   'email.subject',
   'email.template',
+  'keywords.setId',
+  'keywords.slots',
   'notes',
 ] as const;
 
@@ -93,6 +97,7 @@ export const EMPTY_OFFER_FORM: OfferFormValues = {
   allowedOrigins: '',
   cap: { daily: '', total: '', fallbackOfferId: '' },
   email: { enabled: false, to: '', subject: '', template: '' },
+  keywords: { setId: '', slots: '1' },
   notes: '',
 };
 
@@ -129,6 +134,7 @@ export function offerToFormValues(offer: Offer): OfferFormValues {
       subject: offer.email?.subject ?? '',
       template: offer.email?.template ?? '',
     },
+    keywords: { setId: offer.keywords?.setId ?? '', slots: String(offer.keywords?.slots ?? 1) },
     notes: offer.notes ?? '',
   };
 }
@@ -182,6 +188,7 @@ export function toOfferParams(values: OfferFormValues) {
     email: hasEmail
       ? { enabled: values.email.enabled, to: emailTo, ...(blank(values.email.subject) ? { subject: values.email.subject.trim() } : {}), template: values.email.template }
       : null,
+    keywords: values.keywords.setId ? { setId: values.keywords.setId, slots: count(values.keywords.slots) ?? 1 } : null,
     notes: blank(values.notes) ?? null,
   };
 }

@@ -13,6 +13,7 @@ import { setUnauthorizedHandler } from './api.js';
 import { NAVIGATION, Shell } from './components/shell.js';
 import { ADMIN_PATHS, adminRoutes } from './screens/admin-routes.js';
 import { TRACKER_PATHS, trackerRoutes } from './screens/campaign-routes.js';
+import { keywordSetRoutes } from './screens/keyword-set-routes.js';
 import { ComingSoon, NotFound } from './screens/coming-soon.js';
 import { OfferPage } from './screens/offer-page.js';
 import { OffersList, parseOffersSearch } from './screens/offers-list.js';
@@ -134,7 +135,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
   resetRoute,
-  shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...portalRoutes(shellRoute), ...trackerRoutes(shellRoute), ...adminRoutes(shellRoute), ...comingSoonRoutes]),
+  shellRoute.addChildren([indexRoute, offersRoute, newOfferRoute, offerRoute, editOfferRoute, ...portalRoutes(shellRoute), ...trackerRoutes(shellRoute), ...keywordSetRoutes(shellRoute), ...adminRoutes(shellRoute), ...comingSoonRoutes]),
 ]);
 
 /** The console's router under `/app`; tests pass a memory history. */

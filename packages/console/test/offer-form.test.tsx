@@ -90,6 +90,7 @@ describe('the offer form', () => {
       allowedOrigins: [],
       cap: { daily: 50 },
       email: null,
+      keywords: null,
       notes: null,
     });
     expect(queryClient.getQueryData(['offer', 'off_new'])).toEqual(saved);

@@ -9,6 +9,7 @@ import { SelectField, TextAreaField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { canWrite, useCurrentSession } from '../session.js';
+import { ArchivePanel } from './archive-upload.js';
 import { parseTrackerListSearch } from './campaign-search.js';
 import { ArchiveButton, FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
 
@@ -185,6 +186,7 @@ export function EditLanderScreen() {
           </div>
         </dl>
       )}
+      <ArchivePanel owner={{ kind: 'lander', id: lander.data.id, archive: lander.data.archive }} />
     </section>
   );
 }

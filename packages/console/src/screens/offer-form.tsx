@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CURRENCY_CODES, type Offer } from '@waypost/schema';
+import { CURRENCY_CODES, type KeywordSet, type Offer } from '@waypost/schema';
 import { useState } from 'react';
 import { FormProvider, type Path, useFieldArray, useForm, useWatch } from 'react-hook-form';
 import { api, errorMessage, isApiRequestError, type Page } from '../api.js';
@@ -80,6 +80,10 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
   const offers = useQuery({
     queryKey: ['offers', 'options'],
     queryFn: () => api.get<Page<Offer>>('/v1/offers', { status: 'active', limit: 500 }),
+  });
+  const keywordSets = useQuery({
+    queryKey: ['keyword-sets', 'options'],
+    queryFn: () => api.get<Page<KeywordSet>>('/v1/keyword-sets', { limit: 500 }),
   });
   const otherOffers = (offers.data?.data ?? []).filter((other) => other.id !== offer?.id);
   const [model, currency, emailEnabled, revenueMode] = useWatch({ control: form.control, name: ['payout.model', 'currency', 'email.enabled', 'revenue.mode'] });
@@ -195,6 +199,18 @@ export function OfferForm({ offer, onSaved }: OfferFormProps) {
           <CheckboxField<OfferFormValues> name="appendClickId" label="Add the click ID to the destination" />
           <CheckboxField<OfferFormValues> name="directTracking" label="Direct tracking" hint="Record visits that reach the lander without the tracking link." />
           <TextAreaField<OfferFormValues> name="allowedOrigins" label="Allowed origins" rows={3} hint="One per line, such as https://shop.example. Empty allows any." />
+          <SelectField<OfferFormValues>
+            name="keywords.setId"
+            label="Keyword set"
+            hint="Each click draws keywords from the set for {keyword} and {kw1}…{kw5} in the site link."
+            choices={[
+              { value: '', label: keywordSets.isLoading ? 'Loading…' : 'None' },
+              ...(keywordSets.data?.data ?? []).map((set) => ({ value: set.id, label: set.name })),
+              // A set archived since keeps its name on the offer that still uses it.
+              ...(offer?.keywords && !(keywordSets.data?.data ?? []).some((set) => set.id === offer.keywords?.setId) ? [{ value: offer.keywords.setId, label: offer.keywords.setId }] : []),
+            ]}
+          />
+          <TextField<OfferFormValues> name="keywords.slots" label="Keyword slots" type="number" inputMode="numeric" min={1} step={1} hint="How many distinct keywords a click draws (1 to 5): {kw1} … {kw5}." />
         </fieldset>
 
         <fieldset>

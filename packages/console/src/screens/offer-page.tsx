@@ -1,12 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import type { Conversion, Offer, OfferLinks, PersonalPayout, Publisher } from '@waypost/schema';
-import { useId, useState } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { api, errorMessage, type Page } from '../api.js';
 import { CopyField } from '../components/copy-field.js';
 import { describePayout, formatDate, formatDateTime, formatStatus } from '../format.js';
 import { formatAmount } from '../money.js';
 import { canWrite, useCurrentSession } from '../session.js';
+
+// The upload code is only needed once someone scrolls to it: kept out of the offer page's first chunk.
+const ArchivePanel = lazy(() => import('./archive-upload.js').then((module) => ({ default: module.ArchivePanel })));
 
 export function useOffer(offerId: string) {
   return useQuery({ queryKey: ['offer', offerId], queryFn: () => api.get<Offer>(`/v1/offers/${encodeURIComponent(offerId)}`) });
@@ -104,6 +107,9 @@ export function OfferPage({ offerId }: { offerId: string }) {
       <TrackingUrlGenerator offerId={offerId} />
       <PersonalPayouts offer={data} />
       <RecentConversions offer={data} />
+      <Suspense fallback={<p role="status">Loading the uploaded page…</p>}>
+        <ArchivePanel owner={{ kind: 'offer', id: data.id, archive: data.archive ?? null }} />
+      </Suspense>
     </section>
   );
 }

@@ -84,11 +84,16 @@ export function OffersList({ search }: { search: OffersSearch }) {
     <section className="screen" aria-labelledby="offers-title">
       <header className="screen-header">
         <h1 id="offers-title">Offers</h1>
-        {canWrite(session) ? (
-          <button type="button" className="button button-primary" onClick={() => void navigate({ to: '/offers/new' })}>
-            Add offer
-          </button>
-        ) : null}
+        <div className="button-row">
+          <Link to="/keyword-sets" className="button">
+            Keyword sets
+          </Link>
+          {canWrite(session) ? (
+            <button type="button" className="button button-primary" onClick={() => void navigate({ to: '/offers/new' })}>
+              Add offer
+            </button>
+          ) : null}
+        </div>
       </header>
 
       <form

@@ -1,0 +1,307 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createColumnHelper } from '@tanstack/react-table';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { CreateKeywordSetParamsSchema, type KeywordSet } from '@waypost/schema';
+import { useId, useMemo, useState } from 'react';
+import { FormProvider, type Path, useFieldArray, useForm } from 'react-hook-form';
+import { api, errorMessage, isApiRequestError, type Page, request } from '../api.js';
+import { SelectField, TextAreaField, TextField } from '../components/fields.js';
+import { placeIssues, sentence } from '../form-errors.js';
+import { formatDate } from '../format.js';
+import { canWrite, useCurrentSession } from '../session.js';
+import { parseTrackerListSearch } from './campaign-search.js';
+import { ArchiveButton, FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, splitList, TrackerList, trackerFeatures } from './campaign-shared.js';
+import './local-files.css';
+
+const column = createColumnHelper<typeof trackerFeatures, KeywordSet>();
+const columns = column.columns([
+  column.accessor('name', {
+    header: 'Name',
+    cell: (info) => (
+      <Link to="/keyword-sets/$keywordSetId/edit" params={{ keywordSetId: info.row.original.id }}>
+        {info.getValue()}
+      </Link>
+    ),
+  }),
+  column.accessor('id', { header: 'ID', cell: (info) => <code>{info.getValue()}</code> }),
+  column.accessor('mode', { header: 'Mode', cell: (info) => (info.getValue() === 'weighted' ? 'Weighted' : 'Sequential') }),
+  column.accessor('keywords', { header: 'Keywords', cell: (info) => `${info.getValue().filter((keyword) => keyword.active).length} active of ${info.getValue().length}` }),
+  column.accessor('createdAt', { header: 'Created', cell: (info) => (info.row.original.archivedAt ? `Archived ${formatDate(info.row.original.archivedAt)}` : formatDate(info.getValue())) }),
+]);
+
+/** `/keyword-sets`, reached from the offers list: search-arbitrage offers draw their `{keyword}` from a set. */
+export function KeywordSetsScreen() {
+  const search = parseTrackerListSearch(useSearch({ strict: false }));
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  return (
+    <TrackerList<KeywordSet>
+      title="Keyword sets"
+      what="keyword sets"
+      search={search}
+      setSearch={(next) => void navigate({ to: '/keyword-sets', search: next as never })}
+      queryKey={['keyword-sets', 'list']}
+      load={() => api.get<Page<KeywordSet>>('/v1/keyword-sets', { q: search.q, workspaceId: search.workspaceId, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
+      columns={columns as never}
+      emptyHint="A keyword set lists the keywords an offer appends to its URL ({keyword}, {kw1}…{kw5}), drawn by weight or in turn."
+      addButton={
+        canWrite(session) ? (
+          <button type="button" className="button button-primary" onClick={() => void navigate({ to: '/keyword-sets/new' })}>
+            Add keyword set
+          </button>
+        ) : null
+      }
+    />
+  );
+}
+
+export interface KeywordRow {
+  text: string;
+  weight: string;
+  active: boolean;
+}
+
+export interface KeywordSetFormValues {
+  name: string;
+  mode: 'weighted' | 'sequential';
+  keywords: KeywordRow[];
+  notes: string;
+  workspaceId: string;
+}
+
+export function toKeywordSetParams(values: KeywordSetFormValues) {
+  return {
+    name: values.name,
+    mode: values.mode,
+    keywords: values.keywords.map((keyword) => ({ text: keyword.text.trim(), weight: Number(keyword.weight), active: keyword.active })),
+    notes: values.notes.trim() === '' ? null : values.notes.trim(),
+    ...(values.workspaceId ? { workspaceId: values.workspaceId } : {}),
+  };
+}
+
+/** Pasted lines as new rows: blanks and keywords already listed (in any case) are left out, as the server refuses repeats. */
+export function pastedRows(pasted: string, existing: readonly KeywordRow[]): KeywordRow[] {
+  const seen = new Set(existing.map((row) => row.text.trim().toLowerCase()));
+  const rows: KeywordRow[] = [];
+  for (const text of splitList(pasted, /\r?\n/)) {
+    if (seen.has(text.toLowerCase())) continue;
+    seen.add(text.toLowerCase());
+    rows.push({ text, weight: '100', active: true });
+  }
+  return rows;
+}
+
+const fieldsOf = (values: KeywordSetFormValues) => [
+  'name',
+  'mode',
+  'notes',
+  'workspaceId',
+  ...values.keywords.flatMap((_, index) => [`keywords.${index}.text`, `keywords.${index}.weight`, `keywords.${index}.active`]),
+];
+
+/** The keyword set editor: paste a list, then set each keyword's weight and switch it on or off. */
+export function KeywordSetForm({ keywordSet, onSaved }: { keywordSet?: KeywordSet; onSaved: (saved: KeywordSet) => void }) {
+  const queryClient = useQueryClient();
+  const session = useCurrentSession();
+  const pasteId = useId();
+  const [pasted, setPasted] = useState('');
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const resolver = useMemo(() => schemaResolver(CreateKeywordSetParamsSchema, toKeywordSetParams, fieldsOf, setFormErrors), []);
+  const form = useForm<KeywordSetFormValues>({
+    defaultValues: keywordSet
+      ? {
+          name: keywordSet.name,
+          mode: keywordSet.mode,
+          keywords: keywordSet.keywords.map((keyword) => ({ text: keyword.text, weight: String(keyword.weight), active: keyword.active })),
+          notes: keywordSet.notes ?? '',
+          workspaceId: keywordSet.workspaceId,
+        }
+      : { name: '', mode: 'weighted', keywords: [], notes: '', workspaceId: '' },
+    resolver,
+  });
+  const rows = useFieldArray({ control: form.control, name: 'keywords' });
+  const mode = form.watch('mode');
+  const save = useMutation({
+    mutationFn: (values: KeywordSetFormValues) =>
+      keywordSet
+        ? request<KeywordSet>('PATCH', idPath('/v1/keyword-sets', keywordSet.id), { body: toKeywordSetParams(values) })
+        : api.post<KeywordSet>('/v1/keyword-sets', toKeywordSetParams(values)),
+    onSuccess: async (saved) => {
+      await queryClient.invalidateQueries({ queryKey: ['keyword-sets'] });
+      onSaved(saved);
+    },
+    onError: (error) => {
+      const placed = isApiRequestError(error) ? placeIssues(error.issues, fieldsOf(form.getValues())) : { fieldErrors: [], formErrors: [] };
+      for (const { field, message } of placed.fieldErrors) form.setError(field as Path<KeywordSetFormValues>, { type: 'server', message }, { shouldFocus: true });
+      setFormErrors(placed.fieldErrors.length === 0 && placed.formErrors.length === 0 ? [errorMessage(error)] : placed.formErrors);
+    },
+  });
+  const addPasted = () => {
+    rows.append(pastedRows(pasted, form.getValues('keywords')));
+    setPasted('');
+  };
+  return (
+    <FormProvider {...form}>
+      <form className="offer-form" noValidate aria-label={keywordSet ? `Edit ${keywordSet.name}` : 'New keyword set'} onSubmit={form.handleSubmit((values) => save.mutate(values))}>
+        <FormErrors what="keyword set" messages={formErrors} />
+        <fieldset>
+          <legend>Details</legend>
+          <TextField<KeywordSetFormValues> name="name" label="Name" autoComplete="off" />
+          <SelectField<KeywordSetFormValues>
+            name="mode"
+            label="Mode"
+            choices={[
+              { value: 'weighted', label: 'Weighted: drawn by weight' },
+              { value: 'sequential', label: 'Sequential: in list order, in turn' },
+            ]}
+          />
+          {session.workspaces.length > 1 ? (
+            <SelectField<KeywordSetFormValues>
+              name="workspaceId"
+              label="Workspace"
+              choices={[...(keywordSet ? [] : [{ value: '', label: 'Default workspace' }]), ...session.workspaces.map((workspace) => ({ value: workspace.id, label: workspace.name }))]}
+            />
+          ) : null}
+        </fieldset>
+        <fieldset>
+          <legend>Keywords</legend>
+          <div className="field">
+            <label htmlFor={pasteId}>Keywords</label>
+            <textarea id={pasteId} rows={5} value={pasted} onChange={(event) => setPasted(event.target.value)} aria-describedby={`${pasteId}-hint`} />
+            <p className="field-hint" id={`${pasteId}-hint`}>
+              Paste a list, one keyword per line; keywords already listed are skipped.
+            </p>
+          </div>
+          <div className="button-row">
+            <button type="button" className="button" onClick={addPasted} disabled={pasted.trim() === ''}>
+              Add keywords
+            </button>
+          </div>
+          {rows.fields.length === 0 ? (
+            <p className="empty">No keywords yet.</p>
+          ) : (
+            <div className="table-scroll">
+              <table className="data-table keyword-rows" aria-label="Keyword list">
+                <thead>
+                  <tr>
+                    <th scope="col">Keyword</th>
+                    <th scope="col">Weight</th>
+                    <th scope="col">Active</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Remove</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.fields.map((row, index) => {
+                    const errors = form.formState.errors.keywords?.[index];
+                    const message = errors?.text?.message ?? errors?.weight?.message;
+                    return (
+                      <tr key={row.id}>
+                        <td data-label="Keyword" className="break">
+                          {row.text}
+                          {message ? <p className="field-error">{sentence(message)}</p> : null}
+                        </td>
+                        <td data-label="Weight">
+                          <input
+                            type="number"
+                            inputMode="numeric"
+                            min={1}
+                            max={1000}
+                            step={1}
+                            aria-label={`Weight of ${row.text}`}
+                            disabled={mode === 'sequential'}
+                            aria-invalid={errors?.weight ? true : undefined}
+                            {...form.register(`keywords.${index}.weight`)}
+                          />
+                        </td>
+                        <td data-label="Active">
+                          <input type="checkbox" aria-label={`${row.text} active`} {...form.register(`keywords.${index}.active`)} />
+                        </td>
+                        <td data-label="Remove">
+                          <button type="button" className="button" aria-label={`Remove ${row.text}`} onClick={() => rows.remove(index)}>
+                            Remove
+                          </button>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Notes</legend>
+          <TextAreaField<KeywordSetFormValues> name="notes" label="Notes" />
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={save.isPending}>
+            Save
+          </button>
+          <button type="button" className="button" onClick={() => window.history.back()}>
+            Cancel
+          </button>
+          {save.isPending ? <span role="status">Saving…</span> : null}
+        </div>
+      </form>
+    </FormProvider>
+  );
+}
+
+/** `/keyword-sets/new`. */
+export function NewKeywordSetScreen() {
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  return (
+    <section className="screen" aria-labelledby="new-keyword-set-title">
+      <h1 id="new-keyword-set-title">Add keyword set</h1>
+      {canWrite(session) ? <KeywordSetForm onSaved={() => void navigate({ to: '/keyword-sets' })} /> : <p role="alert">Your role reads keyword sets but does not add them.</p>}
+    </section>
+  );
+}
+
+/** `/keyword-sets/$keywordSetId/edit`; analysts read the list. */
+export function EditKeywordSetScreen() {
+  const { keywordSetId = '' } = useParams({ strict: false }) as { keywordSetId?: string };
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  const set = useQuery({ queryKey: ['keyword-sets', keywordSetId], queryFn: () => api.get<KeywordSet>(idPath('/v1/keyword-sets', keywordSetId)) });
+  if (set.isPending) return <p role="status">Loading the keyword set…</p>;
+  if (set.isError) return <p role="alert">The keyword set could not be loaded: {errorMessage(set.error)}</p>;
+  return (
+    <section className="screen" aria-labelledby="edit-keyword-set-title">
+      <p className="breadcrumb">Keyword set {set.data.id}</p>
+      <header className="screen-header">
+        <h1 id="edit-keyword-set-title">{canWrite(session) ? `Edit ${set.data.name}` : set.data.name}</h1>
+        {canWrite(session) && !set.data.archivedAt ? (
+          <ArchiveButton what="keyword set" name={set.data.name} path={idPath('/v1/keyword-sets', keywordSetId)} queryKey="keyword-sets" onArchived={() => void navigate({ to: '/keyword-sets' })} />
+        ) : null}
+      </header>
+      {canWrite(session) ? (
+        <KeywordSetForm keywordSet={set.data} onSaved={() => void navigate({ to: '/keyword-sets' })} />
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table" aria-label="Keyword list">
+            <thead>
+              <tr>
+                <th scope="col">Keyword</th>
+                <th scope="col">Weight</th>
+                <th scope="col">Active</th>
+              </tr>
+            </thead>
+            <tbody>
+              {set.data.keywords.map((keyword) => (
+                <tr key={keyword.text}>
+                  <td data-label="Keyword">{keyword.text}</td>
+                  <td data-label="Weight">{keyword.weight}</td>
+                  <td data-label="Active">{keyword.active ? 'Yes' : 'No'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
