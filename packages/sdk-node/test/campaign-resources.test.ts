@@ -7,7 +7,7 @@ const mock = mockWaypost();
 const list = (item: unknown) => ({ data: [item], nextCursor: null });
 const times = { createdAt: '2026-11-01T10:00:00.000Z', updatedAt: '2026-11-01T10:00:00.000Z', archivedAt: null, workspaceId: 'ws_first' };
 
-const trafficSource = { id: 'ts_1', name: 'Zeropark', params: [{ field: 'externalId', param: 'cid', macro: '{clickid}' }], postbackUrl: null, notes: null, ...times };
+const trafficSource = { id: 'ts_1', name: 'Zeropark', params: [{ field: 'externalId', param: 'cid', macro: '{clickid}' }], postbackUrl: null, postbackSecret: 'c2VjcmV0LXNlY3JldC0xMjM0', notes: null, ...times };
 const lander = { id: 'lnd_1', name: 'Quiz', url: 'https://lp.example.com/quiz', offers: 1, notes: null, archive: null, ...times };
 const stream = {
   id: 'str_1',
