@@ -39,8 +39,9 @@ test.describe('the console’s offers walk-through', () => {
     await navigation.getByRole('link', { name: 'Offers', exact: true }).click();
     const offersTable = page.getByRole('table', { name: 'Offers' });
     await expect(page.getByRole('heading', { name: 'Offers', level: 1 })).toBeVisible();
-    await expect(page.getByRole('status').filter({ hasText: 'No offers yet' })).toBeVisible();
-    await expectNoSeriousViolations(page, 'offers list (empty)');
+    // The worker's server is shared with other specs, which may have made offers already: the list, or its empty state.
+    await expect(offersTable.or(page.getByRole('status').filter({ hasText: 'No offers yet' }))).toBeVisible();
+    await expectNoSeriousViolations(page, 'offers list');
 
     await page.getByRole('button', { name: 'Add offer' }).click();
     await expect(page.getByRole('heading', { name: 'Add offer' })).toBeVisible();

@@ -11,7 +11,7 @@ test.describe('a local lander: a zip uploaded to the tracker and served by it (i
 
   test('the campaign link lands on the local lander, which loads its own files under the CSP, and its {click_url} leads to the offer', async ({ page, site, waypost }) => {
     const offerPage = site.page(HOSTS.network, '/vpn', { tracker: false, body: '<h1>VPN trial</h1>' });
-    const offer = await waypost.api.offers.create({ name: 'VPN trial', url: `${offerPage}?click_id={click_id}`, payout: { model: 'cpa', amount: '4.00' } });
+    const offer = await waypost.api.offers.create({ name: 'VPN trial (local lander)', url: `${offerPage}?click_id={click_id}`, payout: { model: 'cpa', amount: '4.00' } });
     const lander = await waypost.api.landers.create({ name: 'Local quiz' });
     await waypost.api.landers.uploadArchive(
       lander.id,
