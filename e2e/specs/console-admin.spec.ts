@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test, type WaypostServer } from '../fixtures.js';
+import { expectNoSeriousViolations } from '../console.js';
 
 /**
  * The console's admin screens (issue #16): publishers, affiliate networks, conversions, payments, the postback and
@@ -177,13 +177,4 @@ async function signIn(page: Page, waypost: WaypostServer, user: { email: string;
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
-}
-
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${screen}: ${violation.id} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
-  if (process.env.WAYPOST_CONSOLE_SCREENSHOTS) {
-    await page.screenshot({ path: `${process.env.WAYPOST_CONSOLE_SCREENSHOTS}/admin-${screen.replace(/\W+/g, '-')}.png`, fullPage: true });
-  }
 }

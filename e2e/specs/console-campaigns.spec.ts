@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, HOSTS, test, type WaypostServer } from '../fixtures.js';
+import { createOwner, expectNoSeriousViolations, clipboard, escapeRegExp } from '../console.js';
 
 /**
  * The console's campaign walk-through (issues #16 and #17), by role and accessible name only: a traffic source, a lander
@@ -12,7 +12,7 @@ test.describe('the console’s campaigns walk-through', () => {
 
   test('a media buyer sets up a source, a lander and a two-stream campaign, and sees its visit in Reports', async ({ page, context, site, waypost, problems }) => {
     test.setTimeout(90_000);
-    const owner = await createOwner(waypost);
+    const owner = await createOwner(waypost, 'buyer');
     const offerUrl = site.page(HOSTS.network, '/solar', { tracker: false, body: '<h1>Solar offer</h1>' });
     const offer = await waypost.createOffer({ name: 'Campaign solar offer', url: `${offerUrl}?click_id={click_id}` });
     const landerUrl = site.page(HOSTS.lander, '/quiz', { tracker: false, body: '<h1>Solar quiz lander</h1>' });
@@ -92,7 +92,7 @@ test.describe('the console’s campaigns walk-through', () => {
 
     const campaignUrl = page.getByRole('textbox', { name: 'Campaign URL' });
     await expect(campaignUrl).toHaveAttribute('readonly', '');
-    await expect(campaignUrl).toHaveValue(new RegExp(`^${escape(waypost.publicUrl)}/t/${campaignId}\\?`));
+    await expect(campaignUrl).toHaveValue(new RegExp(`^${escapeRegExp(waypost.publicUrl)}/t/${campaignId}\\?`));
     await page.getByRole('button', { name: 'Copy campaign URL' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
     const copied = await clipboard(page);
@@ -138,7 +138,7 @@ test.describe('the console’s campaigns walk-through', () => {
   });
 
   test('the tracker screens fit 375 px wide', async ({ page, waypost, problems }) => {
-    const owner = await createOwner(waypost);
+    const owner = await createOwner(waypost, 'buyer');
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto(`${waypost.url}/app/campaigns/new`);
     await page.getByLabel('Email').fill(owner.email);
@@ -160,42 +160,3 @@ test.describe('the console’s campaigns walk-through', () => {
     expect(problems.cspViolations).toEqual([]);
   });
 });
-
-let owners = 0;
-
-/** An owner user, invited with the admin key and given a password through the invite link's token, as the API does it. */
-async function createOwner(waypost: WaypostServer): Promise<{ email: string; password: string }> {
-  const email = `buyer-${++owners}-${Date.now()}@example.com`;
-  const password = 'correct horse battery staple';
-  const invited = await fetch(`${waypost.url}/v1/users`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${waypost.apiKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, role: 'owner' }),
-  });
-  expect(invited.status).toBe(201);
-  const { inviteUrl } = (await invited.json()) as { inviteUrl: string };
-  const accepted = await fetch(`${waypost.url}/v1/invites/accept`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token: new URL(inviteUrl).pathname.split('/').at(-1), password }),
-  });
-  expect(accepted.status).toBe(200);
-  return { email, password };
-}
-
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${screen}: ${violation.id} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
-  if (process.env.WAYPOST_CONSOLE_SCREENSHOTS) {
-    await page.screenshot({ path: `${process.env.WAYPOST_CONSOLE_SCREENSHOTS}/${screen.replace(/\W+/g, '-')}.png`, fullPage: true });
-  }
-}
-
-function clipboard(page: Page): Promise<string> {
-  return page.evaluate(() => navigator.clipboard.readText());
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

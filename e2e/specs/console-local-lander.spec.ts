@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { buildZip } from '../../packages/server/test/support/zip.js';
 import { expect, HOSTS, test, type WaypostServer } from '../fixtures.js';
+import { createOwner, expectNoSeriousViolations } from '../console.js';
 
 /**
  * Issue #18 in the console, by role and accessible name: a lander's zip uploaded on its page (progress, file list,
@@ -15,7 +15,7 @@ test.describe('the console’s local landers and keyword sets', () => {
 
   test('a lander archive uploaded in the console is what the campaign link shows, and its {click_url} leads to the offer', async ({ page, context, site, waypost }) => {
     test.setTimeout(90_000);
-    const owner = await createOwner(waypost);
+    const owner = await createOwner(waypost, 'local');
     const offerPage = site.page(HOSTS.network, '/vpn', { tracker: false, body: '<h1>VPN trial</h1>' });
     const offer = await waypost.api.offers.create({ name: 'Console VPN trial', url: `${offerPage}?click_id={click_id}`, payout: { model: 'cpa', amount: '4.00' } });
     const lander = await waypost.api.landers.create({ name: 'Console local quiz' });
@@ -67,7 +67,7 @@ test.describe('the console’s local landers and keyword sets', () => {
   });
 
   test('the keyword set editor turns a pasted list into rows with weights and switches', async ({ page, waypost }) => {
-    const owner = await createOwner(waypost);
+    const owner = await createOwner(waypost, 'local');
     await page.goto(`${waypost.url}/app/offers`);
     await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill(owner.password);
@@ -86,31 +86,3 @@ test.describe('the console’s local landers and keyword sets', () => {
     await expectNoSeriousViolations(page, 'keyword sets list');
   });
 });
-
-let owners = 0;
-
-async function createOwner(waypost: WaypostServer): Promise<{ email: string; password: string }> {
-  const email = `local-${++owners}-${Date.now()}@example.com`;
-  const password = 'correct horse battery staple';
-  const invited = await fetch(`${waypost.url}/v1/users`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${waypost.apiKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, role: 'owner' }),
-  });
-  expect(invited.status).toBe(201);
-  const { inviteUrl } = (await invited.json()) as { inviteUrl: string };
-  const accepted = await fetch(`${waypost.url}/v1/invites/accept`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token: new URL(inviteUrl).pathname.split('/').at(-1), password }),
-  });
-  expect(accepted.status).toBe(200);
-  return { email, password };
-}
-
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${screen}: ${violation.id} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
-  await page.screenshot({ path: `${process.env.WAYPOST_CONSOLE_SCREENSHOTS ?? '/tmp'}/${screen.replace(/\W+/g, '-')}.png`, fullPage: true });
-}

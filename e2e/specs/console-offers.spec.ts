@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, HOSTS, test, type WaypostServer } from '../fixtures.js';
+import { createOwner, expectNoSeriousViolations, clipboard, escapeRegExp } from '../console.js';
 
 /**
  * The console's offers walk-through (issue #16), found by role and accessible name only (SPEC §12's names): sign in,
@@ -74,7 +74,7 @@ test.describe('the console’s offers walk-through', () => {
 
     const postbackUrl = page.getByRole('textbox', { name: 'Postback URL' });
     await expect(postbackUrl).toHaveAttribute('readonly', '');
-    await expect(postbackUrl).toHaveValue(new RegExp(`^${escape(waypost.publicUrl)}/postback\\?click_id=\\{click_id\\}.*&token=`));
+    await expect(postbackUrl).toHaveValue(new RegExp(`^${escapeRegExp(waypost.publicUrl)}/postback\\?click_id=\\{click_id\\}.*&token=`));
     await page.getByRole('button', { name: 'Copy postback URL' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
     expect(await clipboard(page)).toBe(await postbackUrl.inputValue());
@@ -122,42 +122,3 @@ test.describe('the console’s offers walk-through', () => {
     expect(problems.cspViolations).toEqual([]);
   });
 });
-
-let owners = 0;
-
-/** An owner user, invited with the admin key and given a password through the invite link's token, as the API does it. */
-async function createOwner(waypost: WaypostServer): Promise<{ email: string; password: string }> {
-  const email = `owner-${++owners}-${Date.now()}@example.com`;
-  const password = 'correct horse battery staple';
-  const invited = await fetch(`${waypost.url}/v1/users`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${waypost.apiKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, role: 'owner' }),
-  });
-  expect(invited.status).toBe(201);
-  const { inviteUrl } = (await invited.json()) as { inviteUrl: string };
-  const accepted = await fetch(`${waypost.url}/v1/invites/accept`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token: new URL(inviteUrl).pathname.split('/').at(-1), password }),
-  });
-  expect(accepted.status).toBe(200);
-  return { email, password };
-}
-
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${screen}: ${violation.id} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
-  if (process.env.WAYPOST_CONSOLE_SCREENSHOTS) {
-    await page.screenshot({ path: `${process.env.WAYPOST_CONSOLE_SCREENSHOTS}/${screen.replace(/\W+/g, '-')}.png`, fullPage: true });
-  }
-}
-
-function clipboard(page: Page): Promise<string> {
-  return page.evaluate(() => navigator.clipboard.readText());
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

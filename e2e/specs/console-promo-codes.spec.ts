@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test, type WaypostServer } from '../fixtures.js';
+import { expectNoSeriousViolations } from '../console.js';
 
 /**
  * The console's promo-code walk-through (issue #16), found by role and accessible name only (SPEC §12's names): a
@@ -186,13 +186,4 @@ async function signIn(page: Page, user: { email: string; password: string }): Pr
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
-
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${screen}: ${violation.id} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
-  if (process.env.WAYPOST_CONSOLE_SCREENSHOTS) {
-    await page.screenshot({ path: `${process.env.WAYPOST_CONSOLE_SCREENSHOTS}/${screen.replace(/\W+/g, '-')}.png`, fullPage: true });
-  }
 }
