@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,18 +13,18 @@ const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
- * Running as root, file modes do not stop the process: the cases about permissions run the CLI as `nobody`
- * instead, which reads the checkout (world-readable) like any other user.
+ * Running as root, file modes do not stop the process: the cases about permissions run the CLI as root without the
+ * capabilities that override them (`setpriv`), so that the checkout and its Node stay reachable wherever the clone is
+ * (a `mktemp -d` folder is closed to every other user).
  */
-const NOBODY = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+const WITHOUT_OVERRIDE = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-all', '--'] : [];
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 
-/** A temp folder that `nobody` may use too. */
+/** A temp folder, removed after the file's tests. */
 function tempFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'waypost-startup-'));
-  chmodSync(folder, 0o777);
   folders.push(folder);
   return folder;
 }
@@ -43,11 +43,11 @@ afterAll(() => running.forEach((child) => child.kill('SIGKILL')));
  * Runs `node [script] ARGS` and waits for it to end: what a user sees of a start that fails. It is waited for, not
  * timed, so that a busy machine does not fail the test; one that never ends runs into the test's timeout.
  */
-function run(args: string[], options: { env?: Record<string, string>; user?: { uid: number; gid: number }; script?: string; cwd?: string } = {}): Promise<Finished> {
-  const child = spawn(process.execPath, options.script ? [options.script, ...args] : ['--import', 'tsx', 'src/cli.ts', ...args], {
+function run(args: string[], options: { env?: Record<string, string>; unprivileged?: boolean; script?: string; cwd?: string } = {}): Promise<Finished> {
+  const command = [...(options.unprivileged ? WITHOUT_OVERRIDE : []), process.execPath, ...(options.script ? [options.script] : ['--import', 'tsx', 'src/cli.ts']), ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd ?? SERVER_ROOT,
     env: { ...process.env, WAYPOST_PUBLIC_URL: '', ...options.env },
-    ...options.user,
   });
   let stdout = '';
   let stderr = '';
@@ -106,8 +106,7 @@ describe('a server that cannot start', PROCESS_TESTS, () => {
     const databaseUrl = `file:${join(folder, 'waypost.db')}`;
     await runCli(['migrate', '--database-url', databaseUrl]);
     chmodSync(join(folder, 'waypost.db'), 0o444);
-    if (NOBODY) chownSync(join(folder, 'waypost.db'), NOBODY.uid, NOBODY.gid);
-    const result = await run(['serve', '--port', '0', '--database-url', databaseUrl], { user: NOBODY });
+    const result = await run(['serve', '--port', '0', '--database-url', databaseUrl], { unprivileged: true });
     expectRefused(result, /^waypost: the SQLite database .*waypost\.db is read-only for this user: .*WAYPOST_DATABASE_URL \(--database-url\)/);
   });
 
@@ -116,8 +115,8 @@ describe('a server that cannot start', PROCESS_TESTS, () => {
     const folder = tempFolder();
     expectRefused(await run(['serve', '--port', '0', '--database-url', `file:${folder}`]), /^waypost: the SQLite database path .* is a folder, not a file: .*WAYPOST_DATABASE_URL/);
     const closed = join(folder, 'closed');
-    mkdirSync(closed, { mode: 0o700 });
-    const result = await run(['serve', '--port', '0', '--database-url', `file:${join(closed, 'w.db')}`], { user: NOBODY });
+    mkdirSync(closed, { mode: 0o500 });
+    const result = await run(['serve', '--port', '0', '--database-url', `file:${join(closed, 'w.db')}`], { unprivileged: true });
     expectRefused(result, /^waypost: no permission to create or write the SQLite database .*closed\/w\.db.*WAYPOST_DATABASE_URL/);
   });
 
