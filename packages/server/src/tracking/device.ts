@@ -1,5 +1,6 @@
 import type { Device } from '@waypost/schema';
 import { isbot } from 'isbot';
+import { memoizeByString } from './memo.js';
 
 // An Android tablet is an Android browser that leaves out "Mobile"; "Tablet PC" is a Windows laptop with a touch screen.
 const TABLET = /ipad|tablet(?! pc)|kindle|silk\/|playbook|\bsm-t\d|\bgt-p\d|nexus (?:7|9|10)\b/i;
@@ -14,12 +15,20 @@ const MOBILE = /mobi|iphone|ipod|windows phone|iemobile|opera mini|blackberry|bb
  */
 export function deviceFromUserAgent(userAgent: string | undefined): Device {
   const ua = userAgent?.trim() ?? '';
-  if (ua === '' || isbot(ua)) return 'bot';
+  if (ua === '') return 'bot';
+  // Each user agent is classified once while it is among the last 2,000 seen; longer ones than a browser sends are
+  // classified every time, so that what is remembered stays a few MB.
+  return ua.length <= 1024 ? remembered(ua) : classify(ua);
+}
+
+const classify = (ua: string): Device => {
+  if (isbot(ua)) return 'bot';
   if (TABLET.test(ua)) return 'tablet';
   if (ANDROID.test(ua) && !MOBILE.test(ua)) return 'tablet';
   if (MOBILE.test(ua)) return 'mobile';
   return 'desktop';
-}
+};
+const remembered = memoizeByString(classify, 2000);
 
 /** What a request tells of the visit, beyond its user agent. */
 export interface VisitRequest {

@@ -1,4 +1,5 @@
 import Bowser from 'bowser';
+import { memoizeByString } from './memo.js';
 
 export const VISIT_OS = ['windows', 'macos', 'ios', 'android', 'linux', 'chromeos'] as const;
 export type VisitOs = (typeof VISIT_OS)[number];
@@ -40,15 +41,22 @@ const UNKNOWN: UserAgentInfo = Object.freeze({ os: null, browser: null });
 
 /**
  * The OS and browser of a visit, in the campaign filters' terms (README, Campaigns), or null for what they do not
- * name. Only the two parts a filter reads are parsed; nothing is cached, so memory stays flat whatever arrives.
+ * name. Only the two parts a filter reads are parsed, and each user agent once while it is among the last
+ * {@link REMEMBERED_AGENTS} seen.
  */
 export function userAgentInfo(userAgent: string | undefined): UserAgentInfo {
   const ua = userAgent?.trim().slice(0, 1024) ?? '';
-  if (ua === '') return UNKNOWN;
+  return ua === '' ? UNKNOWN : parsed(ua);
+}
+
+/** How many distinct user agents are remembered with what they say (a few MB at most: agents are cut at 1 KB). */
+export const REMEMBERED_AGENTS = 2000;
+
+const parsed = memoizeByString((ua): UserAgentInfo => {
   // Parsing skipped up front: only the OS and browser are read, each parsed on demand, not the engine and platform.
   const parser = Bowser.getParser(ua, true);
   const os = OS_NAMES[parser.getOSName()] ?? null;
   const inApp = IN_APP.find(([pattern]) => pattern.test(ua));
   const browser = inApp ? inApp[1] : (BROWSER_NAMES[parser.getBrowserName()] ?? null);
-  return { os, browser };
-}
+  return Object.freeze({ os, browser });
+}, REMEMBERED_AGENTS);
