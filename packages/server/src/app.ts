@@ -9,7 +9,8 @@ import type { AppContext } from './context.js';
 import { type CountryLookup, countryLookupFor } from './geo/geoip.js';
 import { accessLog } from './http/access-log.js';
 import { Api } from './http/api.js';
-import { errorHandler, notFoundHandler } from './http/errors.js';
+import { errorHandler, notFoundHandler, sendError } from './http/errors.js';
+import { installLane, type RequestHook } from './http/lane.js';
 import { Metrics, metricsEndpoint } from './metrics.js';
 import { sessionSettings } from './accounts/sessions.js';
 import { affiliateNetworkRoutes } from './routes/affiliate-networks.js';
@@ -32,7 +33,7 @@ import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { userRoutes } from './routes/users.js';
 import { browserScript } from './routes/script.js';
-import { campaignTrackingRoutes } from './routes/campaign-tracking.js';
+import { campaignLaneRoutes } from './routes/campaign-tracking.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -73,13 +74,16 @@ export function createApp({
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
-  if (config.accessLog) app.use(accessLog());
-  if (metrics) app.use(metrics.requests());
-  app.use((req, res, next) => {
+  // Every request, on the tracking lane too: the access log, the metrics, and the request id.
+  const hooks: RequestHook[] = [];
+  if (config.accessLog) hooks.push(accessLog());
+  if (metrics) hooks.push(metrics.requests());
+  hooks.push((req, res, next) => {
     const incoming = req.get('x-request-id');
     res.setHeader('X-Request-Id', incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID());
     next();
   });
+  for (const hook of hooks) app.use(hook);
   // API answers are per key and per moment: never cached, never sniffed (README, Security). The browser endpoints under
   // /v1 are called cross-origin by design, so no Cross-Origin-Resource-Policy.
   app.use('/v1', helmet({ crossOriginResourcePolicy: false }), (_req, res, next) => {
@@ -92,7 +96,6 @@ export function createApp({
 
   const router = express.Router();
   const trackingBodyErrors = trackingRoutes(router, context);
-  campaignTrackingRoutes(router, context);
   const api = new Api(router, store, { clock, settings: sessionSettings(config) });
   offerRoutes(api, context);
   publisherRoutes(api, context);
@@ -130,5 +133,7 @@ export function createApp({
   // Mounted on the app, not the router: the app-wide JSON parser fails before the router is entered.
   app.use(trackingBodyErrors);
   app.use(errorHandler(log));
+  // The busiest public links skip Express's router (http/lane.ts).
+  installLane(app, campaignLaneRoutes(context), hooks, (error, res) => sendError(res, error, log));
   return app;
 }

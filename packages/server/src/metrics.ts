@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ConversionResult, DeliveryKind } from '@waypost/schema';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ApiError } from './http/errors.js';
+import type { HookRequest, RequestHook } from './http/lane.js';
 import { DatabaseBusyError, type Store } from './storage/index.js';
 import type { ClickRecord, ConversionRecord, DeliveryAttempt } from './storage/store.js';
 
@@ -110,7 +111,7 @@ export class Metrics {
   }
 
   /** Counts every request and times it; mount it first. */
-  requests(): RequestHandler {
+  requests(): RequestHook {
     return (req, res, next) => {
       const started = performance.now();
       res.once('finish', () => {
@@ -168,7 +169,7 @@ export function metricsEndpoint(metrics: Metrics, token: string): RequestHandler
  * The route pattern that answered (`/c/:offerId`). Every router is mounted at the root, so the route's own path is
  * the whole pattern; a route declared for several paths is labelled with all of them.
  */
-function routeOf(req: Request): string {
+function routeOf(req: HookRequest): string {
   const path: unknown = req.route?.path;
   if (typeof path === 'string') return path;
   if (Array.isArray(path)) return path.join('|');

@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
 import { truncateIp } from '../tracking/ip.js';
+import type { RequestHook } from './lane.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -13,7 +13,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * `Authorization`, which is not logged), and the address is cut to its network as in clicks (203.0.113.0 for
  * 203.0.113.7; an IPv6 address to its /48), still an address that the parsers accept.
  */
-export function accessLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): RequestHandler {
+export function accessLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): RequestHook {
   return (req, res, next) => {
     const at = new Date();
     res.once('finish', () => {

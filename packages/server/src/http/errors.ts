@@ -1,4 +1,5 @@
 import { describeIssues, type ErrorIssue, type ErrorResponse } from '@waypost/schema';
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DatabaseBusyError } from '../storage/index.js';
 
@@ -87,14 +88,18 @@ export function toApiError(error: unknown): ApiError | undefined {
 
 /** The last middleware: JSON errors only, never a stack trace or an HTML page. */
 export function errorHandler(log: (error: unknown) => void): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
-    const apiError = toApiError(error);
-    if (!apiError) log(withoutBody(error));
-    const known = apiError ?? new ApiError(500, 'internal_error', 'internal error; the request can be retried');
-    if (res.headersSent) return;
-    for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
-    res.status(known.status).json(known.toBody());
-  };
+  return (error, _req, res, _next) => sendError(res, error, log);
+}
+
+/** Answers with the error's status and body (a 500 for what is no {@link ApiError}, which is logged). */
+export function sendError(res: ServerResponse, error: unknown, log: (error: unknown) => void): void {
+  const apiError = toApiError(error);
+  if (!apiError) log(withoutBody(error));
+  const known = apiError ?? new ApiError(500, 'internal_error', 'internal error; the request can be retried');
+  if (res.headersSent) return;
+  const body = JSON.stringify(known.toBody());
+  res.writeHead(known.status, { ...known.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /** A body parser's error carries the raw body, tokens and all; the log gets a copy without it. */

@@ -1,13 +1,15 @@
 import { ClickIdSchema, CreateCampaignVisitParamsSchema, toErrorIssues, type VisitResponse } from '@waypost/schema';
-import type { Request, Response, Router } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Request } from 'express';
 import type { AppContext } from '../context.js';
 import { primaryLanguage } from '../domain/campaign-filters.js';
 import { adClickIdsFrom, recordVisit, subIdsFrom } from '../engine/clicks.js';
 import { type CampaignVisitInput, followLanderClick, hopTokens, recordCampaignVisit } from '../engine/campaign-visits.js';
 import { ApiError } from '../http/errors.js';
+import { type LaneRoute, type TrackingRequest, writeAnswer } from '../http/lane.js';
 import { withoutNul } from '../http/nul.js';
 import { originAllowed, readCookie, serializeCookie, truncateIp, visitDevice } from '../tracking/index.js';
-import { metaRefreshPage, type RedirectAnswer, redirectAnswer, type RedirectMode } from '../tracking/redirect-pages.js';
+import { metaRefreshPage, redirectAnswer, type RedirectMode } from '../tracking/redirect-pages.js';
 import { userAgentInfo } from '../tracking/user-agent.js';
 import { CLICK_COOKIE, CLICK_COOKIE_DAYS, notFoundPage, visitCountry } from './tracking.js';
 
@@ -20,7 +22,7 @@ const VISITOR_COOKIE_DAYS = 400;
 const CAMPAIGN_REF = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What a request tells of the visit, beyond the query. */
-function visitInput(context: AppContext, req: Request, query: Record<string, unknown>, referrer: string | null, landingUrl: string | null): CampaignVisitInput {
+function visitInput(context: AppContext, req: TrackingRequest, query: Record<string, unknown>, referrer: string | null, landingUrl: string | null): CampaignVisitInput {
   const userAgent = req.get('user-agent')?.trim() ?? '';
   const device = visitDevice(req);
   const { os, browser } = userAgentInfo(userAgent);
@@ -48,19 +50,15 @@ function visitInput(context: AppContext, req: Request, query: Record<string, unk
   };
 }
 
-function send(res: Response, answer: RedirectAnswer): void {
-  res.status(answer.status).set(answer.headers).send(answer.body);
-}
-
 /**
- * The public campaign endpoints (README, Campaigns): the campaign link `GET /t/:campaign`, the double-meta hop
- * `GET /r/:token` and the lander's click URL `GET /click/:n`.
+ * The public campaign endpoints (README, Campaigns), on the tracking lane (http/lane.ts): the campaign link
+ * `GET /t/:campaign`, the double-meta hop `GET /r/:token` and the lander's click URL `GET /click/:n`.
  */
-export function campaignTrackingRoutes(router: Router, context: AppContext): void {
+export function campaignLaneRoutes(context: AppContext): LaneRoute[] {
   const { store, config, clock } = context;
   const publicUrl = config.publicUrl.replace(/\/+$/, '');
 
-  const cookies = (req: Request, clickId: string | null, visitor: string | null): string[] => {
+  const cookies = (req: TrackingRequest, clickId: string | null, visitor: string | null): string[] => {
     const secure = req.secure;
     const set: string[] = [];
     if (clickId) set.push(serializeCookie(CLICK_COOKIE, clickId, { maxAgeSeconds: CLICK_COOKIE_DAYS * 86_400, path: '/', secure, httpOnly: true, sameSite: 'Lax' }));
@@ -68,54 +66,62 @@ export function campaignTrackingRoutes(router: Router, context: AppContext): voi
     return set;
   };
 
-  /** Answers with the campaign's redirect mode, or the 404 page when the target is no http(s) URL. */
-  const answer = async (res: Response, mode: RedirectMode, target: string | null) => {
-    if (!target) return notFoundPage(res);
-    const tokens = mode === 'double_meta' ? await hopTokens(store) : undefined;
-    const page = redirectAnswer(mode, target, (url) => `${publicUrl}/r/${tokens!.sign(url, clock.now())}`);
-    if (!page) return notFoundPage(res);
-    send(res, page);
+  /** The 404 page, with the visitor's cookie when one was made. */
+  const notFound = (res: ServerResponse, setCookies: string[] = []) => {
+    for (const cookie of setCookies) res.appendHeader('Set-Cookie', cookie);
+    notFoundPage(res);
   };
 
-  // GET /t/:campaign — the campaign link.
-  router.get('/t/:campaign', async (req, res) => {
-    const ref = req.params.campaign;
-    const campaign = CAMPAIGN_REF.test(ref) ? await store.campaigns.getByIdOrAlias(ref) : undefined;
-    if (!campaign || campaign.status !== 'active' || campaign.archivedAt !== null) return notFoundPage(res);
-    const query = withoutNul(req.query as Record<string, unknown>);
-    const outcome = await recordCampaignVisit(context, campaign, visitInput(context, req, query, req.get('referer') ?? null, null));
-    const sentVisitor = readCookie(req.get('cookie'), VISITOR_COOKIE);
-    const visitor = outcome.visitor !== sentVisitor ? outcome.visitor : null;
-    res.setHeader('Cache-Control', 'no-store');
-    if (outcome.kind === 'not_found') {
-      if (visitor) res.setHeader('Set-Cookie', cookies(req, null, visitor));
-      return notFoundPage(res);
-    }
-    if (outcome.kind === 'redirect') {
-      if (visitor) res.setHeader('Set-Cookie', cookies(req, null, visitor));
-      return answer(res, campaign.redirect, outcome.url);
-    }
-    res.setHeader('Set-Cookie', cookies(req, outcome.click.id, visitor));
-    await answer(res, campaign.redirect, outcome.target);
-  });
+  /** Answers with the campaign's redirect mode, or the 404 page when the target is no http(s) URL. */
+  const answer = async (res: ServerResponse, mode: RedirectMode, target: string | null, setCookies: string[]) => {
+    const tokens = target && mode === 'double_meta' ? await hopTokens(store) : undefined;
+    const page = target ? redirectAnswer(mode, target, (url) => `${publicUrl}/r/${tokens!.sign(url, clock.now())}`) : null;
+    if (!page) return notFound(res, setCookies);
+    writeAnswer(res, page.status, setCookies.length > 0 ? { ...page.headers, 'Set-Cookie': setCookies } : page.headers, page.body);
+  };
 
-  // GET /r/:token — the second hop of a double meta refresh: only to a target this server signed, for a short while.
-  router.get('/r/:token', async (req, res) => {
-    const target = (await hopTokens(store)).verify(req.params.token, clock.now());
-    if (!target) return notFoundPage(res);
-    send(res, metaRefreshPage(target));
-  });
-
-  // GET /click/:n — the lander's call to action.
-  router.get('/click/:n', async (req, res) => {
-    const slot = /^(?:[1-9]|10)$/.test(req.params.n) ? Number(req.params.n) : undefined;
-    const cid = typeof req.query.cid === 'string' && req.query.cid !== '' ? req.query.cid : readCookie(req.get('cookie'), CLICK_COOKIE);
-    if (!slot || !cid || !ClickIdSchema.safeParse(cid).success) return notFoundPage(res);
-    const outcome = await followLanderClick(context, cid, slot);
-    if (outcome.kind === 'not_found') return notFoundPage(res);
-    res.setHeader('Set-Cookie', cookies(req, outcome.click.id, null));
-    await answer(res, outcome.campaign?.redirect ?? '302', outcome.target);
-  });
+  return [
+    {
+      // The campaign link.
+      path: '/t/:campaign',
+      async handle(req, res) {
+        const ref = req.params.campaign!;
+        const campaign = CAMPAIGN_REF.test(ref) ? await store.campaigns.getByIdOrAlias(ref) : undefined;
+        if (!campaign || campaign.status !== 'active' || campaign.archivedAt !== null) return notFoundPage(res);
+        const query = withoutNul(req.query);
+        const input = visitInput(context, req, query, req.get('referer') ?? null, null);
+        const outcome = await recordCampaignVisit(context, campaign, input);
+        const visitor = outcome.visitor !== input.visitorCookie ? outcome.visitor : null;
+        res.setHeader('Cache-Control', 'no-store');
+        if (outcome.kind === 'not_found') return notFound(res, cookies(req, null, visitor));
+        if (outcome.kind === 'redirect') return answer(res, campaign.redirect, outcome.url, cookies(req, null, visitor));
+        await answer(res, campaign.redirect, outcome.target, cookies(req, outcome.click.id, visitor));
+      },
+    },
+    {
+      // The second hop of a double meta refresh: only to a target this server signed, for a short while.
+      path: '/r/:token',
+      async handle(req, res) {
+        const target = (await hopTokens(store)).verify(req.params.token!, clock.now());
+        if (!target) return notFoundPage(res);
+        const page = metaRefreshPage(target);
+        writeAnswer(res, page.status, page.headers, page.body);
+      },
+    },
+    {
+      // The lander's call to action.
+      path: '/click/:n',
+      async handle(req, res) {
+        const n = req.params.n!;
+        const slot = /^(?:[1-9]|10)$/.test(n) ? Number(n) : undefined;
+        const cid = typeof req.query.cid === 'string' && req.query.cid !== '' ? req.query.cid : readCookie(req.get('cookie'), CLICK_COOKIE);
+        if (!slot || !cid || !ClickIdSchema.safeParse(cid).success) return notFoundPage(res);
+        const outcome = await followLanderClick(context, cid, slot);
+        if (outcome.kind === 'not_found') return notFoundPage(res);
+        await answer(res, outcome.campaign?.redirect ?? '302', outcome.target, cookies(req, outcome.click.id, null));
+      },
+    },
+  ];
 }
 
 /**

@@ -6,12 +6,14 @@ import {
   type VisitResponse,
 } from '@waypost/schema';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
 import { adClickIdsFrom, destinationFor, recordClick, recordVisit, resolveTarget, subIdsFrom } from '../engine/clicks.js';
 import { type ConversionInput, type ConversionOutcome, ConversionError, recordConversion } from '../engine/conversions.js';
 import { readConversionParams } from '../engine/network-params.js';
 import { addToRollups } from '../engine/rollups.js';
 import { ApiError, bodyError, toApiError } from '../http/errors.js';
+import { type TrackingRequest, writeAnswer } from '../http/lane.js';
 import { withoutNul } from '../http/nul.js';
 import type { PostbackLogRecord } from '../storage/store.js';
 import { campaignDirectVisit } from './campaign-tracking.js';
@@ -31,10 +33,10 @@ export const CLICK_COOKIE = 'waypost_cid';
 export const CLICK_COOKIE_DAYS = 90;
 
 /** The plain page of an unknown or unusable tracking link. */
-export const notFoundPage = (res: Response) => res.status(404).type('text/plain').send('This link is not available.\n');
+export const notFoundPage = (res: ServerResponse): void => writeAnswer(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'This link is not available.\n');
 
 /** The visitor's country: the trusted header when present, else the address the proxy settings give, before truncation. */
-export function visitCountry({ config, countryLookup }: AppContext, req: Request): string | null {
+export function visitCountry({ config, countryLookup }: AppContext, req: TrackingRequest): string | null {
   const value = config.countryHeader === 'off' ? undefined : req.get(config.countryHeader)?.trim().toUpperCase();
   if (value && /^[A-Z]{2}$/.test(value) && value !== 'XX' && value !== 'T1') return value;
   return countryLookup?.country(req.ip) ?? null;
