@@ -52,6 +52,22 @@ describe('campaign filters', () => {
     expect(passes({ type: 'ip', mode: 'allow', values: ['203.0.113.0/24', 'nonsense', '10.0.0.0/99'] }, { ip: '::ffff:203.0.113.9' })).toBe(true);
   });
 
+  it('matches IPv4 ranges at their edges, the whole space, and IPv6 rules of the mapped range', () => {
+    const allow = (values: string[], ip: string) => passes({ type: 'ip', mode: 'allow', values }, { ip });
+    expect(allow(['255.255.255.0/24'], '255.255.255.255')).toBe(true);
+    expect(allow(['255.255.255.0/24'], '255.255.254.255')).toBe(false);
+    expect(allow(['128.0.0.0/1'], '200.1.2.3')).toBe(true);
+    expect(allow(['128.0.0.0/1'], '127.255.255.255')).toBe(false);
+    expect(allow(['10.0.0.7/24'], '10.0.0.200')).toBe(true);
+    expect(allow(['0.0.0.0/0'], '8.8.8.8')).toBe(true);
+    expect(allow(['192.0.2.1'], '192.0.2.1')).toBe(true);
+    expect(allow(['192.0.2.1'], '192.0.2.2')).toBe(false);
+    // An IPv6 rule over IPv4-mapped addresses takes the IPv4 visitors in it, as Node's BlockList does.
+    expect(allow(['::1/128', '::ffff:c633:6400/120'], '198.51.100.9')).toBe(true);
+    expect(allow(['::1/128', '::ffff:c633:6400/120'], '198.51.101.9')).toBe(false);
+    expect(allow(['::/0'], '203.0.113.1')).toBe(true);
+  });
+
   it('matches a referrer domain with its subdomains but not a look-alike', () => {
     const filter: StreamFilter = { type: 'referrer', mode: 'allow', values: ['https://Example.com/path', '*.facebook.com'] };
     expect(passes(filter, { referrer: 'https://a.b.example.com/x' })).toBe(true);
