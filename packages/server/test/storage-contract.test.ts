@@ -357,6 +357,28 @@ describe.each(backends())('the %s store', (backend) => {
     }
   });
 
+  it('keeps the last saved visitor of a batch and drops those of a transaction that throws', async () => {
+    const store = await openFresh();
+    const visitor = (name: string, at: number, streamId: string) => ({
+      campaignId: 'cmp_put', visitor: name, lastSeenAt: new Date(at), streamId, landerId: null, offerId: 'off_put', streams: { [streamId]: at },
+    });
+    // Started together, so that SQLite commits them as one batch: the same visitor saved three times, another one
+    // saved by a transaction that throws afterwards.
+    const results = await Promise.allSettled([
+      store.transaction((tx) => tx.campaignVisits.saveVisitor(visitor('returning', 1_000, 'str_first'))),
+      store.transaction((tx) => tx.campaignVisits.saveVisitor(visitor('returning', 2_000, 'str_second'))),
+      store.transaction(async (tx) => {
+        await tx.campaignVisits.saveVisitor(visitor('dropped', 2_500, 'str_any'));
+        throw new Error('boom');
+      }),
+      store.transaction((tx) => tx.campaignVisits.saveVisitor(visitor('returning', 3_000, 'str_third'))),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const saved = await store.campaignVisits.getVisitor('cmp_put', 'returning');
+    expect([saved?.lastSeenAt.getTime(), saved?.streamId, saved?.streams]).toEqual([3_000, 'str_third', { str_third: 3_000 }]);
+    expect(await store.campaignVisits.getVisitor('cmp_put', 'dropped')).toBeUndefined();
+  });
+
   it('serves offers from memory only until this process changes them or the cache expires', async () => {
     const url = await freshDatabaseUrl(backend);
     const store = await openFresh(url);

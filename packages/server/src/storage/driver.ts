@@ -21,6 +21,12 @@ export interface SqlExecutor {
    * commits or rolls back with the transaction either way.
    */
   append(table: string, columns: readonly string[], values: readonly unknown[]): Promise<void>;
+  /**
+   * An upsert that sets a row's values by its key, and that nothing reads back in the same transaction: `sql` takes
+   * the `key` and then `values` as parameters. A driver may hold it until the commit, where the last one of each key
+   * wins; it commits or rolls back with the transaction either way.
+   */
+  put(sql: string, key: readonly unknown[], values: readonly unknown[]): Promise<void>;
 }
 
 export interface SqlDriver extends SqlExecutor {

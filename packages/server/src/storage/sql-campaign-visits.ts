@@ -170,9 +170,8 @@ export function campaignVisitRepository(db: SqlExecutor): CampaignVisitRepositor
       };
     },
     async saveVisitor(record) {
-      await db.run(UPSERT_VISITOR, [
-        record.campaignId,
-        record.visitor,
+      // Nothing reads the row back in the visit's transaction: SQLite writes it with the batch's other visits.
+      await db.put(UPSERT_VISITOR, [record.campaignId, record.visitor], [
         record.lastSeenAt.getTime(),
         record.streamId,
         record.landerId,

@@ -42,6 +42,9 @@ export function openPostgres(connectionString: string): SqlDriver {
     async append(table, columns, values) {
       await query(client, insertSql(table, columns), values, observers);
     },
+    async put(sql, key, values) {
+      await query(client, sql, [...key, ...values], observers);
+    },
   });
 
   return {

@@ -36,7 +36,8 @@ interface Prepared {
  * Writes are durable before they are acknowledged (WAL, synchronous=FULL) and group-committed: every transaction
  * queued during one turn of the event loop runs in one SQLite transaction, and one fsync commits them all. A
  * transaction opens its own savepoint before its first write, so a failing one rolls back without touching its
- * neighbours; one that only reads, accumulates and appends (a click) needs none, as what it holds is simply dropped.
+ * neighbours; one that only reads, accumulates, appends and puts (a click, a campaign visit) needs none, as what it
+ * holds is simply dropped.
  * Every call goes through one FIFO lock, so an async transaction never interleaves with another request's queries.
  *
  * Another process may hold SQLite's write lock (a backup, the CLI, a second server). SQLite's own busy handler
@@ -133,6 +134,9 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
     async append(table, columns, values) {
       await direct.run(insertSql(table, columns), values);
     },
+    async put(sql, key, values) {
+      await direct.run(sql, [...key, ...values]);
+    },
   };
 
   /**
@@ -156,6 +160,8 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
    * separate INSERT) and table: one multi-row INSERT per chunk of rows at commit.
    */
   type Appended = Map<readonly string[], Map<string, (readonly unknown[])[]>>;
+  /** Held puts by statement, then by row key: the last one of a key wins. */
+  type Put = Map<string, Map<string, readonly unknown[]>>;
   const APPEND_CHUNK = 32;
   const writeAppended = async (appended: Appended) => {
     for (const [columns, tables] of appended) {
@@ -240,10 +246,12 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
       const settled: (() => void)[] = [];
       const batchHeld: Held = new Map();
       const batchAppended: Appended = new Map();
+      const batchPut: Put = new Map();
       try {
         for (const item of batch) {
           const itemDeltas: Delta[] = [];
           const itemAppended: { table: string; columns: readonly string[]; values: readonly unknown[] }[] = [];
+          const itemPut: { sql: string; key: readonly unknown[]; values: readonly unknown[] }[] = [];
           let savepoint = false;
           const beforeWrite = () => {
             if (!savepoint) db.exec('SAVEPOINT waypost_tx');
@@ -255,6 +263,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
             run: (sql, params) => (beforeWrite(), direct.run(sql, params)),
             accumulate: async (sql, key, values) => void itemDeltas.push({ sql, key, values }),
             append: async (table, columns, values) => void itemAppended.push({ table, columns, values }),
+            put: async (sql, key, values) => void itemPut.push({ sql, key, values }),
             [BEFORE_WRITE]: beforeWrite,
           };
           try {
@@ -268,6 +277,11 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
               if (!rows) tables.set(table, (rows = []));
               rows.push(values);
             }
+            for (const { sql, key, values } of itemPut) {
+              let rows = batchPut.get(sql);
+              if (!rows) batchPut.set(sql, (rows = new Map()));
+              rows.set(key.join('\u0001'), [...key, ...values]);
+            }
             settled.push(() => item.resolve(result));
           } catch (error) {
             if (savepoint) {
@@ -278,6 +292,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
           }
         }
         await writeAppended(batchAppended);
+        for (const [sql, rows] of batchPut) for (const params of rows.values()) await direct.run(sql, params);
         for (const [sql, rows] of batchHeld) {
           for (const { key, values } of rows.values()) if (values.some((value) => value !== 0)) await direct.run(sql, [...key, ...values]);
         }
@@ -334,6 +349,7 @@ export function openSqlite(path: string, { busyTimeoutMs = 5000 }: SqliteOptions
     run: (sql, params) => transaction((tx) => tx.run(sql, params)),
     accumulate: (sql, key, values) => transaction((tx) => tx.accumulate(sql, key, values)),
     append: (table, columns, values) => transaction((tx) => tx.append(table, columns, values)),
+    put: (sql, key, values) => transaction((tx) => tx.put(sql, key, values)),
     transaction,
     async exec(script, tx) {
       if (tx) {
