@@ -280,10 +280,30 @@ async function campaigns() {
   });
   const bare = await spawnServer(['bench/bare.ts']);
   const waypost = await spawnServer(['src/cli.ts', 'serve', '--port', '0', '--database-url', databaseUrl]);
-  const browser = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36', 'accept-language': 'en-US,en;q=0.9' };
+  const browser = { 'accept-language': 'en-US,en;q=0.9' };
+  // The first is every visit's browser; the last measure has visits come from all of them in turn, so that each batch
+  // of visits adds to several rollup rows (OS and browser are rollup dimensions), as mixed real traffic does.
+  const agents = [
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36 Edg/123.0.2420.81',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0',
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 OPR/108.0.0.0',
+    'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  ];
   let visitor = 0;
-  const newVisitors = [{ setupRequest: (request: Record<string, any>) => ({ ...request, path: `/t/${campaignId}?zone=x&cid=bench`, headers: { ...request.headers, cookie: `waypost_v=bench-new-${String(visitor++).padStart(10, '0')}` } }) }];
-  const knownVisitors = [{ setupRequest: (request: Record<string, any>) => ({ ...request, path: `/t/${campaignId}?zone=x&cid=bench`, headers: { ...request.headers, cookie: `waypost_v=bench-known-${String(visitor++ % VISITORS).padStart(8, '0')}` } }) }];
+  const visit = (request: Record<string, any>, cookie: string, agent: string) => ({
+    ...request,
+    path: `/t/${campaignId}?zone=x&cid=bench`,
+    headers: { ...request.headers, 'user-agent': agent, cookie },
+  });
+  const newVisitors = [{ setupRequest: (request: Record<string, any>) => visit(request, `waypost_v=bench-new-${String(visitor++).padStart(10, '0')}`, agents[0]!) }];
+  const knownVisitors = [{ setupRequest: (request: Record<string, any>) => visit(request, `waypost_v=bench-known-${String(visitor++ % VISITORS).padStart(8, '0')}`, agents[0]!) }];
+  const mixedVisitors = [
+    { setupRequest: (request: Record<string, any>) => visit(request, `waypost_v=bench-mixed-${String(visitor).padStart(10, '0')}`, agents[visitor++ % agents.length]!) },
+  ];
   const tracked = (requests: typeof newVisitors, seconds: number) => load(`${waypost.url}/t/${campaignId}`, { seconds, headers: browser, requests: requests as never });
   await load(`${bare.url}/c/x`, { seconds: 2 });
   let answered = (await tracked(newVisitors, 2)).total;
@@ -302,6 +322,8 @@ async function campaigns() {
   const fresh = await measure(newVisitors);
   visitor = 0;
   const known = await measure(knownVisitors);
+  visitor = 0;
+  const mixed = await measure(mixedVisitors);
   await waypost.stop();
   await bare.stop();
   const store = openStore(databaseUrl);
@@ -314,6 +336,8 @@ async function campaigns() {
   report('  server CPU per request, bare / tracked', fresh.cpu);
   report(`  the same, the visits returning as ${VISITORS.toLocaleString('en-US')} visitors already recorded`, line(known));
   report('  server CPU per request, bare / tracked', known.cpu);
+  report(`  the same, new visitors from ${agents.length} browsers in turn (more rollup rows a batch)`, line(mixed));
+  report('  server CPU per request, bare / tracked', mixed.cpu);
   report('  clicks stored afterwards / redirects answered', `${stored} / ${answered}`);
 }
 
