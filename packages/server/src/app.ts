@@ -34,7 +34,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { userRoutes } from './routes/users.js';
 import { browserScript } from './routes/script.js';
 import { campaignLaneRoutes } from './routes/campaign-tracking.js';
-import { trackingRoutes } from './routes/tracking.js';
+import { clickLaneRoute, trackingRoutes } from './routes/tracking.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import type { Store } from './storage/index.js';
@@ -134,6 +134,6 @@ export function createApp({
   app.use(trackingBodyErrors);
   app.use(errorHandler(log));
   // The busiest public links skip Express's router (http/lane.ts).
-  installLane(app, campaignLaneRoutes(context), hooks, (error, res) => sendError(res, error, log));
+  installLane(app, [clickLaneRoute(context), ...campaignLaneRoutes(context)], hooks, (error, res) => sendError(res, error, log));
   return app;
 }

@@ -10,6 +10,7 @@ import { createCampaign, toOffer, visit } from './support/campaigns.js';
 describe('the tracking lane', () => {
   let server: TestServer;
   let campaignId: string;
+  let offerId: string;
   const logged: unknown[] = [];
   // The access log goes to standard output: kept here, out of the test run's output.
   const output = vi.spyOn(process.stdout, 'write');
@@ -21,7 +22,7 @@ describe('the tracking lane', () => {
       env: { WAYPOST_TRUST_PROXY: 'loopback', WAYPOST_METRICS_TOKEN: 'lane-metrics-token-0123456789', WAYPOST_ACCESS_LOG: 'true' },
       log: (error) => logged.push(error),
     });
-    const offerId = (await server.createOffer({ url: 'https://shop.example/?c={click_id}&s1={sub1}' })).id;
+    offerId = (await server.createOffer({ url: 'https://shop.example/?c={click_id}&s1={sub1}' })).id;
     campaignId = (await createCampaign(server, { streams: [{ name: 'all', action: toOffer(offerId) }] })).id;
   });
   afterAll(async () => {
@@ -36,6 +37,12 @@ describe('the tracking lane', () => {
     expect(proxied.status).toBe(302);
     expect((await click(proxied.clickId)).ipPrefix).toBe('203.0.113.0/24');
     expect(proxied.headers.getSetCookie().every((cookie) => /; Secure/i.test(cookie))).toBe(true);
+
+    // The offer link too.
+    const offerLink = await server.request(`/c/${offerId}?sub1=x`, { key: null, headers: { 'x-forwarded-for': '203.0.113.77', 'x-forwarded-proto': 'https' } });
+    expect(offerLink.status).toBe(302);
+    const offerClick = /waypost_cid=([^;]+);.*; Secure/i.exec(offerLink.headers.getSetCookie().join('\n'))![1]!;
+    expect((await click(offerClick)).ipPrefix).toBe('203.0.113.0/24');
 
     const direct = await visit(server, campaignId);
     expect((await click(direct.clickId)).ipPrefix).toBe('127.0.0.0/24');

@@ -5,6 +5,7 @@ import {
   toErrorIssues,
   type VisitResponse,
 } from '@waypost/schema';
+import encodeUrl from 'encodeurl';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
@@ -13,7 +14,7 @@ import { type ConversionInput, type ConversionOutcome, ConversionError, recordCo
 import { readConversionParams } from '../engine/network-params.js';
 import { addToRollups } from '../engine/rollups.js';
 import { ApiError, bodyError, toApiError } from '../http/errors.js';
-import { type TrackingRequest, writeAnswer } from '../http/lane.js';
+import { type LaneRoute, type TrackingRequest, writeAnswer } from '../http/lane.js';
 import { withoutNul } from '../http/nul.js';
 import type { PostbackLogRecord } from '../storage/store.js';
 import { campaignDirectVisit } from './campaign-tracking.js';
@@ -40,6 +41,56 @@ export function visitCountry({ config, countryLookup }: AppContext, req: Trackin
   const value = config.countryHeader === 'off' ? undefined : req.get(config.countryHeader)?.trim().toUpperCase();
   if (value && /^[A-Z]{2}$/.test(value) && value !== 'XX' && value !== 'T1') return value;
   return countryLookup?.country(req.ip) ?? null;
+}
+
+/** The tracking link `GET /c/:offerId`, on the tracking lane (http/lane.ts). */
+export function clickLaneRoute(context: AppContext): LaneRoute {
+  const { store } = context;
+  return {
+    path: '/c/:offerId',
+    async handle(req, res) {
+      // NUL cannot be stored (http/nul.ts): a tracking parameter loses it rather than the visitor being lost.
+      const query = withoutNul(req.query);
+      const offerId = req.params.offerId!;
+      const requested = IdSchema.safeParse(offerId).success ? await store.offers.get(offerId) : undefined;
+      if (!requested) return notFoundPage(res);
+      // A repeated pub names no one publisher: refused like an unknown one rather than recorded without any.
+      if (Array.isArray(query.pub)) return notFoundPage(res);
+      const pub = typeof query.pub === 'string' && query.pub !== '' ? query.pub : undefined;
+      const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
+      if (pub && !publisher) return notFoundPage(res);
+      const target = await resolveTarget(context, requested);
+      if (!target) return notFoundPage(res);
+      const click = await recordClick(context, {
+        offer: target,
+        requestedOfferId: requested.id,
+        publisherId: publisher?.id ?? null,
+        rejectedReason: publisher?.status === 'paused' ? 'publisher_paused' : null,
+        subs: subIdsFrom(query),
+        source: 'redirect',
+        country: visitCountry(context, req),
+        device: visitDevice(req),
+        referrer: req.get('referer')?.slice(0, 2048) ?? null,
+        landingUrl: null,
+        adClickIds: adClickIdsFrom(query),
+        ipPrefix: truncateIp(req.ip),
+      });
+      const destination = await destinationFor(context, target, click);
+      if (!destination) return notFoundPage(res);
+      writeAnswer(
+        res,
+        302,
+        {
+          // Encoded as Express's res.redirect does: what may not stand in a URL is escaped, escapes already there kept.
+          Location: encodeUrl(destination),
+          'Set-Cookie': serializeCookie(CLICK_COOKIE, click.id, { maxAgeSeconds: CLICK_COOKIE_DAYS * 86_400, path: '/', secure: req.secure, httpOnly: true, sameSite: 'Lax' }),
+          'Cache-Control': 'no-store',
+          'Referrer-Policy': 'no-referrer-when-downgrade',
+        },
+        '',
+      );
+    },
+  };
 }
 
 /**
@@ -90,41 +141,6 @@ export function trackingRoutes(router: Router, context: AppContext): ErrorReques
       throw apiError;
     }
   };
-
-  // GET /c/:offerId — the tracking link.
-  router.get('/c/:offerId', async (req, res) => {
-    // NUL cannot be stored (http/nul.ts): a tracking parameter loses it rather than the visitor being lost.
-    const query = withoutNul(req.query as Record<string, unknown>);
-    const requested = IdSchema.safeParse(req.params.offerId).success ? await store.offers.get(req.params.offerId) : undefined;
-    if (!requested) return notFoundPage(res);
-    // A repeated pub names no one publisher: refused like an unknown one rather than recorded without any.
-    if (Array.isArray(query.pub)) return notFoundPage(res);
-    const pub = typeof query.pub === 'string' && query.pub !== '' ? query.pub : undefined;
-    const publisher = pub && IdSchema.safeParse(pub).success ? await store.publishers.get(pub) : undefined;
-    if (pub && !publisher) return notFoundPage(res);
-    const target = await resolveTarget(context, requested);
-    if (!target) return notFoundPage(res);
-    const click = await recordClick(context, {
-      offer: target,
-      requestedOfferId: requested.id,
-      publisherId: publisher?.id ?? null,
-      rejectedReason: publisher?.status === 'paused' ? 'publisher_paused' : null,
-      subs: subIdsFrom(query),
-      source: 'redirect',
-      country: countryOf(req),
-      device: visitDevice(req),
-      referrer: req.get('referer')?.slice(0, 2048) ?? null,
-      landingUrl: null,
-      adClickIds: adClickIdsFrom(query),
-      ipPrefix: truncateIp(req.ip),
-    });
-    const destination = await destinationFor(context, target, click);
-    if (!destination) return notFoundPage(res);
-    res.setHeader('Set-Cookie', serializeCookie(CLICK_COOKIE, click.id, { maxAgeSeconds: CLICK_COOKIE_DAYS * 86_400, path: '/', secure: req.secure, httpOnly: true, sameSite: 'Lax' }));
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer-when-downgrade');
-    res.redirect(302, destination);
-  });
 
   // Browser endpoints: JSON sent as text/plain, so that browsers skip the CORS preflight.
   const browserBody = express.text({ type: ['text/plain', 'application/json'], limit: '16kb' });
