@@ -96,6 +96,21 @@ async function seed(name: string, offer: Record<string, unknown>, fill?: (store:
 /** The middle value: this machine is a VM whose speed drifts between runs, so each pair is measured three times. */
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/**
+ * A 302 from Node's HTTP server without a framework, loaded once for 3 s: the floor under every route, for scale, now
+ * that the tracking links no longer go through Express's router.
+ */
+async function frameworkFree(): Promise<{ requestsPerSecond: number; micros: number }> {
+  const server = await spawnServer(['bench/bare-http.ts']);
+  await load(`${server.url}/c/x`, { seconds: 1 });
+  const { result, micros } = await cpuPerRequest(server, () => load(`${server.url}/c/x`, { seconds: 3 }));
+  await server.stop();
+  return { requestsPerSecond: result.requestsPerSecond, micros };
+}
+
+const scaleLine = (floor: { requestsPerSecond: number; micros: number }, tracked: number) =>
+  `${floor.requestsPerSecond.toFixed(0)} req/s, ${floor.micros.toFixed(0)} µs CPU a request; tracked at ${(tracked / floor.requestsPerSecond).toFixed(2)} of it`;
+
 async function clicks() {
   const bare = await spawnServer(['bench/bare.ts']);
   const { databaseUrl, offer, publisherId } = await seed('clicks', { payout: { model: 'cpa', amount: '1' } });
@@ -120,6 +135,7 @@ async function clicks() {
   }
   await waypost.stop();
   await bare.stop();
+  const floor = await frameworkFree();
   const store = openStore(databaseUrl);
   const stored = await store.clicks.count({ offerId: offer.id });
   await store.close();
@@ -132,6 +148,7 @@ async function clicks() {
     '  server CPU per request, bare / tracked (ratio)',
     `${median(rounds.map((round) => round.bareMicros)).toFixed(0)} µs / ${median(rounds.map((round) => round.trackedMicros)).toFixed(0)} µs (${median(rounds.map((round) => round.bareMicros / round.trackedMicros)).toFixed(2)})`,
   );
+  report('  for scale: a 302 from node:http, no framework', scaleLine(floor, middle.tracked.requestsPerSecond));
   for (const line of steady) report('  GET /c at a steady rate (open loop, target p99 ≤ 10 ms)', line);
   report('  clicks stored afterwards / redirects answered', `${stored} / ${answered}`);
 }
@@ -326,6 +343,7 @@ async function campaigns() {
   const mixed = await measure(mixedVisitors);
   await waypost.stop();
   await bare.stop();
+  const floor = await frameworkFree();
   const store = openStore(databaseUrl);
   const stored = await store.clicks.count({ source: 'campaign' });
   await store.close();
@@ -334,6 +352,7 @@ async function campaigns() {
   report('bare Express 5 route answering 302 (50 connections)', `${fresh.middle.bare.requestsPerSecond.toFixed(0)} req/s, p99 ${fresh.middle.bare.p99} ms`);
   report('GET /t/:campaign, 10 streams × 3 filters, 3 landers, 5 offers, each visit a new visitor', line(fresh));
   report('  server CPU per request, bare / tracked', fresh.cpu);
+  report('  for scale: a 302 from node:http, no framework', scaleLine(floor, fresh.middle.tracked.requestsPerSecond));
   report(`  the same, the visits returning as ${VISITORS.toLocaleString('en-US')} visitors already recorded`, line(known));
   report('  server CPU per request, bare / tracked', known.cpu);
   report(`  the same, new visitors from ${agents.length} browsers in turn (more rollup rows a batch)`, line(mixed));
