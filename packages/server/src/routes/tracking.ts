@@ -5,7 +5,6 @@ import {
   toErrorIssues,
   type VisitResponse,
 } from '@waypost/schema';
-import encodeUrl from 'encodeurl';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
@@ -15,6 +14,7 @@ import { readConversionParams } from '../engine/network-params.js';
 import { addToRollups } from '../engine/rollups.js';
 import { ApiError, bodyError, toApiError } from '../http/errors.js';
 import { type LaneRoute, type TrackingRequest, writeAnswer } from '../http/lane.js';
+import { encodeLocation } from '../tracking/redirect-pages.js';
 import { withoutNul } from '../http/nul.js';
 import type { PostbackLogRecord } from '../storage/store.js';
 import { campaignDirectVisit } from './campaign-tracking.js';
@@ -81,8 +81,7 @@ export function clickLaneRoute(context: AppContext): LaneRoute {
         res,
         302,
         {
-          // Encoded as Express's res.redirect does: what may not stand in a URL is escaped, escapes already there kept.
-          Location: encodeUrl(destination),
+          Location: encodeLocation(destination),
           'Set-Cookie': serializeCookie(CLICK_COOKIE, click.id, { maxAgeSeconds: CLICK_COOKIE_DAYS * 86_400, path: '/', secure: req.secure, httpOnly: true, sameSite: 'Lax' }),
           'Cache-Control': 'no-store',
           'Referrer-Policy': 'no-referrer-when-downgrade',

@@ -74,6 +74,18 @@ export function scriptRedirectPage(url: string): RedirectAnswer {
   );
 }
 
+// What may not stand in a URL (outside the printable ASCII that URLs use), or a `%` that starts no escape.
+const NOT_IN_URL = /(?:[^\x21\x23-\x3B\x3D\x3F-\x5F\x61-\x7A\x7C\x7E]+|%+(?![0-9A-Fa-f]{2})){1,1024}/g;
+const LONE_SURROGATE = /([\uD800-\uDBFF][\uDC00-\uDFFF])|[\uD800-\uDFFF]/g;
+
+/**
+ * A URL made fit for a Location header the way Express's `res.redirect` makes it: what may not stand in a URL is
+ * percent-encoded, escapes already there are kept, a lone surrogate becomes U+FFFD.
+ */
+export function encodeLocation(url: string): string {
+  return url.replace(LONE_SURROGATE, (_match, pair: string | undefined) => pair ?? '\uFFFD').replace(NOT_IN_URL, encodeURI);
+}
+
 /**
  * The answer for `target` in `mode`, or null when the target is not an http(s) URL (the route shows its 404 page
  * rather than send a visitor to `javascript:` or a broken address). `hop` gives the double-meta page its

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HopTokens, redirectAnswer, scriptString } from '../../src/tracking/redirect-pages.js';
+import { encodeLocation, HopTokens, redirectAnswer, scriptString } from '../../src/tracking/redirect-pages.js';
 
 const HOSTILE = `https://offer.example/lp?q="><script>alert(1)</script>&x='y'&s=</script><!--\u2028&z=1`;
 const hop = (url: string) => `https://track.example/r/${encodeURIComponent(url)}`;
@@ -78,5 +78,15 @@ describe('hop tokens', () => {
     expect(tokens.verify('garbage', now)).toBeNull();
     expect(tokens.verify('', now)).toBeNull();
     expect(tokens.verify('.', now)).toBeNull();
+  });
+});
+
+describe('encodeLocation', () => {
+  it('percent-encodes what may not stand in a URL and keeps the escapes already there, as Express redirects do', () => {
+    expect(encodeLocation('https://shop.example/a b?q="x"&s=%20&t=50%')).toBe('https://shop.example/a%20b?q=%22x%22&s=%20&t=50%25');
+    expect(encodeLocation('https://shop.example/café?<script>')).toBe('https://shop.example/caf%C3%A9?%3Cscript%3E');
+    expect(encodeLocation('https://shop.example/?line=a\r\nSet-Cookie:x')).toBe('https://shop.example/?line=a%0D%0ASet-Cookie:x');
+    expect(encodeLocation('https://shop.example/?s=\uD83D')).toBe('https://shop.example/?s=%EF%BF%BD');
+    expect(encodeLocation('https://shop.example/?e=\uD83D\uDE00')).toBe('https://shop.example/?e=%F0%9F%98%80');
   });
 });
