@@ -79,6 +79,9 @@ describe.each(backends())('hostile input on %s', (backend) => {
     /** Every id the server gave out, of any kind; never the test's own admin key. */
     ids: [] as string[],
     publisherKey: '',
+    /** A campaign's id and alias, and the clicks its visits made (for the lander's click URL). */
+    campaigns: [] as string[],
+    campaignClicks: [] as string[],
   };
   let pools: Pools;
 
@@ -123,7 +126,16 @@ describe.each(backends())('hostile input on %s', (backend) => {
       }
     }
     expect(world.clicks.length).toBeGreaterThan(10);
-    world.ids.push(...world.clicks.map((click) => click.id));
+    // A campaign with an alias, a lander with two offer slots and its click URL, and a visit that made a campaign click.
+    const lander = await create('/v1/landers', { name: 'Fuzz lander', url: 'https://lander.example.com/?go={click_url}&c={click_id}', offers: 2 });
+    const flow = { type: 'flow', landers: [{ landerId: lander.id, weight: 100 }], offers: [{ offerId: main.id, weight: 100 }, { offerId: world.offers[1]!.id, weight: 100 }] };
+    const campaign = await create('/v1/campaigns', { name: 'Fuzz campaign', alias: 'fuzz-campaign', streams: [{ name: 'all', action: flow }] });
+    world.campaigns.push(campaign.id, 'fuzz-campaign');
+    const visit = await server.request('/t/fuzz-campaign?sub1=seed', { key: null });
+    const campaignClick = /waypost_cid=([^;]+)/.exec(visit.headers.get('set-cookie') ?? '')?.[1];
+    expect(campaignClick).toBeTruthy();
+    world.campaignClicks.push(campaignClick!);
+    world.ids.push(...world.clicks.map((click) => click.id), campaignClick!);
     const sale = await server.json(`/postback?click_id=${world.clicks[0]!.id}&transaction_id=ORDER-1001&amount=49.90&token=${main.postbackToken}`, { key: null });
     expect(sale.status).toBe(200);
     const cps = world.offers[1]!;
@@ -222,6 +234,8 @@ describe.each(backends())('hostile input on %s', (backend) => {
     if (reply.status === 431) return true;
     const jsonError = () => {
       expect(reply.type, what).toMatch(/^application\/json/);
+      // The answer to HEAD has the headers of the JSON error and no body.
+      if (request.method === 'HEAD') return expect(reply.body.length, what).toBe(0);
       const body = JSON.parse(reply.body.toString('utf8'));
       expect(body?.error?.code, what).toMatch(/^[a-z][a-z0-9_]*$/);
     };
@@ -333,9 +347,35 @@ describe.each(backends())('hostile input on %s', (backend) => {
         fc.array(fc.tuple(nameFrom(LINK_PARAMS), value), { maxLength: 6 }),
       )
       .map(([pub, pairs]) => [...(pub === undefined ? [] : [['pub', pub] as const]), ...pairs]);
-    const link: fc.Arbitrary<FuzzRequest> = fc
+    const offerLink: fc.Arbitrary<FuzzRequest> = fc
       .record({ kind: fc.constantFrom('c', 'i'), offerId, query: encodePairs(linkPairs), headers: commonHeaders })
       .map(({ kind, offerId: id, query, headers }) => ({ method: 'GET', path: `/${kind}/${id}?${query}`, headers, expect: kind === 'c' ? 'link' : 'gif' }));
+    // The campaign links (served ahead of Express's router): the campaign link, the lander's click URL with a campaign
+    // click, another click or none, and the double-meta hop with a forged token; in any case and any method.
+    const oddSegment = fc.oneof(wireText(hostileString), fc.constantFrom('..', '%2e%2e', '%2F', '%', '%zz', '%00', '%C0%80', 'x'.repeat(300)));
+    const campaignLink: fc.Arbitrary<FuzzRequest> = fc
+      .record({
+        path: fc.oneof(
+          fc.record({ ref: fc.oneof({ arbitrary: fc.constantFrom(...world.campaigns), weight: 6 }, { arbitrary: oddSegment, weight: 2 }) }).map(({ ref }) => `/t/${ref}`),
+          fc.record({ slot: fc.oneof(fc.constantFrom('1', '2', '3', '10', '0', '11', '01'), oddSegment) }).map(({ slot }) => `/click/${slot}`),
+          oddSegment.map((token) => `/r/${token}`),
+        ),
+        casing: fc.boolean(),
+        method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST'),
+        query: encodePairs(
+          fc
+            .tuple(linkPairs, sometimes(fc.oneof(fc.constantFrom(...world.campaignClicks, ...clickIds), hostileString), 2))
+            .map(([pairs, cid]) => (cid === undefined ? pairs : [...pairs, ['cid', cid] as const])),
+        ),
+        headers: commonHeaders,
+      })
+      .map(({ path, casing, method, query, headers }) => ({
+        method,
+        path: `${casing ? path.replace(/^\/[a-z]+/, (prefix) => prefix.toUpperCase()) : path}?${query}`,
+        headers,
+        expect: method === 'POST' ? 'json' : 'link',
+      }));
+    const link = fc.oneof({ arbitrary: offerLink, weight: 2 }, { arbitrary: campaignLink, weight: 1 });
 
     // Conversions: a real click with its offer's token (or without one), plausible values with hostile ones mixed
     // in, and random parameters; or entirely random parameters.
