@@ -1,8 +1,9 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { drawKeywords } from '../src/domain/keyword-draw.js';
 import { seededRandom } from '../src/domain/stream-routing.js';
-import { createCampaign, createTrafficSource, toOffer, visit } from './support/campaigns.js';
+import { createCampaign, createLander, createTrafficSource, toOffer, visit } from './support/campaigns.js';
 import { backends, startTestServer, type TestServer } from './support/harness.js';
+import { buildZip } from './support/zip.js';
 
 const kw = (text: string, weight = 100, active = true) => ({ text, weight, active });
 
@@ -145,6 +146,36 @@ describe.each(backends())('keyword sets on %s', (backend) => {
     const query = new URL(brought.location!).searchParams;
     expect([query.get('q'), query.get('k1'), query.get('k2')]).toEqual(['brought by source', 'brought by source', '']);
     expect((await server.store.clicks.get(brought.clickId!))?.keyword).toBe('brought by source');
+  });
+
+  it('keeps every drawn keyword with the click: a local offer page and the lander click URL fill {kw2} and on', async () => {
+    const set = await createSet({ keywords: [{ text: 'alpha' }, { text: 'beta' }, { text: 'gamma' }] });
+    // A local offer page: the redirect only names the page, which expands the keywords from the stored click.
+    const local = await server.createOffer<{ id: string }>({ url: KW_URL, keywords: { setId: set.id, slots: 3 } });
+    const upload = await server.json(`/v1/offers/${local.id}/archive`, {
+      method: 'PUT',
+      body: buildZip([{ name: 'index.html', content: '<p id="kw">{keyword}|{kw1}|{kw2}|{kw3}|{kw4}</p>' }]),
+      headers: { 'content-type': 'application/zip' },
+    });
+    expect(upload.status).toBe(200);
+    const { clickId, location } = await server.click(local.id);
+    const stored = await server.store.clicks.get(clickId);
+    expect(new Set(stored?.keywords)).toEqual(new Set(['alpha', 'beta', 'gamma']));
+    const page = await (await server.request(new URL(location).pathname + new URL(location).search, { key: null })).text();
+    const [keyword, kw1, kw2, kw3, kw4] = /<p id="kw">([^<]*)<\/p>/.exec(page)![1]!.split('|');
+    expect([keyword, kw1, kw2, kw3, kw4]).toEqual([stored!.keyword, ...stored!.keywords!, '']);
+
+    // The lander's click URL: the offer URL is expanded after the lander, from the stored click.
+    const offer = await server.createOffer<{ id: string }>({ url: KW_URL, keywords: { setId: set.id, slots: 2 } });
+    const lander = await createLander(server, { url: 'https://lander.example.com/?go={click_url}' });
+    const campaign = await createCampaign(server, { streams: [{ name: 'All', action: { ...toOffer(offer.id), landers: [{ landerId: lander.id, weight: 100 }] } }] });
+    const landed = await visit(server, campaign.id);
+    const drawn = (await server.store.clicks.get(landed.clickId!))!;
+    expect(drawn.keywords).toHaveLength(2);
+    const clickUrl = new URL(new URL(landed.location!).searchParams.get('go')!);
+    const followed = await server.request(clickUrl.pathname + clickUrl.search, { key: null });
+    const query = new URL(followed.headers.get('location')!).searchParams;
+    expect([query.get('q'), query.get('k1'), query.get('k2'), query.get('k3')]).toEqual([drawn.keyword, ...drawn.keywords!, '']);
   });
 
   it('reports clicks and conversions by keyword exactly as the raw clicks and conversions count them, after a status change too', async () => {

@@ -9,7 +9,7 @@ import { appendQueryParam, expandUrl, type MacroValues } from '../tracking/index
 import { loadFx, toAccount } from './money.js';
 import { isOwnTraffic, visitCostInAccount } from './campaign-money.js';
 import { addToRollups, clickMetrics } from './rollups.js';
-import { keywordMacroValues, keywordsForClick } from './keyword-sets.js';
+import { clickKeywords, keywordMacroValues, keywordsForClick } from './keyword-sets.js';
 
 const SUBS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
 export type SubIds = Record<(typeof SUBS)[number], string | null>;
@@ -86,9 +86,6 @@ export interface ClickInput {
   alsoInTransaction?: ((tx: Repositories) => Promise<void>) | undefined;
 }
 
-/** The keywords each click drew (README, Keyword sets), for its offer URL; the click keeps only the first. */
-const drawnKeywords = new WeakMap<ClickRecord, string[]>();
-
 /**
  * Records a click and books its CPC payout and its rollups, in one transaction. An offer with a keyword set draws the
  * click's keywords, unless the visit brought a keyword of its own (a traffic source's, which wins).
@@ -125,9 +122,8 @@ export async function recordClick(context: AppContext, input: ClickInput): Promi
     revenue,
     createdAt: now,
     ...input.campaign,
-    ...(keywords.length > 0 ? { keyword: keywords[0] } : {}),
+    ...(keywords.length > 0 ? { keyword: keywords[0], keywords } : {}),
   };
-  if (keywords.length > 0) drawnKeywords.set(click, keywords);
   const cost = await visitCostInAccount(context, click, () => (fx ? Promise.resolve(fx) : loadFx(context)));
   await store.transaction(async (tx) => {
     await tx.clicks.insert(click);
@@ -183,8 +179,7 @@ export function localPageUrl(context: Pick<AppContext, 'config'>, kind: 'lander'
  */
 export async function destinationFor(context: AppContext, offer: Offer, click: ClickRecord): Promise<string | null> {
   if (offer.archive) return localPageUrl(context, 'offer', offer.id, click.id);
-  const keywords = drawnKeywords.get(click) ?? (click.keyword ? [click.keyword] : []);
-  const url = expandUrl(offer.url, { ...clickMacroValues(offer, { ...click, clickId: click.id }, click, click.createdAt), ...keywordMacroValues(keywords) });
+  const url = expandUrl(offer.url, { ...clickMacroValues(offer, { ...click, clickId: click.id }, click, click.createdAt), ...keywordMacroValues(clickKeywords(click)) });
   if (!url || !offer.appendClickId || !offer.affiliateNetworkId) return url;
   const network = await context.store.affiliateNetworks.get(offer.affiliateNetworkId);
   return network ? appendQueryParam(url, network.clickIdParam, click.id) : url;

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { drawKeywords } from '../domain/keyword-draw.js';
 import type { RandomSource } from '../domain/stream-routing.js';
 import { newId } from '../ids.js';
+import type { ClickRecord } from '../storage/store.js';
 import type { MacroValues } from '../tracking/index.js';
 
 /*
@@ -44,4 +45,9 @@ export async function keywordsForClick({ store }: Pick<AppContext, 'store'>, off
 /** `{keyword}` (the first) and `{kw1}`…`{kw5}`. */
 export function keywordMacroValues(keywords: readonly string[]): MacroValues {
   return { keyword: keywords[0], kw1: keywords[0], kw2: keywords[1], kw3: keywords[2], kw4: keywords[3], kw5: keywords[4] };
+}
+
+/** A click's keywords: those it drew, or the one it brought (a traffic source's keyword). */
+export function clickKeywords(click: Pick<ClickRecord, 'keyword' | 'keywords'>): string[] {
+  return click.keywords ?? (click.keyword ? [click.keyword] : []);
 }

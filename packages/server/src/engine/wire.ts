@@ -38,7 +38,7 @@ export function conversionToWire(c: ConversionRecord): Conversion {
 }
 
 export function clickToWire(c: ClickRecord): Click {
-  const { payout: _payout, revenue: _revenue, requestedOfferId: _requested, createdAt, cost, landerClickedAt, ...rest } = c;
+  const { payout: _payout, revenue: _revenue, requestedOfferId: _requested, keywords: _keywords, createdAt, cost, landerClickedAt, ...rest } = c;
   return {
     ...NO_CAMPAIGN,
     ...rest,

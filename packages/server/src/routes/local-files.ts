@@ -5,7 +5,7 @@ import { recordAudit } from '../engine/audit.js';
 import { clickUrl } from '../engine/campaign-visits.js';
 import { assertUnused } from '../engine/campaigns.js';
 import { clickMacroValues } from '../engine/clicks.js';
-import { keywordMacroValues } from '../engine/keyword-sets.js';
+import { clickKeywords, keywordMacroValues } from '../engine/keyword-sets.js';
 import { checkArchive, DOWNLOAD_TYPE, isPage, listingOf, receiveZip, storeArchive } from '../engine/local-archives.js';
 import { assertReach } from '../engine/workspaces.js';
 import type { Api } from '../http/api.js';
@@ -172,7 +172,7 @@ export function localFileRoutes(api: Api, router: Router, context: AppContext): 
       clickId: click.id,
       values: {
         ...clickMacroValues(offer, { ...click, clickId: click.id }, click, click.createdAt),
-        ...keywordMacroValues(click.keyword ? [click.keyword] : []),
+        ...keywordMacroValues(clickKeywords(click)),
         campaign_id: click.campaignId,
         external_id: click.externalId,
       },

@@ -549,6 +549,15 @@ DROP INDEX ix_clicks_publisher;
 CREATE INDEX ix_clicks_publisher ON clicks (publisher_id, id) WHERE publisher_id IS NOT NULL;
 `,
   },
+  {
+    version: 16,
+    name: 'keywords of a click',
+    sql: `
+-- The keywords a click drew from its offer's keyword set (a JSON list, when two or more), so that {kw2}...{kw5} are
+-- filled on a local page and after the lander's click URL too, not only in the redirect that drew them.
+ALTER TABLE clicks ADD COLUMN keywords TEXT;
+`,
+  },
 ];
 
 /**

@@ -85,6 +85,7 @@ function clickRepository(db: SqlExecutor): ClickRepository {
     revenue: num(row.revenue),
     createdAt: date(row.created_at),
     ...campaignClickFromRow(row),
+    ...(row.keywords ? { keywords: JSON.parse(String(row.keywords)) as string[] } : {}),
   });
   const filterOf = (filter: ClickFilter) => {
     const sql = where([
@@ -124,6 +125,7 @@ function clickRepository(db: SqlExecutor): ClickRepository {
           click.revenue,
           click.createdAt.getTime(),
           ...campaignClickValues(click),
+          click.keywords && click.keywords.length > 1 ? JSON.stringify(click.keywords) : null,
         ],
       );
     },
@@ -171,7 +173,7 @@ const INSERT_CONVERSION = ((columns) => `INSERT INTO conversions (${columns.join
 const CLICK_COLUMNS = [
   'id', 'offer_id', 'requested_offer_id', 'publisher_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'source', 'country', 'device',
   'referrer', 'landing_url', 'ad_click_ids', 'ip_prefix', 'status', 'reason', 'payout', 'revenue', 'created_at',
-  ...CAMPAIGN_CLICK_COLUMNS,
+  ...CAMPAIGN_CLICK_COLUMNS, 'keywords',
 ] as const;
 
 // prettier-ignore

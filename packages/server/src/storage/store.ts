@@ -411,6 +411,11 @@ export interface ClickRecord extends Partial<CampaignClickFields> {
   payout: number;
   revenue: number;
   createdAt: Date;
+  /**
+   * Every keyword the click drew from its offer's keyword set, for `{kw1}`…`{kw5}` wherever the click is expanded later
+   * (a local page, the lander's click URL); stored when there are two or more (the first is also `keyword`).
+   */
+  keywords?: string[] | null | undefined;
 }
 
 export interface ClickFilter {
