@@ -108,6 +108,63 @@ test.describe('the console’s admin screens', () => {
     expect(problems.pageErrors).toEqual([]);
   });
 
+  test('an owner disables, enables, re-invites and deletes users, and renames and deletes a workspace', async ({ page, waypost, problems }) => {
+    const owner = await createUser(waypost, 'owner');
+    const member = await createUser(waypost, 'analyst');
+    const invitedEmail = `pending-${Date.now()}@example.com`;
+    const firstInvite = String((await adminFetch(waypost, '/v1/users', { email: invitedEmail, role: 'admin' })).inviteUrl);
+    const workspace = String((await adminFetch(waypost, '/v1/workspaces', { name: `Short-lived ${Date.now()}`, visibility: 'private' })).name);
+    const signInStatus = async () =>
+      (await fetch(`${waypost.url}/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(member) })).status;
+
+    await signIn(page, waypost, owner, '/app/settings');
+    const users = page.getByRole('table', { name: 'Users' });
+    const memberRow = users.getByRole('row').filter({ hasText: member.email });
+
+    // Disable asks first, then signs the user out and refuses its sign-ins until it is enabled again.
+    await memberRow.getByRole('button', { name: `Disable ${member.email}` }).click();
+    await expect(page.getByRole('group', { name: `Disable ${member.email}?` })).toBeVisible();
+    await expectNoSeriousViolations(page, 'settings, confirming a disable');
+    await page.getByRole('button', { name: 'Disable user' }).click();
+    await expect(memberRow).toContainText('Disabled');
+    expect(await signInStatus()).toBeGreaterThanOrEqual(400);
+    await memberRow.getByRole('button', { name: `Enable ${member.email}` }).click();
+    await expect(memberRow).toContainText('Active');
+    expect(await signInStatus()).toBe(200);
+    // No action on oneself.
+    await expect(users.getByRole('row').filter({ hasText: owner.email }).getByRole('button')).toHaveCount(0);
+
+    // An invited user gets a new link, which replaces the first; then it is deleted.
+    const invitedRow = users.getByRole('row').filter({ hasText: invitedEmail });
+    await invitedRow.getByRole('button', { name: `New invite link for ${invitedEmail}` }).click();
+    const link = page.getByRole('textbox', { name: 'Invite link' });
+    await expect(link).toHaveValue(/\/app\/invite\/[0-9a-z]+$/);
+    expect(await link.inputValue()).not.toBe(firstInvite);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await invitedRow.getByRole('button', { name: `Delete ${invitedEmail}` }).click();
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await expect(invitedRow).toHaveCount(0);
+
+    // A workspace is renamed in place, then deleted; the first workspace cannot go, and the console says why.
+    const workspaces = page.getByRole('table', { name: 'Workspaces' });
+    await workspaces.getByRole('button', { name: `Rename ${workspace}` }).click();
+    const rename = page.getByRole('form', { name: `Rename ${workspace}` });
+    await rename.getByLabel('New name').fill(`${workspace} (renamed)`);
+    await rename.getByRole('button', { name: 'Save name' }).click();
+    const renamedRow = workspaces.getByRole('row').filter({ hasText: `${workspace} (renamed)` });
+    await expect(renamedRow).toBeVisible();
+    await renamedRow.getByRole('button', { name: `Delete ${workspace} (renamed)` }).click();
+    await page.getByRole('button', { name: 'Delete workspace' }).click();
+    await expect(renamedRow).toHaveCount(0);
+    await workspaces.getByRole('button', { name: 'Delete Default' }).click();
+    await page.getByRole('button', { name: 'Delete workspace' }).click();
+    await expect(workspaces.getByRole('alert')).toContainText('first workspace');
+    await expectNoSeriousViolations(page, 'settings, a refused delete');
+
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
   test('an analyst reads every admin screen and finds nothing that would change a record', async ({ page, waypost, problems }) => {
     const analyst = await createUser(waypost, 'analyst');
     const offer = await waypost.createOffer({ name: 'Analyst offer' });

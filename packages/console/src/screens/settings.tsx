@@ -17,6 +17,7 @@ import { FormErrors, useAdminForm } from '../components/admin-form.js';
 import { isAdmin, usePublisherOptions } from '../components/admin-options.js';
 import { AdminTable, adminColumns, StatusBadge } from '../components/admin-table.js';
 import { CopyField } from '../components/copy-field.js';
+import { RowAction } from '../components/row-action.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { SESSION_KEY, useCurrentSession } from '../session.js';
@@ -185,29 +186,59 @@ function ApiKeysSection() {
 
 function RevokeKey({ apiKey }: { apiKey: ApiKey }) {
   const queryClient = useQueryClient();
-  const [asking, setAsking] = useState(false);
-  const revoke = useMutation({
-    mutationFn: () => api.delete(`/v1/api-keys/${encodeURIComponent(apiKey.id)}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['api-keys'] }),
-  });
   const label = apiKey.name ?? apiKey.prefix;
-  if (!asking) {
-    return (
-      <button type="button" className="button" aria-label={`Revoke ${label}`} onClick={() => setAsking(true)}>
-        Revoke
-      </button>
-    );
-  }
   return (
-    <div className="confirm" role="group" aria-label={`Revoke ${label}?`}>
-      <span>Requests with this key stop working at once.</span>
-      <button type="button" className="button button-danger" onClick={() => revoke.mutate()} disabled={revoke.isPending}>
-        Revoke key
-      </button>
-      <button type="button" className="button" onClick={() => setAsking(false)}>
-        Cancel
-      </button>
-      {revoke.isError ? <span role="alert">{errorMessage(revoke.error)}</span> : null}
+    <RowAction
+      text="Revoke"
+      name={`Revoke ${label}`}
+      confirm={{ explanation: 'Requests with this key stop working at once.', button: 'Revoke key' }}
+      danger
+      run={() => api.delete(`/v1/api-keys/${encodeURIComponent(apiKey.id)}`)}
+      onDone={() => queryClient.invalidateQueries({ queryKey: ['api-keys'] })}
+    />
+  );
+}
+
+/** What an admin may do to a user: disable or enable it, send a new invite link, delete it. Not to oneself. */
+function UserActions({ user, onInvited }: { user: User; onInvited: (invited: InvitedUser) => void }) {
+  const session = useCurrentSession();
+  const queryClient = useQueryClient();
+  if (user.id === session.user.id) return null;
+  const path = `/v1/users/${encodeURIComponent(user.id)}`;
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
+  return (
+    <div className="button-row">
+      {user.status === 'disabled' ? (
+        <RowAction text="Enable" name={`Enable ${user.email}`} run={() => api.patch(path, { disabled: false })} onDone={refresh} />
+      ) : (
+        <RowAction
+          text="Disable"
+          name={`Disable ${user.email}`}
+          confirm={{ explanation: 'Signed out everywhere at once, and no sign-in until enabled again.', button: 'Disable user' }}
+          danger
+          run={() => api.patch(path, { disabled: true })}
+          onDone={refresh}
+        />
+      )}
+      {user.status === 'invited' ? (
+        <RowAction
+          text="New invite link"
+          name={`New invite link for ${user.email}`}
+          run={() => api.post<InvitedUser>(`${path}/invite`, {})}
+          onDone={async (invited) => {
+            onInvited(invited as InvitedUser);
+            await refresh();
+          }}
+        />
+      ) : null}
+      <RowAction
+        text="Delete"
+        name={`Delete ${user.email}`}
+        confirm={{ explanation: 'The user, its sessions and its links go; what it changed stays in the audit log.', button: 'Delete user' }}
+        danger
+        run={() => api.delete(path)}
+        onDone={refresh}
+      />
     </div>
   );
 }
@@ -255,6 +286,7 @@ function UsersSection() {
     }),
     column.accessor('status', { header: 'Status', cell: (info) => <StatusBadge status={info.getValue()} /> }),
     column.accessor('lastSignInAt', { header: 'Last sign-in', cell: (info) => (info.getValue() ? formatDateTime(info.getValue()!) : 'Never') }),
+    column.display({ id: 'actions', header: 'Actions', cell: (info) => <UserActions user={info.row.original} onInvited={setInvited} /> }),
   ];
   const workspacesId = useId();
   return (
@@ -337,6 +369,7 @@ function WorkspacesSection() {
     column.accessor('name', { header: 'Name', cell: (info) => info.getValue() }),
     column.accessor('visibility', { header: 'Visibility', cell: (info) => (info.getValue() === 'public' ? 'Public: every team member' : 'Private: its members only') }),
     column.accessor('createdAt', { header: 'Created', cell: (info) => formatDate(info.getValue()) }),
+    ...(isAdmin(session) ? [column.display({ id: 'actions', header: 'Actions', cell: (info) => <WorkspaceActions workspace={info.row.original} /> })] : []),
   ];
   return (
     <section className="panel" aria-labelledby="workspaces-title">
@@ -365,6 +398,64 @@ function WorkspacesSection() {
         </FormProvider>
       ) : null}
     </section>
+  );
+}
+
+/** Rename a workspace, or delete it when it holds nothing (the server says when it does). */
+function WorkspaceActions({ workspace }: { workspace: Workspace }) {
+  const queryClient = useQueryClient();
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState(workspace.name);
+  const inputId = useId();
+  const path = `/v1/workspaces/${encodeURIComponent(workspace.id)}`;
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: ['workspaces'] });
+    // The session lists the workspaces the filters and forms offer.
+    await queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+  };
+  const rename = useMutation({
+    mutationFn: () => api.patch<Workspace>(path, { name }),
+    onSuccess: async () => {
+      setRenaming(false);
+      await refresh();
+    },
+  });
+  if (renaming) {
+    return (
+      <form
+        className="confirm"
+        aria-label={`Rename ${workspace.name}`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          rename.mutate();
+        }}
+      >
+        <label htmlFor={inputId}>New name</label>
+        <input id={inputId} value={name} onChange={(event) => setName(event.target.value)} autoComplete="off" />
+        <button type="submit" className="button button-primary" disabled={rename.isPending}>
+          Save name
+        </button>
+        <button type="button" className="button" onClick={() => setRenaming(false)}>
+          Cancel
+        </button>
+        {rename.isError ? <span role="alert">{errorMessage(rename.error)}</span> : null}
+      </form>
+    );
+  }
+  return (
+    <div className="button-row">
+      <button type="button" className="button" aria-label={`Rename ${workspace.name}`} onClick={() => (setName(workspace.name), setRenaming(true))}>
+        Rename
+      </button>
+      <RowAction
+        text="Delete"
+        name={`Delete ${workspace.name}`}
+        confirm={{ explanation: 'Only an empty workspace can go.', button: 'Delete workspace' }}
+        danger
+        run={() => api.delete(path)}
+        onDone={refresh}
+      />
+    </div>
   );
 }
 
