@@ -165,6 +165,43 @@ test.describe('the console’s admin screens', () => {
     expect(problems.pageErrors).toEqual([]);
   });
 
+  test("an owner sets a network's own parameter names and status values, and sees a refused name at its field", async ({ page, waypost, problems }) => {
+    const owner = await createUser(waypost, 'owner');
+    const network = await adminFetch(waypost, '/v1/affiliate-networks', { name: `Hand-made ${Date.now()}`, clickIdParam: 'aff_sub', macros: { clickId: '{aff_sub}' } });
+    await signIn(page, waypost, owner, `/app/affiliate-networks/${network.id}`);
+    const form = page.getByRole('form', { name: `Edit ${String(network.name)}` });
+
+    // A name the aliases already read as another parameter is refused at its field.
+    await form.getByLabel('Posts click_id as').fill('amount');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByLabel('Posts click_id as')).toHaveAccessibleDescription(/already names amount/);
+    await form.getByLabel('Posts click_id as').fill('cnv_id');
+    await form.getByRole('button', { name: 'Add status' }).click();
+    await form.getByLabel('Network status 1').fill('paid');
+    await form.getByLabel('Means (status 1)').selectOption('approved');
+    await form.getByRole('button', { name: 'Add status' }).click();
+    await form.getByLabel('Network status 2').fill('chargeback');
+    await form.getByLabel('Means (status 2)').selectOption('rejected');
+    await expectNoSeriousViolations(page, 'network form with a status map');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('heading', { name: 'Affiliate networks', level: 1 })).toBeVisible();
+
+    const stored = (await (await fetch(`${waypost.url}/v1/affiliate-networks/${network.id}`, { headers: { Authorization: `Bearer ${waypost.apiKey}` } })).json()) as Record<string, unknown>;
+    expect(stored.params).toEqual({ click_id: 'cnv_id' });
+    expect(stored.statusMap).toEqual({ paid: 'approved', chargeback: 'rejected' });
+    // Opened again, the form shows what is stored; removing a row removes it from the map.
+    await page.goto(`${waypost.url}/app/affiliate-networks/${network.id}`);
+    await expect(form.getByLabel('Network status 2')).toHaveValue('chargeback');
+    await form.getByRole('button', { name: 'Remove status 1' }).click();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('heading', { name: 'Affiliate networks', level: 1 })).toBeVisible();
+    const updated = (await (await fetch(`${waypost.url}/v1/affiliate-networks/${network.id}`, { headers: { Authorization: `Bearer ${waypost.apiKey}` } })).json()) as Record<string, unknown>;
+    expect(updated.statusMap).toEqual({ chargeback: 'rejected' });
+
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
   test('an analyst reads every admin screen and finds nothing that would change a record', async ({ page, waypost, problems }) => {
     const analyst = await createUser(waypost, 'analyst');
     const offer = await waypost.createOffer({ name: 'Analyst offer' });

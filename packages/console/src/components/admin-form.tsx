@@ -5,6 +5,7 @@ import { type DefaultValues, type FieldValues, type Path, useForm } from 'react-
 import type { ZodType } from 'zod';
 import { errorMessage, isApiRequestError } from '../api.js';
 import { placeIssues } from '../form-errors.js';
+import { schemaResolver } from '../screens/campaign-shared.js';
 
 interface AdminFormOptions<V extends FieldValues, R> {
   /** The `@waypost/schema` schema the endpoint applies, so that the form says what the server would. */
@@ -14,6 +15,11 @@ interface AdminFormOptions<V extends FieldValues, R> {
   fields: readonly Path<V>[];
   /** Turns the form's values into the request body and sends it. */
   submit: (values: V) => Promise<R>;
+  /**
+   * The request body the schema checks, when the form's values are not already shaped like it (rows that become a
+   * map). What the schema refuses at no input of `fields` is listed above the form.
+   */
+  toBody?: (values: V) => unknown;
   onSaved?: (result: R) => void | Promise<void>;
 }
 
@@ -21,12 +27,14 @@ interface AdminFormOptions<V extends FieldValues, R> {
  * A react-hook-form form checked by the server's schema before it is sent, whose 4xx issues land at the fields they
  * name and whose other failures are listed above it (`formErrors`).
  */
-export function useAdminForm<V extends FieldValues, R>({ schema, defaultValues, fields, submit, onSaved }: AdminFormOptions<V, R>) {
+export function useAdminForm<V extends FieldValues, R>({ schema, defaultValues, fields, submit, onSaved, toBody }: AdminFormOptions<V, R>) {
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const form = useForm<V>({
     defaultValues,
     // The schema checks the request body; the form's blank inputs are left out of it first (see `compact`).
-    resolver: ((values: V, context: unknown, options: never) => zodResolver(schema as never)(compact(values) as never, context, options)) as never,
+    resolver: toBody
+      ? schemaResolver<V>(schema as never, (values) => toBody(compact(values)), () => [...fields], setFormErrors)
+      : (((values: V, context: unknown, options: never) => zodResolver(schema as never)(compact(values) as never, context, options)) as never),
     mode: 'onSubmit',
     reValidateMode: 'onChange',
   });

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { type AffiliateNetwork, type AffiliateNetworkTemplate, CreateAffiliateNetworkParamsSchema, UpdateAffiliateNetworkParamsSchema } from '@waypost/schema';
-import { FormProvider, useWatch } from 'react-hook-form';
+import { FormProvider, useFieldArray, useWatch } from 'react-hook-form';
 import { api, errorMessage, type Page } from '../api.js';
 import { FormErrors, useAdminForm } from '../components/admin-form.js';
 import { AdminTable, adminColumns } from '../components/admin-table.js';
@@ -20,6 +20,19 @@ const MACROS = [
   ['coupon', 'Promo code macro'],
 ] as const;
 type MacroName = (typeof MACROS)[number][0];
+
+/** The canonical postback parameters a network may post under a fixed name of its own. */
+const PARAMS = ['click_id', 'transaction_id', 'amount', 'payout', 'currency', 'status', 'event', 'coupon', 'offer_id', 'country'] as const;
+type ParamName = (typeof PARAMS)[number];
+const NO_PARAMS = Object.fromEntries(PARAMS.map((name) => [name, ''])) as Record<ParamName, string>;
+const STATUS_CHOICES = [
+  { value: 'approved', label: 'Approved' },
+  { value: 'pending', label: 'Pending' },
+  { value: 'rejected', label: 'Rejected' },
+  { value: 'rebill', label: 'Rebill' },
+];
+/** As the schema allows: at most 100 of a network's own status values. */
+const MAX_STATUSES = 100;
 
 function useTemplates() {
   return useQuery({
@@ -87,10 +100,32 @@ interface NetworkFormValues {
   name: string;
   clickIdParam: string;
   macros: Record<MacroName, string>;
+  params: Record<ParamName, string>;
+  /** The status map as rows: the network's value and the status it means. */
+  statusRows: { from: string; to: string }[];
   secret: string;
   workspaceId: string;
 }
-const FIELDS = ['template', 'name', 'clickIdParam', ...MACROS.map(([name]) => `macros.${name}` as const), 'secret', 'workspaceId'] as const;
+const FIELDS = [
+  'template',
+  'name',
+  'clickIdParam',
+  ...MACROS.map(([name]) => `macros.${name}` as const),
+  ...PARAMS.map((name) => `params.${name}` as const),
+  'secret',
+  'workspaceId',
+] as const;
+
+/**
+ * The request body: from a template only the name, a secret and the workspace go beside it, so that the template's
+ * macros and maps stay whole; else every field, the status rows as the map (blank rows left out).
+ */
+function networkBody(values: NetworkFormValues): Record<string, unknown> {
+  const { template, statusRows, ...rest } = values;
+  if (template) return { template, name: rest.name, secret: rest.secret, workspaceId: rest.workspaceId };
+  const statusMap = Object.fromEntries((statusRows ?? []).filter((row) => row.from?.trim()).map((row) => [row.from.trim(), row.to]));
+  return { ...rest, macros: rest.macros ?? {}, params: rest.params ?? {}, statusMap };
+}
 const NO_MACROS = Object.fromEntries(MACROS.map(([name]) => [name, ''])) as Record<MacroName, string>;
 
 /**
@@ -110,25 +145,24 @@ function NetworkForm({ network, onSaved }: { network?: AffiliateNetwork; onSaved
       name: network?.name ?? '',
       clickIdParam: network?.clickIdParam ?? '',
       macros: { ...NO_MACROS, ...network?.macros },
+      params: { ...NO_PARAMS, ...network?.params },
+      statusRows: Object.entries(network?.statusMap ?? {}).map(([from, to]) => ({ from, to })),
       secret: '',
       workspaceId: network?.workspaceId ?? '',
     },
     fields: FIELDS,
-    submit: (values) => {
-      if (network) return api.patch<AffiliateNetwork>(`/v1/affiliate-networks/${encodeURIComponent(network.id)}`, { ...values, macros: values.macros ?? {} });
-      // From a template: only the name (and a secret) go beside it, so the template's macros and maps stay whole.
-      if (values.template) {
-        const { template, name, secret, workspaceId } = values;
-        return api.post<AffiliateNetwork>('/v1/affiliate-networks', { template, name, secret, workspaceId });
-      }
-      return api.post<AffiliateNetwork>('/v1/affiliate-networks', values);
-    },
+    toBody: networkBody,
+    submit: (values) =>
+      network
+        ? api.patch<AffiliateNetwork>(`/v1/affiliate-networks/${encodeURIComponent(network.id)}`, networkBody(values))
+        : api.post<AffiliateNetwork>('/v1/affiliate-networks', networkBody(values)),
     onSaved: async (saved) => {
       queryClient.setQueryData(['affiliate-network', saved.id], saved);
       await queryClient.invalidateQueries({ queryKey: ['affiliate-networks'] });
       onSaved(saved);
     },
   });
+  const statusRows = useFieldArray({ control: form.control, name: 'statusRows' });
   const templateKey = useWatch({ control: form.control, name: 'template' });
   const template = templates.data?.data.find((candidate) => candidate.key === templateKey);
   return (
@@ -181,6 +215,35 @@ function NetworkForm({ network, onSaved }: { network?: AffiliateNetwork; onSaved
             ))}
             {network?.hasSecret ? <p className="field-hint">A secret key is set; type a new one to replace it.</p> : null}
             {network?.format ? <TextField<NetworkFormValues> name="secret" label="Secret key" autoComplete="off" /> : null}
+          </fieldset>
+        )}
+        {template ? null : (
+          <fieldset>
+            <legend>Parameter names</legend>
+            <p className="field-hint">The names this network posts under when they are not the usual ones (the aliases are read anyway).</p>
+            {PARAMS.map((name) => (
+              <TextField<NetworkFormValues> key={name} name={`params.${name}`} label={`Posts ${name} as`} autoComplete="off" />
+            ))}
+          </fieldset>
+        )}
+        {template ? null : (
+          <fieldset>
+            <legend>Status map</legend>
+            <p className="field-hint">The network’s own status values and the status each one means here.</p>
+            {statusRows.fields.map((row, index) => (
+              <div className="geo-row" key={row.id} role="group" aria-label={`Status ${index + 1}`}>
+                <TextField<NetworkFormValues> name={`statusRows.${index}.from`} label={`Network status ${index + 1}`} autoComplete="off" />
+                <SelectField<NetworkFormValues> name={`statusRows.${index}.to`} label={`Means (status ${index + 1})`} choices={STATUS_CHOICES} />
+                <button type="button" className="button" onClick={() => statusRows.remove(index)}>
+                  Remove status {index + 1}
+                </button>
+              </div>
+            ))}
+            <div className="button-row">
+              <button type="button" className="button" onClick={() => statusRows.append({ from: '', to: 'approved' })} disabled={statusRows.fields.length >= MAX_STATUSES}>
+                Add status
+              </button>
+            </div>
           </fieldset>
         )}
         <div className="form-actions">
@@ -241,6 +304,22 @@ export function EditNetworkScreen() {
               <dd>
                 <code>{macro}</code>
               </dd>
+            </div>
+          ))}
+          {Object.entries(network.data.params).map(([name, param]) => (
+            <div key={`param-${name}`}>
+              <dt>Posts {name} as</dt>
+              <dd>
+                <code>{param}</code>
+              </dd>
+            </div>
+          ))}
+          {Object.entries(network.data.statusMap).map(([from, to]) => (
+            <div key={`status-${from}`}>
+              <dt>
+                Status <code>{from}</code>
+              </dt>
+              <dd>{to}</dd>
             </div>
           ))}
         </dl>
