@@ -298,19 +298,11 @@ export function EditNetworkScreen() {
               <code>{network.data.clickIdParam}</code>
             </dd>
           </div>
-          {Object.entries(network.data.macros).map(([name, macro]) => (
-            <div key={name}>
-              <dt>{name}</dt>
+          {[...Object.entries(network.data.macros), ...Object.entries(network.data.params).map(([name, param]) => [`Posts ${name} as`, param] as const)].map(([term, value]) => (
+            <div key={term}>
+              <dt>{term}</dt>
               <dd>
-                <code>{macro}</code>
-              </dd>
-            </div>
-          ))}
-          {Object.entries(network.data.params).map(([name, param]) => (
-            <div key={`param-${name}`}>
-              <dt>Posts {name} as</dt>
-              <dd>
-                <code>{param}</code>
+                <code>{value}</code>
               </dd>
             </div>
           ))}
