@@ -134,6 +134,20 @@ test.describe('the console’s admin screens', () => {
     // No action on oneself.
     await expect(users.getByRole('row').filter({ hasText: owner.email }).getByRole('button')).toHaveCount(0);
 
+    // Edit: a name, another role and its workspaces, in a form under the table.
+    await memberRow.getByRole('button', { name: `Edit ${member.email}` }).click();
+    const edit = page.getByRole('form', { name: `Edit ${member.email}` });
+    await edit.getByLabel('Name').fill('Renamed Analyst');
+    await edit.getByLabel('Role').selectOption('member');
+    await edit.getByRole('checkbox', { name: 'Default' }).check();
+    await expectNoSeriousViolations(page, 'settings, editing a user');
+    await edit.getByRole('button', { name: 'Save user' }).click();
+    await expect(edit).toHaveCount(0);
+    await expect(memberRow).toContainText('Renamed Analyst');
+    await expect(memberRow).toContainText('Member');
+    const listed = (await (await fetch(`${waypost.url}/v1/users?limit=500`, { headers: { Authorization: `Bearer ${waypost.apiKey}` } })).json()) as { data: Record<string, unknown>[] };
+    expect(listed.data.find((user) => user.email === member.email)).toMatchObject({ name: 'Renamed Analyst', role: 'member', workspaceIds: ['ws_first'] });
+
     // An invited user gets a new link, which replaces the first; then it is deleted.
     const invitedRow = users.getByRole('row').filter({ hasText: invitedEmail });
     await invitedRow.getByRole('button', { name: `New invite link for ${invitedEmail}` }).click();

@@ -5,13 +5,14 @@ import {
   type CreatedApiKey,
   CreateUserParamsSchema,
   CreateWorkspaceParamsSchema,
+  UpdateUserParamsSchema,
   type FxRates,
   type InvitedUser,
   type User,
   type Workspace,
 } from '@waypost/schema';
 import { useId, useState } from 'react';
-import { FormProvider, useWatch } from 'react-hook-form';
+import { FormProvider, useFormContext, useWatch } from 'react-hook-form';
 import { api, errorMessage, isApiRequestError, type Page, request } from '../api.js';
 import { FormErrors, useAdminForm } from '../components/admin-form.js';
 import { isAdmin, usePublisherOptions } from '../components/admin-options.js';
@@ -200,7 +201,7 @@ function RevokeKey({ apiKey }: { apiKey: ApiKey }) {
 }
 
 /** What an admin may do to a user: disable or enable it, send a new invite link, delete it. Not to oneself. */
-function UserActions({ user, onInvited }: { user: User; onInvited: (invited: InvitedUser) => void }) {
+function UserActions({ user, onInvited, onEdit }: { user: User; onInvited: (invited: InvitedUser) => void; onEdit: (user: User) => void }) {
   const session = useCurrentSession();
   const queryClient = useQueryClient();
   if (user.id === session.user.id) return null;
@@ -208,6 +209,9 @@ function UserActions({ user, onInvited }: { user: User; onInvited: (invited: Inv
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
   return (
     <div className="button-row">
+      <button type="button" className="button" aria-label={`Edit ${user.email}`} onClick={() => onEdit(user)}>
+        Edit
+      </button>
       {user.status === 'disabled' ? (
         <RowAction text="Enable" name={`Enable ${user.email}`} run={() => api.patch(path, { disabled: false })} onDone={refresh} />
       ) : (
@@ -251,24 +255,13 @@ interface InviteFormValues {
   workspaceIds: string[];
 }
 
-function UsersSection() {
+/** The role, and the publisher or the workspaces it needs: the same inputs in the invite and the edit form. */
+function UserAccessFields({ roleLabel }: { roleLabel: string }) {
   const session = useCurrentSession();
-  const queryClient = useQueryClient();
   const publishers = usePublisherOptions();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api.get<Page<User>>('/v1/users', { limit: 500 }) });
-  const [invited, setInvited] = useState<InvitedUser | null>(null);
-  const { form, save, onSubmit, formErrors } = useAdminForm<InviteFormValues, InvitedUser>({
-    schema: CreateUserParamsSchema,
-    defaultValues: { email: '', name: '', role: 'member', publisherId: '', workspaceIds: [] },
-    fields: ['email', 'name', 'role', 'publisherId', 'workspaceIds'],
-    submit: (values) => api.post<InvitedUser>('/v1/users', { ...values, workspaceIds: values.role === 'member' || values.role === 'analyst' ? (values.workspaceIds ?? []) : [] }),
-    onSaved: async (user) => {
-      setInvited(user);
-      form.reset();
-      await queryClient.invalidateQueries({ queryKey: ['users'] });
-    },
-  });
+  const form = useFormContext<InviteFormValues>();
   const role = useWatch({ control: form.control, name: 'role' });
+  const workspacesId = useId();
   const roles: { value: User['role']; label: string }[] = [
     ...(session.user.role === 'owner' ? [{ value: 'owner' as const, label: 'Owner' }] : []),
     { value: 'admin', label: 'Admin: everything but owners' },
@@ -276,6 +269,101 @@ function UsersSection() {
     { value: 'analyst', label: 'Analyst: reads its workspaces' },
     { value: 'publisher', label: "Publisher: the publisher's portal" },
   ];
+  return (
+    <>
+      <SelectField<InviteFormValues> name="role" label={roleLabel} choices={roles} />
+      {role === 'publisher' ? (
+        <SelectField<InviteFormValues>
+          name="publisherId"
+          label="Publisher"
+          choices={[{ value: '', label: 'Choose a publisher' }, ...publishers.list.map((publisher) => ({ value: publisher.id, label: publisher.name }))]}
+        />
+      ) : null}
+      {role === 'member' || role === 'analyst' ? (
+        <fieldset aria-describedby={`${workspacesId}-hint`}>
+          <legend>Workspaces</legend>
+          <p className="field-hint" id={`${workspacesId}-hint`}>
+            Besides every public workspace.
+          </p>
+          {session.workspaces.map((workspace) => (
+            <div className="field field-checkbox" key={workspace.id}>
+              <input type="checkbox" id={`${workspacesId}-${workspace.id}`} value={workspace.id} {...form.register('workspaceIds')} />
+              <label htmlFor={`${workspacesId}-${workspace.id}`}>{workspace.name}</label>
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
+    </>
+  );
+}
+
+/** The access fields as a body: a publisher only for a publisher user, workspaces only for members and analysts. */
+const accessBody = (values: Pick<InviteFormValues, 'role' | 'publisherId' | 'workspaceIds'>) => ({
+  role: values.role,
+  ...(values.role === 'publisher' ? { publisherId: values.publisherId } : {}),
+  workspaceIds: values.role === 'member' || values.role === 'analyst' ? (values.workspaceIds ?? []) : [],
+});
+
+/** `PATCH /v1/users/:id` from the edit form: a blank name clears it, and only a publisher user keeps a publisher. */
+const editBody = (values: InviteFormValues) => ({
+  name: values.name ? values.name : null,
+  ...accessBody(values),
+  ...(values.role === 'publisher' ? {} : { publisherId: null }),
+});
+
+/** A user's name, role and access, changed in place under the users table. */
+function EditUser({ user, onDone }: { user: User; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const { form, save, onSubmit, formErrors } = useAdminForm<InviteFormValues, User>({
+    schema: UpdateUserParamsSchema,
+    defaultValues: { email: user.email, name: user.name ?? '', role: user.role, publisherId: user.publisherId ?? '', workspaceIds: user.workspaceIds },
+    fields: ['name', 'role', 'publisherId', 'workspaceIds'],
+    toBody: editBody,
+    submit: (values) => api.patch<User>(`/v1/users/${encodeURIComponent(user.id)}`, editBody(values)),
+    onSaved: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      onDone();
+    },
+  });
+  return (
+    <FormProvider {...form}>
+      <form className="offer-form" onSubmit={onSubmit} noValidate aria-label={`Edit ${user.email}`}>
+        <h3>Edit {user.email}</h3>
+        <FormErrors what="The user was not changed." messages={formErrors} />
+        <TextField<InviteFormValues> name="name" label="Name" autoComplete="off" />
+        <UserAccessFields roleLabel="Role" />
+        <p className="field-hint">A new role or publisher signs the user out everywhere.</p>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={save.isPending}>
+            Save user
+          </button>
+          <button type="button" className="button" onClick={onDone}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </FormProvider>
+  );
+}
+
+function UsersSection() {
+  const session = useCurrentSession();
+  const queryClient = useQueryClient();
+  const publishers = usePublisherOptions();
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api.get<Page<User>>('/v1/users', { limit: 500 }) });
+  const [invited, setInvited] = useState<InvitedUser | null>(null);
+  const [editing, setEditing] = useState<User | null>(null);
+  const { form, save, onSubmit, formErrors } = useAdminForm<InviteFormValues, InvitedUser>({
+    schema: CreateUserParamsSchema,
+    defaultValues: { email: '', name: '', role: 'member', publisherId: '', workspaceIds: [] },
+    fields: ['email', 'name', 'role', 'publisherId', 'workspaceIds'],
+    submit: (values) => api.post<InvitedUser>('/v1/users', { email: values.email, name: values.name, ...accessBody(values) }),
+    onSaved: async (user) => {
+      setInvited(user);
+      form.reset();
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
   const column = adminColumns<User>();
   const columns = [
     column.accessor('email', { header: 'Email', cell: (info) => info.getValue() }),
@@ -286,13 +374,13 @@ function UsersSection() {
     }),
     column.accessor('status', { header: 'Status', cell: (info) => <StatusBadge status={info.getValue()} /> }),
     column.accessor('lastSignInAt', { header: 'Last sign-in', cell: (info) => (info.getValue() ? formatDateTime(info.getValue()!) : 'Never') }),
-    column.display({ id: 'actions', header: 'Actions', cell: (info) => <UserActions user={info.row.original} onInvited={setInvited} /> }),
+    column.display({ id: 'actions', header: 'Actions', cell: (info) => <UserActions user={info.row.original} onInvited={setInvited} onEdit={setEditing} /> }),
   ];
-  const workspacesId = useId();
   return (
     <section className="panel" aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>
       <AdminTable label="Users" noun="users" query={users} columns={columns} empty="No users yet." />
+      {editing ? <EditUser key={editing.id} user={editing} onDone={() => setEditing(null)} /> : null}
       {invited ? (
         <div className="alert" role="status">
           <p>
@@ -310,28 +398,7 @@ function UsersSection() {
           <FormErrors what="The user was not invited." messages={formErrors} />
           <TextField<InviteFormValues> name="email" label="Email" type="email" inputMode="email" autoComplete="off" />
           <TextField<InviteFormValues> name="name" label="Name" autoComplete="off" />
-          <SelectField<InviteFormValues> name="role" label="Role" choices={roles} />
-          {role === 'publisher' ? (
-            <SelectField<InviteFormValues>
-              name="publisherId"
-              label="Publisher"
-              choices={[{ value: '', label: 'Choose a publisher' }, ...publishers.list.map((publisher) => ({ value: publisher.id, label: publisher.name }))]}
-            />
-          ) : null}
-          {role === 'member' || role === 'analyst' ? (
-            <fieldset aria-describedby={`${workspacesId}-hint`}>
-              <legend>Workspaces</legend>
-              <p className="field-hint" id={`${workspacesId}-hint`}>
-                Besides every public workspace.
-              </p>
-              {session.workspaces.map((workspace) => (
-                <div className="field field-checkbox" key={workspace.id}>
-                  <input type="checkbox" id={`${workspacesId}-${workspace.id}`} value={workspace.id} {...form.register('workspaceIds')} />
-                  <label htmlFor={`${workspacesId}-${workspace.id}`}>{workspace.name}</label>
-                </div>
-              ))}
-            </fieldset>
-          ) : null}
+          <UserAccessFields roleLabel="Role" />
           <div className="form-actions">
             <button type="submit" className="button button-primary" disabled={save.isPending}>
               Invite user
