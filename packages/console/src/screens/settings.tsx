@@ -256,7 +256,7 @@ interface InviteFormValues {
 }
 
 /** The role, and the publisher or the workspaces it needs: the same inputs in the invite and the edit form. */
-function UserAccessFields({ roleLabel }: { roleLabel: string }) {
+function UserAccessFields() {
   const session = useCurrentSession();
   const publishers = usePublisherOptions();
   const form = useFormContext<InviteFormValues>();
@@ -271,7 +271,7 @@ function UserAccessFields({ roleLabel }: { roleLabel: string }) {
   ];
   return (
     <>
-      <SelectField<InviteFormValues> name="role" label={roleLabel} choices={roles} />
+      <SelectField<InviteFormValues> name="role" label="Role" choices={roles} />
       {role === 'publisher' ? (
         <SelectField<InviteFormValues>
           name="publisherId"
@@ -331,7 +331,7 @@ function EditUser({ user, onDone }: { user: User; onDone: () => void }) {
         <h3>Edit {user.email}</h3>
         <FormErrors what="The user was not changed." messages={formErrors} />
         <TextField<InviteFormValues> name="name" label="Name" autoComplete="off" />
-        <UserAccessFields roleLabel="Role" />
+        <UserAccessFields />
         <p className="field-hint">A new role or publisher signs the user out everywhere.</p>
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={save.isPending}>
@@ -398,7 +398,7 @@ function UsersSection() {
           <FormErrors what="The user was not invited." messages={formErrors} />
           <TextField<InviteFormValues> name="email" label="Email" type="email" inputMode="email" autoComplete="off" />
           <TextField<InviteFormValues> name="name" label="Name" autoComplete="off" />
-          <UserAccessFields roleLabel="Role" />
+          <UserAccessFields />
           <div className="form-actions">
             <button type="submit" className="button button-primary" disabled={save.isPending}>
               Invite user
