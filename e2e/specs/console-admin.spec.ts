@@ -159,14 +159,16 @@ test.describe('the console’s admin screens', () => {
     await page.getByRole('button', { name: 'Delete user' }).click();
     await expect(invitedRow).toHaveCount(0);
 
-    // A workspace is renamed in place, then deleted; the first workspace cannot go, and the console says why.
+    // A workspace is renamed and made public in place, then deleted; the first workspace cannot go, and the console
+    // says why.
     const workspaces = page.getByRole('table', { name: 'Workspaces' });
-    await workspaces.getByRole('button', { name: `Rename ${workspace}` }).click();
-    const rename = page.getByRole('form', { name: `Rename ${workspace}` });
-    await rename.getByLabel('New name').fill(`${workspace} (renamed)`);
-    await rename.getByRole('button', { name: 'Save name' }).click();
+    await workspaces.getByRole('button', { name: `Edit ${workspace}` }).click();
+    const editWorkspace = page.getByRole('form', { name: `Edit ${workspace}` });
+    await editWorkspace.getByLabel('Name').fill(`${workspace} (renamed)`);
+    await editWorkspace.getByLabel('Visibility').selectOption('public');
+    await editWorkspace.getByRole('button', { name: 'Save workspace' }).click();
     const renamedRow = workspaces.getByRole('row').filter({ hasText: `${workspace} (renamed)` });
-    await expect(renamedRow).toBeVisible();
+    await expect(renamedRow).toContainText('Public: every team member');
     await renamedRow.getByRole('button', { name: `Delete ${workspace} (renamed)` }).click();
     await page.getByRole('button', { name: 'Delete workspace' }).click();
     await expect(renamedRow).toHaveCount(0);

@@ -468,51 +468,67 @@ function WorkspacesSection() {
   );
 }
 
-/** Rename a workspace, or delete it when it holds nothing (the server says when it does). */
+/** Rename a workspace or change its visibility, or delete it when it holds nothing (the server says when it does). */
 function WorkspaceActions({ workspace }: { workspace: Workspace }) {
   const queryClient = useQueryClient();
-  const [renaming, setRenaming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [name, setName] = useState(workspace.name);
-  const inputId = useId();
+  const [visibility, setVisibility] = useState(workspace.visibility);
+  const nameId = useId();
+  const visibilityId = useId();
   const path = `/v1/workspaces/${encodeURIComponent(workspace.id)}`;
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: ['workspaces'] });
     // The session lists the workspaces the filters and forms offer.
     await queryClient.invalidateQueries({ queryKey: SESSION_KEY });
   };
-  const rename = useMutation({
-    mutationFn: () => api.patch<Workspace>(path, { name }),
+  const update = useMutation({
+    mutationFn: () => api.patch<Workspace>(path, { name, visibility }),
     onSuccess: async () => {
-      setRenaming(false);
+      setEditing(false);
       await refresh();
     },
   });
-  if (renaming) {
+  if (editing) {
     return (
       <form
         className="confirm"
-        aria-label={`Rename ${workspace.name}`}
+        aria-label={`Edit ${workspace.name}`}
         onSubmit={(event) => {
           event.preventDefault();
-          rename.mutate();
+          update.mutate();
         }}
       >
-        <label htmlFor={inputId}>New name</label>
-        <input id={inputId} value={name} onChange={(event) => setName(event.target.value)} autoComplete="off" />
-        <button type="submit" className="button button-primary" disabled={rename.isPending}>
-          Save name
+        <label htmlFor={nameId}>Name</label>
+        <input id={nameId} value={name} onChange={(event) => setName(event.target.value)} autoComplete="off" />
+        <label htmlFor={visibilityId}>Visibility</label>
+        <select id={visibilityId} value={visibility} onChange={(event) => setVisibility(event.target.value as Workspace['visibility'])}>
+          <option value="private">Private: its members only</option>
+          <option value="public">Public: every team member</option>
+        </select>
+        <button type="submit" className="button button-primary" disabled={update.isPending}>
+          Save workspace
         </button>
-        <button type="button" className="button" onClick={() => setRenaming(false)}>
+        <button type="button" className="button" onClick={() => setEditing(false)}>
           Cancel
         </button>
-        {rename.isError ? <span role="alert">{errorMessage(rename.error)}</span> : null}
+        {update.isError ? <span role="alert">{errorMessage(update.error)}</span> : null}
       </form>
     );
   }
   return (
     <div className="button-row">
-      <button type="button" className="button" aria-label={`Rename ${workspace.name}`} onClick={() => (setName(workspace.name), setRenaming(true))}>
-        Rename
+      <button
+        type="button"
+        className="button"
+        aria-label={`Edit ${workspace.name}`}
+        onClick={() => {
+          setName(workspace.name);
+          setVisibility(workspace.visibility);
+          setEditing(true);
+        }}
+      >
+        Edit
       </button>
       <RowAction
         text="Delete"
