@@ -5,7 +5,8 @@ import { type ReactNode, useEffect, useState } from 'react';
 import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
 import { api, errorMessage, type Page } from '../api.js';
 import { placeIssues } from '../form-errors.js';
-import { useCurrentSession } from '../session.js';
+import { useNavigate } from '@tanstack/react-router';
+import { canWrite, useCurrentSession } from '../session.js';
 import type { TrackerListSearch } from './campaign-search.js';
 import './campaign-screens.css';
 
@@ -289,5 +290,65 @@ export function ArchiveButton({ what, name, path, queryKey, onArchived }: { what
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** The tracker's records that a list, an add screen and an edit screen with Archive serve alike. */
+type TrackerCollection = 'landers' | 'traffic-sources' | 'keyword-sets';
+
+/** `/COLLECTION/new`: the form for a role that writes, a note for the others. */
+export function NewRecordScreen({ collection, what, form }: { collection: TrackerCollection; what: string; form: (onSaved: () => void) => ReactNode }) {
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  const titleId = `new-${collection}-title`;
+  return (
+    <section className="screen" aria-labelledby={titleId}>
+      <h1 id={titleId}>Add {what}</h1>
+      {canWrite(session) ? form(() => void navigate({ to: `/${collection}` })) : <p role="alert">Your role reads {what}s but does not add them.</p>}
+    </section>
+  );
+}
+
+/**
+ * `/COLLECTION/$id/edit`: the record loaded by id, its header with Archive, then its form for a role that writes or
+ * `facts` for the others, and `after` whatever the role.
+ */
+export function EditRecordScreen<T extends { id: string; name: string; archivedAt: string | null }>({
+  collection,
+  what,
+  id,
+  form,
+  facts,
+  after,
+}: {
+  collection: TrackerCollection;
+  /** What the record is, in the breadcrumb and the messages: "Lander", "traffic source". */
+  what: string;
+  id: string;
+  form: (record: T, onSaved: () => void) => ReactNode;
+  facts: (record: T) => ReactNode;
+  after?: (record: T) => ReactNode;
+}) {
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  const path = idPath(`/v1/${collection}`, id);
+  const record = useQuery({ queryKey: [collection, id], queryFn: () => api.get<T>(path) });
+  if (record.isPending) return <p role="status">Loading the {what}…</p>;
+  if (record.isError) return <p role="alert">The {what} could not be loaded: {errorMessage(record.error)}</p>;
+  const toList = () => void navigate({ to: `/${collection}` });
+  const titleId = `edit-${collection}-title`;
+  return (
+    <section className="screen" aria-labelledby={titleId}>
+      <p className="breadcrumb">
+        {what.charAt(0).toUpperCase()}
+        {what.slice(1)} {record.data.id}
+      </p>
+      <header className="screen-header">
+        <h1 id={titleId}>{canWrite(session) ? `Edit ${record.data.name}` : record.data.name}</h1>
+        {canWrite(session) && !record.data.archivedAt ? <ArchiveButton what={what} name={record.data.name} path={path} queryKey={collection} onArchived={toList} /> : null}
+      </header>
+      {canWrite(session) ? form(record.data, toList) : facts(record.data)}
+      {after?.(record.data)}
+    </section>
   );
 }

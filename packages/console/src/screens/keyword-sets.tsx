@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { CreateKeywordSetParamsSchema, type KeywordSet } from '@waypost/schema';
@@ -10,7 +10,7 @@ import { placeIssues, sentence } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { canWrite, useCurrentSession } from '../session.js';
 import { parseTrackerListSearch } from './campaign-search.js';
-import { ArchiveButton, FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, splitList, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { EditRecordScreen, FormErrors, idPath, LIST_PAGE_SIZE, NewRecordScreen, schemaResolver, splitList, TrackerList, trackerFeatures } from './campaign-shared.js';
 import './local-files.css';
 
 const column = createColumnHelper<typeof trackerFeatures, KeywordSet>();
@@ -251,36 +251,19 @@ export function KeywordSetForm({ keywordSet, onSaved }: { keywordSet?: KeywordSe
 
 /** `/keyword-sets/new`. */
 export function NewKeywordSetScreen() {
-  const navigate = useNavigate();
-  const session = useCurrentSession();
-  return (
-    <section className="screen" aria-labelledby="new-keyword-set-title">
-      <h1 id="new-keyword-set-title">Add keyword set</h1>
-      {canWrite(session) ? <KeywordSetForm onSaved={() => void navigate({ to: '/keyword-sets' })} /> : <p role="alert">Your role reads keyword sets but does not add them.</p>}
-    </section>
-  );
+  return <NewRecordScreen collection="keyword-sets" what="keyword set" form={(onSaved) => <KeywordSetForm onSaved={onSaved} />} />;
 }
 
 /** `/keyword-sets/$keywordSetId/edit`; analysts read the list. */
 export function EditKeywordSetScreen() {
   const { keywordSetId = '' } = useParams({ strict: false }) as { keywordSetId?: string };
-  const navigate = useNavigate();
-  const session = useCurrentSession();
-  const set = useQuery({ queryKey: ['keyword-sets', keywordSetId], queryFn: () => api.get<KeywordSet>(idPath('/v1/keyword-sets', keywordSetId)) });
-  if (set.isPending) return <p role="status">Loading the keyword set…</p>;
-  if (set.isError) return <p role="alert">The keyword set could not be loaded: {errorMessage(set.error)}</p>;
   return (
-    <section className="screen" aria-labelledby="edit-keyword-set-title">
-      <p className="breadcrumb">Keyword set {set.data.id}</p>
-      <header className="screen-header">
-        <h1 id="edit-keyword-set-title">{canWrite(session) ? `Edit ${set.data.name}` : set.data.name}</h1>
-        {canWrite(session) && !set.data.archivedAt ? (
-          <ArchiveButton what="keyword set" name={set.data.name} path={idPath('/v1/keyword-sets', keywordSetId)} queryKey="keyword-sets" onArchived={() => void navigate({ to: '/keyword-sets' })} />
-        ) : null}
-      </header>
-      {canWrite(session) ? (
-        <KeywordSetForm keywordSet={set.data} onSaved={() => void navigate({ to: '/keyword-sets' })} />
-      ) : (
+    <EditRecordScreen<KeywordSet>
+      collection="keyword-sets"
+      what="keyword set"
+      id={keywordSetId}
+      form={(set, onSaved) => <KeywordSetForm keywordSet={set} onSaved={onSaved} />}
+      facts={(set) => (
         <div className="table-scroll">
           <table className="data-table" aria-label="Keyword list">
             <thead>
@@ -291,7 +274,7 @@ export function EditKeywordSetScreen() {
               </tr>
             </thead>
             <tbody>
-              {set.data.keywords.map((keyword) => (
+              {set.keywords.map((keyword) => (
                 <tr key={keyword.text}>
                   <td data-label="Keyword">{keyword.text}</td>
                   <td data-label="Weight">{keyword.weight}</td>
@@ -302,6 +285,6 @@ export function EditKeywordSetScreen() {
           </table>
         </div>
       )}
-    </section>
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { CreateLanderParamsSchema, type Lander } from '@waypost/schema';
@@ -11,7 +11,7 @@ import { formatDate } from '../format.js';
 import { canWrite, useCurrentSession } from '../session.js';
 import { ArchivePanel } from './archive-upload.js';
 import { parseTrackerListSearch } from './campaign-search.js';
-import { ArchiveButton, FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { EditRecordScreen, FormErrors, idPath, LIST_PAGE_SIZE, NewRecordScreen, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, Lander>();
 const columns = column.columns([
@@ -145,48 +145,31 @@ export function LanderForm({ lander, onSaved }: { lander?: Lander; onSaved: (lan
 
 /** `/landers/new`. */
 export function NewLanderScreen() {
-  const navigate = useNavigate();
-  const session = useCurrentSession();
-  return (
-    <section className="screen" aria-labelledby="new-lander-title">
-      <h1 id="new-lander-title">Add lander</h1>
-      {canWrite(session) ? <LanderForm onSaved={() => void navigate({ to: '/landers' })} /> : <p role="alert">Your role reads landers but does not add them.</p>}
-    </section>
-  );
+  return <NewRecordScreen collection="landers" what="lander" form={(onSaved) => <LanderForm onSaved={onSaved} />} />;
 }
 
 /** `/landers/$landerId/edit`. */
 export function EditLanderScreen() {
   const { landerId = '' } = useParams({ strict: false }) as { landerId?: string };
-  const navigate = useNavigate();
-  const session = useCurrentSession();
-  const lander = useQuery({ queryKey: ['landers', landerId], queryFn: () => api.get<Lander>(idPath('/v1/landers', landerId)) });
-  if (lander.isPending) return <p role="status">Loading the lander…</p>;
-  if (lander.isError) return <p role="alert">The lander could not be loaded: {errorMessage(lander.error)}</p>;
   return (
-    <section className="screen" aria-labelledby="edit-lander-title">
-      <p className="breadcrumb">Lander {lander.data.id}</p>
-      <header className="screen-header">
-        <h1 id="edit-lander-title">{canWrite(session) ? `Edit ${lander.data.name}` : lander.data.name}</h1>
-        {canWrite(session) && !lander.data.archivedAt ? (
-          <ArchiveButton what="lander" name={lander.data.name} path={idPath('/v1/landers', landerId)} queryKey="landers" onArchived={() => void navigate({ to: '/landers' })} />
-        ) : null}
-      </header>
-      {canWrite(session) ? (
-        <LanderForm lander={lander.data} onSaved={() => void navigate({ to: '/landers' })} />
-      ) : (
+    <EditRecordScreen<Lander>
+      collection="landers"
+      what="lander"
+      id={landerId}
+      form={(lander, onSaved) => <LanderForm lander={lander} onSaved={onSaved} />}
+      facts={(lander) => (
         <dl className="facts">
           <div className="facts-wide">
             <dt>Lander URL</dt>
-            <dd className="break">{lander.data.url ?? '—'}</dd>
+            <dd className="break">{lander.url ?? '—'}</dd>
           </div>
           <div>
             <dt>Offer slots</dt>
-            <dd>{lander.data.offers}</dd>
+            <dd>{lander.offers}</dd>
           </div>
         </dl>
       )}
-      <ArchivePanel owner={{ kind: 'lander', id: lander.data.id, archive: lander.data.archive }} />
-    </section>
+      after={(lander) => <ArchivePanel owner={{ kind: 'lander', id: lander.id, archive: lander.archive }} />}
+    />
   );
 }

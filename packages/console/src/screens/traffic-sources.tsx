@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { CreateTrafficSourceParamsSchema, type TrafficSource, type TrafficSourceField } from '@waypost/schema';
@@ -10,7 +10,7 @@ import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { canWrite, useCurrentSession } from '../session.js';
 import { parseTrackerListSearch } from './campaign-search.js';
-import { ArchiveButton, FormErrors, idPath, LIST_PAGE_SIZE, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { EditRecordScreen, FormErrors, idPath, LIST_PAGE_SIZE, NewRecordScreen, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, TrafficSource>();
 const columns = column.columns([
@@ -200,53 +200,30 @@ function FREE_FIELD(rows: { field: TrafficSourceField }[]): TrafficSourceField {
 
 /** `/traffic-sources/new`. */
 export function NewTrafficSourceScreen() {
-  const navigate = useNavigate();
-  const session = useCurrentSession();
-  return (
-    <section className="screen" aria-labelledby="new-source-title">
-      <h1 id="new-source-title">Add traffic source</h1>
-      {canWrite(session) ? <TrafficSourceForm onSaved={() => void navigate({ to: '/traffic-sources' })} /> : <p role="alert">Your role reads traffic sources but does not add them.</p>}
-    </section>
-  );
+  return <NewRecordScreen collection="traffic-sources" what="traffic source" form={(onSaved) => <TrafficSourceForm onSaved={onSaved} />} />;
 }
 
 /** `/traffic-sources/$sourceId/edit`. */
 export function EditTrafficSourceScreen() {
   const { sourceId = '' } = useParams({ strict: false }) as { sourceId?: string };
-  const navigate = useNavigate();
-  const session = useCurrentSession();
-  const source = useQuery({ queryKey: ['traffic-sources', sourceId], queryFn: () => api.get<TrafficSource>(idPath('/v1/traffic-sources', sourceId)) });
-  if (source.isPending) return <p role="status">Loading the traffic source…</p>;
-  if (source.isError) return <p role="alert">The traffic source could not be loaded: {errorMessage(source.error)}</p>;
   return (
-    <section className="screen" aria-labelledby="edit-source-title">
-      <p className="breadcrumb">Traffic source {source.data.id}</p>
-      <header className="screen-header">
-        <h1 id="edit-source-title">{canWrite(session) ? `Edit ${source.data.name}` : source.data.name}</h1>
-        {canWrite(session) && !source.data.archivedAt ? (
-          <ArchiveButton
-            what="traffic source"
-            name={source.data.name}
-            path={idPath('/v1/traffic-sources', sourceId)}
-            queryKey="traffic-sources"
-            onArchived={() => void navigate({ to: '/traffic-sources' })}
-          />
-        ) : null}
-      </header>
-      {canWrite(session) ? (
-        <TrafficSourceForm source={source.data} onSaved={() => void navigate({ to: '/traffic-sources' })} />
-      ) : (
+    <EditRecordScreen<TrafficSource>
+      collection="traffic-sources"
+      what="traffic source"
+      id={sourceId}
+      form={(source, onSaved) => <TrafficSourceForm source={source} onSaved={onSaved} />}
+      facts={(source) => (
         <dl className="facts">
           <div>
             <dt>Parameters</dt>
-            <dd>{source.data.params.map((param) => `${param.param}=${param.macro ?? ''} → ${FIELD_LABELS[param.field]}`).join(', ') || '—'}</dd>
+            <dd>{source.params.map((param) => `${param.param}=${param.macro ?? ''} → ${FIELD_LABELS[param.field]}`).join(', ') || '—'}</dd>
           </div>
           <div className="facts-wide">
             <dt>Postback URL</dt>
-            <dd className="break">{source.data.postbackUrl ?? '—'}</dd>
+            <dd className="break">{source.postbackUrl ?? '—'}</dd>
           </div>
         </dl>
       )}
-    </section>
+    />
   );
 }
