@@ -5,9 +5,9 @@ import { type ReactNode, useEffect, useState } from 'react';
 import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
 import { api, errorMessage, type Page } from '../api.js';
 import { placeIssues } from '../form-errors.js';
-import { useNavigate } from '@tanstack/react-router';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { canWrite, useCurrentSession } from '../session.js';
-import type { TrackerListSearch } from './campaign-search.js';
+import { parseTrackerListSearch, type TrackerListSearch } from './campaign-search.js';
 import './campaign-screens.css';
 
 /*
@@ -295,6 +295,44 @@ export function ArchiveButton({ what, name, path, queryKey, onArchived }: { what
 
 /** The tracker's records that a list, an add screen and an edit screen with Archive serve alike. */
 type TrackerCollection = 'landers' | 'traffic-sources' | 'keyword-sets';
+
+/** `/COLLECTION`: the searchable, paged list, with Add for a role that writes. */
+export function RecordListScreen<T extends { id: string }>({
+  collection,
+  title,
+  columns,
+  emptyHint,
+  addLabel,
+}: {
+  collection: TrackerCollection;
+  title: string;
+  columns: unknown;
+  emptyHint: string;
+  addLabel: string;
+}) {
+  const search = parseTrackerListSearch(useSearch({ strict: false }));
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  return (
+    <TrackerList<T>
+      title={title}
+      what={title.toLowerCase()}
+      search={search}
+      setSearch={(next) => void navigate({ to: `/${collection}`, search: next as never })}
+      queryKey={[collection, 'list']}
+      load={() => api.get<Page<T>>(`/v1/${collection}`, { q: search.q, workspaceId: search.workspaceId, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
+      columns={columns as never}
+      emptyHint={emptyHint}
+      addButton={
+        canWrite(session) ? (
+          <button type="button" className="button button-primary" onClick={() => void navigate({ to: `/${collection}/new` })}>
+            {addLabel}
+          </button>
+        ) : null
+      }
+    />
+  );
+}
 
 /** `/COLLECTION/new`: the form for a role that writes, a note for the others. */
 export function NewRecordScreen({ collection, what, form }: { collection: TrackerCollection; what: string; form: (onSaved: () => void) => ReactNode }) {

@@ -1,16 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
-import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { CreateKeywordSetParamsSchema, type KeywordSet } from '@waypost/schema';
 import { useId, useMemo, useState } from 'react';
 import { FormProvider, type Path, useFieldArray, useForm } from 'react-hook-form';
-import { api, errorMessage, isApiRequestError, type Page, request } from '../api.js';
+import { api, errorMessage, isApiRequestError, request } from '../api.js';
 import { SelectField, TextAreaField, TextField } from '../components/fields.js';
 import { placeIssues, sentence } from '../form-errors.js';
 import { formatDate } from '../format.js';
-import { canWrite, useCurrentSession } from '../session.js';
-import { parseTrackerListSearch } from './campaign-search.js';
-import { EditRecordScreen, FormErrors, idPath, LIST_PAGE_SIZE, NewRecordScreen, schemaResolver, splitList, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { useCurrentSession } from '../session.js';
+import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, RecordListScreen, schemaResolver, splitList, trackerFeatures } from './campaign-shared.js';
 import './local-files.css';
 
 const column = createColumnHelper<typeof trackerFeatures, KeywordSet>();
@@ -31,26 +30,13 @@ const columns = column.columns([
 
 /** `/keyword-sets`, reached from the offers list: search-arbitrage offers draw their `{keyword}` from a set. */
 export function KeywordSetsScreen() {
-  const search = parseTrackerListSearch(useSearch({ strict: false }));
-  const navigate = useNavigate();
-  const session = useCurrentSession();
   return (
-    <TrackerList<KeywordSet>
+    <RecordListScreen<KeywordSet>
+      collection="keyword-sets"
       title="Keyword sets"
-      what="keyword sets"
-      search={search}
-      setSearch={(next) => void navigate({ to: '/keyword-sets', search: next as never })}
-      queryKey={['keyword-sets', 'list']}
-      load={() => api.get<Page<KeywordSet>>('/v1/keyword-sets', { q: search.q, workspaceId: search.workspaceId, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
-      columns={columns as never}
+      columns={columns}
       emptyHint="A keyword set lists the keywords an offer appends to its URL ({keyword}, {kw1}…{kw5}), drawn by weight or in turn."
-      addButton={
-        canWrite(session) ? (
-          <button type="button" className="button button-primary" onClick={() => void navigate({ to: '/keyword-sets/new' })}>
-            Add keyword set
-          </button>
-        ) : null
-      }
+      addLabel="Add keyword set"
     />
   );
 }

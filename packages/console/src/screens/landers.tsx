@@ -1,17 +1,16 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
-import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { CreateLanderParamsSchema, type Lander } from '@waypost/schema';
 import { useMemo, useState } from 'react';
 import { FormProvider, type Path, useForm } from 'react-hook-form';
-import { api, errorMessage, isApiRequestError, type Page, request } from '../api.js';
+import { api, errorMessage, isApiRequestError, request } from '../api.js';
 import { SelectField, TextAreaField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
-import { canWrite, useCurrentSession } from '../session.js';
+import { useCurrentSession } from '../session.js';
 import { ArchivePanel } from './archive-upload.js';
-import { parseTrackerListSearch } from './campaign-search.js';
-import { EditRecordScreen, FormErrors, idPath, LIST_PAGE_SIZE, NewRecordScreen, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, RecordListScreen, schemaResolver, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, Lander>();
 const columns = column.columns([
@@ -31,26 +30,13 @@ const columns = column.columns([
 
 /** `/landers`. */
 export function LandersScreen() {
-  const search = parseTrackerListSearch(useSearch({ strict: false }));
-  const navigate = useNavigate();
-  const session = useCurrentSession();
   return (
-    <TrackerList<Lander>
+    <RecordListScreen<Lander>
+      collection="landers"
       title="Landers"
-      what="landers"
-      search={search}
-      setSearch={(next) => void navigate({ to: '/landers', search: next as never })}
-      queryKey={['landers', 'list']}
-      load={() => api.get<Page<Lander>>('/v1/landers', { q: search.q, workspaceId: search.workspaceId, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
-      columns={columns as never}
+      columns={columns}
       emptyHint="A lander is the page a campaign shows before the offer."
-      addButton={
-        canWrite(session) ? (
-          <button type="button" className="button button-primary" onClick={() => void navigate({ to: '/landers/new' })}>
-            Add lander
-          </button>
-        ) : null
-      }
+      addLabel="Add lander"
     />
   );
 }

@@ -1,16 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
-import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { CreateTrafficSourceParamsSchema, type TrafficSource, type TrafficSourceField } from '@waypost/schema';
 import { useMemo, useState } from 'react';
 import { FormProvider, type Path, useFieldArray, useForm } from 'react-hook-form';
-import { api, errorMessage, isApiRequestError, type Page, request } from '../api.js';
+import { api, errorMessage, isApiRequestError, request } from '../api.js';
 import { SelectField, TextAreaField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
-import { canWrite, useCurrentSession } from '../session.js';
-import { parseTrackerListSearch } from './campaign-search.js';
-import { EditRecordScreen, FormErrors, idPath, LIST_PAGE_SIZE, NewRecordScreen, schemaResolver, TrackerList, trackerFeatures } from './campaign-shared.js';
+import { useCurrentSession } from '../session.js';
+import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, RecordListScreen, schemaResolver, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, TrafficSource>();
 const columns = column.columns([
@@ -30,26 +29,13 @@ const columns = column.columns([
 
 /** `/traffic-sources`. */
 export function TrafficSourcesScreen() {
-  const search = parseTrackerListSearch(useSearch({ strict: false }));
-  const navigate = useNavigate();
-  const session = useCurrentSession();
   return (
-    <TrackerList<TrafficSource>
+    <RecordListScreen<TrafficSource>
+      collection="traffic-sources"
       title="Traffic sources"
-      what="traffic sources"
-      search={search}
-      setSearch={(next) => void navigate({ to: '/traffic-sources', search: next as never })}
-      queryKey={['traffic-sources', 'list']}
-      load={() => api.get<Page<TrafficSource>>('/v1/traffic-sources', { q: search.q, workspaceId: search.workspaceId, cursor: search.cursor, includeArchived: search.includeArchived, limit: LIST_PAGE_SIZE })}
-      columns={columns as never}
+      columns={columns}
       emptyHint="A traffic source names the parameters an ad network fills in a campaign URL."
-      addButton={
-        canWrite(session) ? (
-          <button type="button" className="button button-primary" onClick={() => void navigate({ to: '/traffic-sources/new' })}>
-            Add traffic source
-          </button>
-        ) : null
-      }
+      addLabel="Add traffic source"
     />
   );
 }
