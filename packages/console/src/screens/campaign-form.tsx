@@ -17,7 +17,7 @@ import {
   FILTER_TYPES,
   toCampaignParams,
 } from './campaign-form-model.js';
-import { FormErrors, idPath, type NamedRecord, schemaResolver, useOptions } from './campaign-shared.js';
+import { FormErrors, idPath, type NamedRecord, NotesAndSave, schemaResolver, useOptions } from './campaign-shared.js';
 import { useCampaign } from './campaigns.js';
 
 type V = CampaignFormValues;
@@ -167,20 +167,7 @@ export function CampaignForm({ campaign, onSaved }: { campaign?: Campaign; onSav
           </div>
         </fieldset>
 
-        <fieldset>
-          <legend>Notes</legend>
-          <TextAreaField<V> name="notes" label="Notes" />
-        </fieldset>
-
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            Save
-          </button>
-          <button type="button" className="button" onClick={() => window.history.back()}>
-            Cancel
-          </button>
-          {save.isPending ? <span role="status">Saving…</span> : null}
-        </div>
+        <NotesAndSave<V> saving={save.isPending} />
       </form>
     </FormProvider>
   );

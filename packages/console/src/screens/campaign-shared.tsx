@@ -2,7 +2,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { type ColumnDef, tableFeatures, useTable } from '@tanstack/react-table';
 import type { ErrorIssue } from '@waypost/schema';
 import { type ReactNode, useEffect, useState } from 'react';
-import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
+import type { FieldErrors, FieldValues, Path, Resolver } from 'react-hook-form';
+import { TextAreaField } from '../components/fields.js';
 import { api, errorMessage, type Page } from '../api.js';
 import { placeIssues } from '../form-errors.js';
 import { useNavigate, useSearch } from '@tanstack/react-router';
@@ -388,5 +389,26 @@ export function EditRecordScreen<T extends { id: string; name: string; archivedA
       {canWrite(session) ? form(record.data, toList) : facts(record.data)}
       {after?.(record.data)}
     </section>
+  );
+}
+
+/** The end of a tracker record's form: its Notes, then Save and Cancel (back where the user came from). */
+export function NotesAndSave<V extends FieldValues>({ saving }: { saving: boolean }) {
+  return (
+    <>
+      <fieldset>
+        <legend>Notes</legend>
+        <TextAreaField<V> name={'notes' as Path<V>} label="Notes" />
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={saving}>
+          Save
+        </button>
+        <button type="button" className="button" onClick={() => window.history.back()}>
+          Cancel
+        </button>
+        {saving ? <span role="status">Saving…</span> : null}
+      </div>
+    </>
   );
 }

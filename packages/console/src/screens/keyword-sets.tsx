@@ -5,11 +5,11 @@ import { CreateKeywordSetParamsSchema, type KeywordSet } from '@waypost/schema';
 import { useId, useMemo, useState } from 'react';
 import { FormProvider, type Path, useFieldArray, useForm } from 'react-hook-form';
 import { api, errorMessage, isApiRequestError, request } from '../api.js';
-import { SelectField, TextAreaField, TextField } from '../components/fields.js';
+import { SelectField, TextField } from '../components/fields.js';
 import { placeIssues, sentence } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { useCurrentSession } from '../session.js';
-import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, RecordListScreen, schemaResolver, splitList, trackerFeatures } from './campaign-shared.js';
+import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, NotesAndSave, RecordListScreen, schemaResolver, splitList, trackerFeatures } from './campaign-shared.js';
 import './local-files.css';
 
 const column = createColumnHelper<typeof trackerFeatures, KeywordSet>();
@@ -217,19 +217,7 @@ export function KeywordSetForm({ keywordSet, onSaved }: { keywordSet?: KeywordSe
             </div>
           )}
         </fieldset>
-        <fieldset>
-          <legend>Notes</legend>
-          <TextAreaField<KeywordSetFormValues> name="notes" label="Notes" />
-        </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            Save
-          </button>
-          <button type="button" className="button" onClick={() => window.history.back()}>
-            Cancel
-          </button>
-          {save.isPending ? <span role="status">Saving…</span> : null}
-        </div>
+        <NotesAndSave<KeywordSetFormValues> saving={save.isPending} />
       </form>
     </FormProvider>
   );

@@ -5,12 +5,12 @@ import { CreateLanderParamsSchema, type Lander } from '@waypost/schema';
 import { useMemo, useState } from 'react';
 import { FormProvider, type Path, useForm } from 'react-hook-form';
 import { api, errorMessage, isApiRequestError, request } from '../api.js';
-import { SelectField, TextAreaField, TextField } from '../components/fields.js';
+import { SelectField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { useCurrentSession } from '../session.js';
 import { ArchivePanel } from './archive-upload.js';
-import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, RecordListScreen, schemaResolver, trackerFeatures } from './campaign-shared.js';
+import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, NotesAndSave, RecordListScreen, schemaResolver, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, Lander>();
 const columns = column.columns([
@@ -111,19 +111,7 @@ export function LanderForm({ lander, onSaved }: { lander?: Lander; onSaved: (lan
             />
           ) : null}
         </fieldset>
-        <fieldset>
-          <legend>Notes</legend>
-          <TextAreaField<LanderFormValues> name="notes" label="Notes" />
-        </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            Save
-          </button>
-          <button type="button" className="button" onClick={() => window.history.back()}>
-            Cancel
-          </button>
-          {save.isPending ? <span role="status">Saving…</span> : null}
-        </div>
+        <NotesAndSave<LanderFormValues> saving={save.isPending} />
       </form>
     </FormProvider>
   );

@@ -5,11 +5,11 @@ import { CreateTrafficSourceParamsSchema, type TrafficSource, type TrafficSource
 import { useMemo, useState } from 'react';
 import { FormProvider, type Path, useFieldArray, useForm } from 'react-hook-form';
 import { api, errorMessage, isApiRequestError, request } from '../api.js';
-import { SelectField, TextAreaField, TextField } from '../components/fields.js';
+import { SelectField, TextField } from '../components/fields.js';
 import { placeIssues } from '../form-errors.js';
 import { formatDate } from '../format.js';
 import { useCurrentSession } from '../session.js';
-import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, RecordListScreen, schemaResolver, trackerFeatures } from './campaign-shared.js';
+import { EditRecordScreen, FormErrors, idPath, NewRecordScreen, NotesAndSave, RecordListScreen, schemaResolver, trackerFeatures } from './campaign-shared.js';
 
 const column = createColumnHelper<typeof trackerFeatures, TrafficSource>();
 const columns = column.columns([
@@ -160,19 +160,7 @@ export function TrafficSourceForm({ source, onSaved }: { source?: TrafficSource;
             hint="Called on each accepted conversion of its clicks, such as https://ads.example/pb?clickid={external_id}&payout={revenue}. Leave empty for none."
           />
         </fieldset>
-        <fieldset>
-          <legend>Notes</legend>
-          <TextAreaField<TrafficSourceFormValues> name="notes" label="Notes" />
-        </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={save.isPending}>
-            Save
-          </button>
-          <button type="button" className="button" onClick={() => window.history.back()}>
-            Cancel
-          </button>
-          {save.isPending ? <span role="status">Saving…</span> : null}
-        </div>
+        <NotesAndSave<TrafficSourceFormValues> saving={save.isPending} />
       </form>
     </FormProvider>
   );
